@@ -1,0 +1,20 @@
+.PHONY: run test lint index eval bench
+
+run:  ## install, index and serve on http://127.0.0.1:8501
+	scripts/run
+
+test:  ## install and run the whole test suite
+	scripts/test
+
+lint:
+	.venv/bin/ruff check mentor pages tests app.py
+
+index:
+	.venv/bin/mentor index
+
+eval:  ## retrieval quality and latency against baselines
+	.venv/bin/mentor eval
+
+bench:  ## cache calibration and routing cost report
+	.venv/bin/python -m mentor.cache
+	.venv/bin/mentor route-report

@@ -1,0 +1,306 @@
+"""The `mentor` command line: every capability, scriptable, with --json output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError, MentorError
+
+
+def _out(args, data, text: str | None = None) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(text if text is not None else json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _read_arg(value: str | None) -> str:
+    if value in (None, "-"):
+        return sys.stdin.read()
+    return value
+
+
+def _mentor():
+    from .core import build_mentor
+
+    return build_mentor()
+
+
+# history ---------------------------------------------------------------------------------------
+def cmd_history(args) -> int:
+    from .export import export_json, export_markdown, import_json
+
+    m = _mentor()
+    if args.action == "list":
+        rows = m.store.conversations()
+        _out(args, rows, "\n".join(f"{r['id']:>4}  {r['updated'][:16]}  {r['title']}" for r in rows)
+             or "No conversations yet.")
+    elif args.action == "show":
+        if args.id is None:
+            raise InputError("Say which conversation: mentor history show ID")
+        m.store.conversation(args.id)
+        if args.json:
+            _out(args, json.loads(export_json(m.store, args.id))["conversations"][0])
+        else:
+            print(export_markdown(m.store, args.id))
+    elif args.action == "search":
+        rows = m.store.search(args.query or "")
+        _out(args, rows, "\n".join(f"{r['conversation_id']:>4}  {r['role']:<9} {r['snippet']}" for r in rows)
+             or "No messages match.")
+    elif args.action == "export":
+        text = export_json(m.store, args.id) if args.format == "json" else export_markdown(m.store, args.id)
+        if args.output:
+            Path(args.output).write_text(text)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            print(text)
+    elif args.action == "import":
+        ids = import_json(m.store, _read_arg(args.query))
+        _out(args, {"imported": ids}, f"Imported {len(ids)} conversation(s).")
+    return 0
+
+
+# knowledge -------------------------------------------------------------------------------------
+def cmd_index(args) -> int:
+    from .index import Index
+
+    m = _mentor()
+    index = Index(m.config, m.store)
+
+    def progress(done: int, total: int, msg: str) -> None:
+        if not args.json and sys.stderr.isatty():
+            bar = "#" * int(30 * done / max(total, 1))
+            print(f"\r[{bar:<30}] {msg}", end="", file=sys.stderr, flush=True)
+        elif not args.json:
+            if done == total or done % 512 == 0:
+                print(msg, file=sys.stderr)
+
+    report = index.update(rebuild=args.rebuild, progress=progress)
+    if not args.json and sys.stderr.isatty():
+        print(file=sys.stderr)
+    d = report.as_dict()
+    _out(args, d, (f"Index: {d['added']} added, {d['updated']} updated, {d['removed']} removed, "
+                   f"{d['unchanged']} unchanged; {d['chunks']} chunks in {d['seconds']} s"
+                   + "".join(f"\n  note: {p}" for p in d["problems"] or [])))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .retrieval import Filters
+
+    m = _mentor()
+    res = m.retriever.search(" ".join(args.query), k=args.k, mode=args.mode,
+                             filters=Filters(kind=args.kind, week=args.week, book=args.book))
+    hits = [h.as_dict() for h in res.hits]
+    if args.json:
+        _out(args, hits)
+        return 0
+    if res.message:
+        print(res.message)
+    for h in hits:
+        where = f"week {h['week']}" if h["week"] else (h["book"] or h["paper"] or h["kind"])
+        print(f"{h['rank']}. [{h['score']:.3f}] {h['title']} > {h['heading'] or ''} ({where}; {h['source']})")
+        print("   " + " ".join(h["text"].split())[:240])
+    return 0
+
+
+def cmd_ask(args) -> int:
+    m = _mentor()
+    question = " ".join(args.question) if args.question and args.question != ["-"] else sys.stdin.read()
+    ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route)
+    d = ans.as_dict()
+    d["citations"] = [{k: c.get(k) for k in ("source", "title", "heading", "kind", "week", "book", "paper")}
+                      for c in ans.citations]
+    if args.json:
+        _out(args, d)
+        return 0
+    print(ans.answer)
+    print()
+    for c in ans.citations:
+        print(f"  [{c['n']}] {c['title']} > {c.get('heading') or ''} ({c['source']})")
+    cached = " · cached" if ans.cached else ""
+    print(f"\n-- {ans.provider}/{ans.model}{cached} · {ans.route_reason} · {ans.tokens_in}+{ans.tokens_out} tokens"
+          f" · ${ans.cost_usd:.4f} · {ans.latency_ms:.0f} ms · conversation {ans.conversation_id}")
+    for n in ans.notices:
+        print(f"   note: {n}")
+    return 0
+
+
+# learning --------------------------------------------------------------------------------------
+def cmd_review(args) -> int:
+    from .review import ReviewService
+
+    m = _mentor()
+    if args.file in (None, "-"):
+        code, name = sys.stdin.read(), None
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise InputError(f"No such file: {args.file}")
+        raw = path.read_bytes()
+        try:
+            code = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{args.file} is not UTF-8 text; only source code can be reviewed.") from None
+        name = path.name
+    result = ReviewService(m).review(code, filename=name)
+    if args.json:
+        _out(args, result)
+        return 0
+    print(result["summary"])
+    for f in result["findings"]:
+        print(f"{f['line']:>4}  {f['severity']:<7} {f['principle']:<13} {f['message']}")
+        if f.get("suggestion"):
+            print(f"      fix: {f['suggestion']}")
+    return 0
+
+
+def cmd_plan(args) -> int:
+    from .planner import Planner
+
+    m = _mentor()
+    plan = Planner(m).plan(week=args.week, hours=args.hours)
+    _out(args, plan, None if args.json else Planner.markdown(plan))
+    return 0
+
+
+def cmd_reflect(args) -> int:
+    m = _mentor()
+    if args.list:
+        rows = m.store.reflections(args.week)
+        _out(args, rows, "\n\n".join(f"Week {r['week']} ({r['updated'][:10]}):\n{r['went_well']}\n{r['hard']}"
+                                     for r in rows) or "No reflections yet.")
+        return 0
+    if args.week is None:
+        raise InputError("Say which week the reflection is for: mentor reflect --week N TEXT")
+    text = _read_arg(args.text) if args.text is not None else ""
+    confidence = {}
+    for item in args.confidence or []:
+        topic, _, value = item.partition("=")
+        if not value.strip().isdigit():
+            raise InputError(f"Confidence is topic=1..5, got {item!r}.")
+        confidence[topic.strip()] = int(value)
+    rid = m.store.save_reflection(args.week, went_well=text, hard=args.hard or "", questions=args.questions or "",
+                                  confidence=confidence)
+    if m._index is None:
+        from .index import Index
+
+        Index(m.config, m.store).update()  # the new reflection becomes searchable now
+    _out(args, m.store.reflection(rid), f"Saved reflection {rid} for week {args.week}.")
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from .progress import Progress
+
+    m = _mentor()
+    prog = Progress(m)
+    if args.start:
+        prog.set_start(args.start)
+    if args.action == "done":
+        for item in args.items:
+            prog.mark(item, True)
+    elif args.action == "undo":
+        for item in args.items:
+            prog.mark(item, False)
+    data = prog.summary()
+    _out(args, data, None if args.json else prog.text(data))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import evaluate, format_table
+
+    m = _mentor()
+    report = evaluate(m, questions_dir=args.questions)
+    _out(args, report, None if args.json else format_table(report))
+    return 0
+
+
+def cmd_route_report(args) -> int:
+    from .evaluation import format_route_report, route_report
+
+    report = route_report(_mentor(), workload=args.workload)
+    _out(args, report, None if args.json else format_route_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mentor", description="Architect Mentor: your 20-week architecture mentor.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name, fn, help_):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--json", action="store_true", help="print JSON")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    h = add("history", cmd_history, "list, show, search, export or import past conversations")
+    h.add_argument("action", choices=["list", "show", "search", "export", "import"])
+    h.add_argument("id", nargs="?", type=int, help="conversation id (show, export)")
+    h.add_argument("--query", help="search words (search) or a file's text via - (import)")
+    h.add_argument("--format", choices=["md", "json"], default="md", help="export format")
+    h.add_argument("--output", "-o", help="write the export to this file")
+
+    i = add("index", cmd_index, "build or update the search index incrementally")
+    i.add_argument("--rebuild", action="store_true", help="start over")
+
+    s = add("search", cmd_search, "search the material")
+    s.add_argument("query", nargs="+")
+    s.add_argument("--k", type=int, default=5)
+    s.add_argument("--mode", choices=["hybrid", "fusion", "dense", "bm25"], default="hybrid")
+    s.add_argument("--kind")
+    s.add_argument("--week", type=int)
+    s.add_argument("--book")
+
+    a = add("ask", cmd_ask, "ask a question; answers cite the material")
+    a.add_argument("question", nargs="*", help="the question, or - to read it from standard input")
+    a.add_argument("--conversation", type=int, help="continue this conversation")
+    a.add_argument("--route", choices=["strong", "cheap", "local", "offline"], help="force a route")
+    a.add_argument("--no-cache", action="store_true", help="ask again, bypassing the semantic cache")
+
+    r = add("review", cmd_review, "review code from a file or standard input")
+    r.add_argument("file", nargs="?", help="a file, or - for standard input")
+
+    pl = add("plan", cmd_plan, "propose next week's plan")
+    pl.add_argument("--week", type=int)
+    pl.add_argument("--hours", type=float, help="weekly hours budget")
+
+    rf = add("reflect", cmd_reflect, "write a weekly reflection (or --list them)")
+    rf.add_argument("text", nargs="?", help="what went well (or - for standard input)")
+    rf.add_argument("--week", type=int)
+    rf.add_argument("--hard", help="what was hard")
+    rf.add_argument("--questions", help="open questions")
+    rf.add_argument("--confidence", action="append", help="topic=1..5, repeatable")
+    rf.add_argument("--list", action="store_true")
+
+    pr = add("progress", cmd_progress, "show or update progress through the 20 weeks")
+    pr.add_argument("action", nargs="?", choices=["show", "done", "undo"], default="show")
+    pr.add_argument("items", nargs="*", help="item ids, e.g. w03-lesson, w03-ex2")
+    pr.add_argument("--start", help="your start date, YYYY-MM-DD")
+
+    e = add("eval", cmd_eval, "evaluate retrieval against baselines on the evaluation set")
+    e.add_argument("--questions", help="folder of .jsonl question files (default eval/retrieval)")
+
+    rr = add("route-report", cmd_route_report, "replay the reference workload and compare routing costs")
+    rr.add_argument("--workload", help="workload .jsonl (default eval/route_workload.jsonl)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args) or 0
+    except MentorError as exc:
+        print(f"mentor: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

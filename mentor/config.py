@@ -1,0 +1,130 @@
+"""All configuration, read from environment variables in one place.
+
+    cfg = Config.from_env()          # reads os.environ
+    cfg = Config.from_env({"MENTOR_HOME": "/tmp/m"})   # explicit mapping, for tests
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import MentorError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT / "corpus"
+DEFAULT_STRONG_MODEL = "claude-sonnet-5-5"
+DEFAULT_CHEAP_MODEL = "claude-haiku-5-5"
+DEFAULT_TIMEOUT_S = 60.0
+PROVIDER_CHOICES = ("auto", "anthropic", "local", "offline")
+
+# Every variable the program reads; tests check each one is documented in the README.
+ENV_VARS = (
+    "MENTOR_HOME",
+    "MENTOR_CORPUS",
+    "MENTOR_NOTES",
+    "MENTOR_PROVIDER",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "MENTOR_STRONG_MODEL",
+    "MENTOR_CHEAP_MODEL",
+    "MENTOR_LOCAL_BASE_URL",
+    "MENTOR_LOCAL_MODEL",
+    "MENTOR_LOCAL_API_KEY",
+    "MENTOR_TIMEOUT_S",
+    "MENTOR_MONTHLY_BUDGET_USD",
+    "MENTOR_REDACT",
+    "MENTOR_RERANKER",
+    "MENTOR_CACHE",
+    "CHROMA_HOST",
+    "CHROMA_PORT",
+)
+
+
+def _default_home(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "architect-mentor"
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise MentorError(f"{name} must be a number, got {raw!r}.") from None
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw not in ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    corpus_dir: Path = DEFAULT_CORPUS
+    notes_dirs: tuple[Path, ...] = ()
+    provider: str = "auto"
+    anthropic_api_key: str = field(default="", repr=False)
+    anthropic_base_url: str = ""
+    strong_model: str = DEFAULT_STRONG_MODEL
+    cheap_model: str = DEFAULT_CHEAP_MODEL
+    local_base_url: str = ""
+    local_model: str = ""
+    local_api_key: str = field(default="", repr=False)
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    monthly_budget_usd: float = 10.0
+    redact: bool = True
+    reranker: str = "lexical"
+    cache: bool = True
+    chroma_host: str = ""
+    chroma_port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        home = Path(env.get("MENTOR_HOME") or _default_home(env)).expanduser()
+        notes = tuple(Path(p).expanduser() for p in env.get("MENTOR_NOTES", "").split(os.pathsep) if p.strip())
+        provider = (env.get("MENTOR_PROVIDER") or "auto").strip().lower()
+        if provider not in PROVIDER_CHOICES:
+            raise MentorError(f"MENTOR_PROVIDER must be one of {', '.join(PROVIDER_CHOICES)}, got {provider!r}.")
+        port = env.get("CHROMA_PORT", "").strip()
+        if port and not port.isdigit():
+            raise MentorError(f"CHROMA_PORT must be a port number, got {port!r}.")
+        return cls(
+            home=home,
+            corpus_dir=Path(env.get("MENTOR_CORPUS") or DEFAULT_CORPUS).expanduser(),
+            notes_dirs=notes,
+            provider=provider,
+            anthropic_api_key=env.get("ANTHROPIC_API_KEY", "").strip(),
+            anthropic_base_url=env.get("ANTHROPIC_BASE_URL", "").strip(),
+            strong_model=env.get("MENTOR_STRONG_MODEL") or DEFAULT_STRONG_MODEL,
+            cheap_model=env.get("MENTOR_CHEAP_MODEL") or DEFAULT_CHEAP_MODEL,
+            local_base_url=env.get("MENTOR_LOCAL_BASE_URL", "").strip().rstrip("/"),
+            local_model=env.get("MENTOR_LOCAL_MODEL", "").strip(),
+            local_api_key=env.get("MENTOR_LOCAL_API_KEY", "").strip(),
+            timeout_s=_float(env, "MENTOR_TIMEOUT_S", DEFAULT_TIMEOUT_S),
+            monthly_budget_usd=_float(env, "MENTOR_MONTHLY_BUDGET_USD", 10.0),
+            redact=_flag(env, "MENTOR_REDACT", True),
+            reranker=(env.get("MENTOR_RERANKER") or "lexical").strip(),
+            cache=_flag(env, "MENTOR_CACHE", True),
+            chroma_host=env.get("CHROMA_HOST", "").strip(),
+            chroma_port=int(port) if port else 8000,
+        )
+
+    def with_(self, **changes) -> Config:
+        return replace(self, **changes)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "mentor.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"

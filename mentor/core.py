@@ -1,0 +1,66 @@
+"""Wiring: `build_mentor(config)` builds every part explicitly; the UI and the CLI both use it."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import cached_property
+
+from .config import Config
+from .store import Store
+
+
+class Mentor:
+    """The services of the app, built once per process (the index and the model load lazily)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.store = Store(config.db_path)
+        self.redactor = None
+        self.cache = None
+        self._index = None
+
+    @property
+    def index(self):
+        if self._index is None:
+            from .index import Index
+
+            self._index = Index(self.config, self.store).open()
+        return self._index
+
+    @cached_property
+    def retriever(self):
+        from .retrieval import Retriever
+
+        return Retriever(self.index, reranker=self.config.reranker)
+
+    @cached_property
+    def router(self):
+        from .router import Router
+
+        return Router(self.config, spent_this_month=self.store.month_cost)
+
+    @cached_property
+    def chat(self):
+        from .chat import ChatService
+
+        return ChatService(self)
+
+    def corpus_version(self) -> str:
+        """Changes whenever a corpus or notes file changes (reflections do not count)."""
+        items = sorted((k, v["hash"]) for k, v in self.index.manifest.items() if not k.startswith("reflections:"))
+        return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
+
+    def current_week(self) -> int:
+        start = self.store.setting("start_date")
+        if start:
+            try:
+                days = (date.today() - date.fromisoformat(start)).days
+                return max(1, min(20, days // 7 + 1))
+            except ValueError:
+                pass
+        return 1
+
+
+def build_mentor(config: Config | None = None) -> Mentor:
+    return Mentor(config or Config.from_env())

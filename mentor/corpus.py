@@ -1,0 +1,198 @@
+"""Loading the corpus: Markdown files with YAML front matter, chunked along their headings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+KINDS = ("lesson", "exercise", "quiz", "book-note", "paper-note", "glossary", "note", "reflection")
+MAX_CHUNK_WORDS = 220
+MIN_CHUNK_WORDS = 25
+HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+META_KEYS = ("title", "kind", "week", "phase", "book", "chapter", "volume", "paper")
+
+
+@dataclass
+class Document:
+    """One source file (or one reflection), with its front matter."""
+
+    source: str  # path relative to its root, with "/" separators
+    root: str  # corpus | notes | reflections
+    text: str  # body without front matter
+    meta: dict
+    hash: str
+
+
+@dataclass
+class Chunk:
+    id: str
+    text: str  # what is shown and cited: the section body
+    heading: str  # heading path, "Lesson title > Section > Subsection"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def search_text(self) -> str:
+        """Title and heading path are part of what is matched, so a section keeps its context."""
+        return f"{self.meta.get('title', '')}\n{self.heading}\n{self.text}"
+
+
+def content_hash(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def split_front_matter(raw: str) -> tuple[dict, str]:
+    """Return (front matter, body); raises ValueError on malformed YAML."""
+    if not raw.startswith("---"):
+        return {}, raw
+    parts = raw.split("\n---", 1)
+    if len(parts) != 2:
+        raise ValueError("front matter is not closed with ---")
+    meta = yaml.safe_load(parts[0][3:]) or {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping")
+    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
+    return meta, body
+
+
+def load_file(path: Path, root_dir: Path, root: str) -> Document:
+    raw_bytes = path.read_bytes()
+    raw = raw_bytes.decode("utf-8")
+    meta, body = split_front_matter(raw)
+    meta.setdefault("title", _first_heading(body) or path.stem.replace("-", " ").capitalize())
+    meta.setdefault("kind", "note" if root == "notes" else "glossary")
+    return Document(
+        source=path.relative_to(root_dir).as_posix(),
+        root=root,
+        text=body,
+        meta=meta,
+        hash=content_hash(raw_bytes),
+    )
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        m = HEADING.match(line)
+        if m and len(m.group(1)) == 1:
+            return m.group(2)
+    return None
+
+
+def scan(roots: dict[str, Path]) -> tuple[dict[str, tuple[Path, Path, str]], list[str]]:
+    """Map document key -> (file, root dir, root name) for every Markdown file; and problems found."""
+    files: dict[str, tuple[Path, Path, str]] = {}
+    problems: list[str] = []
+    for root, folder in roots.items():
+        if not folder.is_dir():
+            problems.append(f"{root} folder {folder} does not exist")
+            continue
+        for path in sorted(folder.rglob("*.md")):
+            if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                continue
+            files[f"{root}:{path.relative_to(folder).as_posix()}"] = (path, folder, root)
+    return files, problems
+
+
+def reflection_document(reflection: dict) -> Document:
+    week = int(reflection["week"])
+    parts = [f"# My reflection on week {week}"]
+    for label, key in (("What went well", "went_well"), ("What was hard", "hard"), ("Open questions", "questions")):
+        if reflection.get(key):
+            parts.append(f"## {label}\n\n{reflection[key]}")
+    conf = reflection.get("confidence") or {}
+    if conf:
+        lines = "\n".join(f"- {topic}: {value}/5" for topic, value in conf.items())
+        parts.append(f"## My confidence per topic\n\n{lines}")
+    text = "\n\n".join(parts)
+    return Document(
+        source=f"reflections/week-{week:02d}/{reflection['id']}",
+        root="reflections",
+        text=text,
+        meta={"title": f"Your reflection, week {week} ({str(reflection.get('updated', ''))[:10]})",
+              "kind": "reflection", "week": week},
+        hash=content_hash(text),
+    )
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """Split a document along its headings; long sections split at paragraph boundaries."""
+    sections: list[tuple[list[str], list[str]]] = []
+    path: list[tuple[int, str]] = []
+    body: list[str] = []
+    in_fence = False
+
+    def flush():
+        if any(line.strip() for line in body):
+            sections.append(([h for _, h in path], list(body)))
+        body.clear()
+
+    for line in doc.text.splitlines():
+        if FENCE.match(line):
+            in_fence = not in_fence
+        m = None if in_fence else HEADING.match(line)
+        if m:
+            flush()
+            level = len(m.group(1))
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, m.group(2).strip())]
+        else:
+            body.append(line)
+    flush()
+
+    meta = {k: doc.meta[k] for k in META_KEYS if doc.meta.get(k) is not None}
+    meta["tags"] = ",".join(str(t) for t in doc.meta.get("tags") or [])
+    meta["source"] = doc.source
+    meta["root"] = doc.root
+    meta["doc_hash"] = doc.hash
+    title = str(meta.get("title", ""))
+
+    chunks: list[Chunk] = []
+    pending: tuple[list[str], str] | None = None
+    for heads, lines in sections:
+        if heads and heads[0] == title:
+            heads = heads[1:]
+        text = "\n".join(lines).strip()
+        for piece in _split_long(text):
+            if pending is not None:
+                # a very short section (a lone intro line) travels with the next one
+                piece = pending[1] + "\n\n" + piece
+                heads = pending[0] if not heads else heads
+                pending = None
+            if len(piece.split()) < MIN_CHUNK_WORDS and len(sections) > 1:
+                pending = (heads, piece)
+                continue
+            chunks.append(Chunk(id="", text=piece, heading=" > ".join(heads), meta=dict(meta)))
+    if pending is not None:
+        if chunks:
+            chunks[-1].text += "\n\n" + pending[1]
+        else:
+            chunks.append(Chunk(id="", text=pending[1], heading=" > ".join(pending[0]), meta=dict(meta)))
+    for i, chunk in enumerate(chunks):
+        chunk.id = f"{doc.root}:{doc.source}#{i}"
+        chunk.meta["heading"] = chunk.heading
+    return chunks
+
+
+def _split_long(text: str) -> list[str]:
+    if len(text.split()) <= MAX_CHUNK_WORDS:
+        return [text]
+    blocks, cur, in_fence = [], [], False
+    for para in re.split(r"\n\s*\n", text):
+        fences = para.count("```") + para.count("~~~")
+        cur.append(para)
+        if fences % 2:
+            in_fence = not in_fence
+        if not in_fence and len(" ".join(cur).split()) >= MAX_CHUNK_WORDS * 0.6:
+            blocks.append("\n\n".join(cur))
+            cur = []
+    if cur:
+        if blocks and len(" ".join(cur).split()) < MIN_CHUNK_WORDS:
+            blocks[-1] += "\n\n" + "\n\n".join(cur)
+        else:
+            blocks.append("\n\n".join(cur))
+    return blocks

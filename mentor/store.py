@@ -1,0 +1,282 @@
+"""History in SQLite: conversations, messages, reflections, progress, plans, reviews, feedback, traces.
+
+Each thread gets its own connection (Streamlit runs scripts on several threads); WAL mode and a busy
+timeout let the UI and the CLI use the same database at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import InputError, MentorError, StoreBusyError
+from .migrations import migrate
+
+BUSY_TIMEOUT_MS = 5000
+# SQLite lets one writer in at a time; threads of this process queue here instead of failing on a
+# read-to-write lock upgrade, and other processes wait up to BUSY_TIMEOUT_MS.
+_WRITE_LOCK = threading.RLock()
+JSON_FIELDS = ("citations", "redactions", "confidence", "plan", "result", "data")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in JSON_FIELDS:
+        if isinstance(row.get(key), str):
+            try:
+                row[key] = json.loads(row[key])
+            except ValueError:
+                pass
+    return row
+
+
+def _busy(exc: sqlite3.OperationalError) -> MentorError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return StoreBusyError(
+            "The history database is locked by another program (waited "
+            f"{BUSY_TIMEOUT_MS / 1000:.0f} s). Close it or try again; nothing was lost."
+        )
+    return MentorError(f"The history database failed: {exc}")
+
+
+class Store:
+    """The learner's history, in one SQLite file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._listeners: list = []
+        migrate(self.db)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite_utils.Database]:
+        db = self.db
+        try:
+            with _WRITE_LOCK, db.conn:
+                yield db
+        except sqlite3.OperationalError as exc:
+            raise _busy(exc) from exc
+
+    def on_reflection_saved(self, callback) -> None:
+        """Register a callback(reflection_dict) run after a reflection is saved (used by the index)."""
+        self._listeners.append(callback)
+
+    # conversations -----------------------------------------------------------------------------
+    def create_conversation(self, title: str = "New conversation") -> int:
+        with self.tx() as db:
+            return db["conversations"].insert({"title": title, "created": now(), "updated": now()}).last_pk
+
+    def conversations(self) -> list[dict]:
+        return list(self.db.query("select * from conversations order by updated desc, id desc"))
+
+    def conversation(self, conversation_id: int) -> dict:
+        try:
+            return self.db["conversations"].get(conversation_id)
+        except sqlite_utils.db.NotFoundError:
+            raise InputError(f"There is no conversation {conversation_id}.") from None
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        title = title.strip()
+        if not title:
+            raise InputError("A conversation needs a title.")
+        self.conversation(conversation_id)
+        with self.tx() as db:
+            db["conversations"].update(conversation_id, {"title": title[:200], "updated": now()})
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        self.conversation(conversation_id)
+        with self.tx() as db:
+            ids = [r["id"] for r in db.query("select id from messages where conversation_id = ?", [conversation_id])]
+            if ids:
+                marks = ",".join("?" * len(ids))
+                db.execute(f"delete from feedback where message_id in ({marks})", ids)
+                db.execute(f"delete from traces where message_id in ({marks})", ids)
+            db.execute("delete from messages where conversation_id = ?", [conversation_id])
+            db["conversations"].delete(conversation_id)
+
+    # messages ----------------------------------------------------------------------------------
+    def add_message(self, conversation_id: int, role: str, content: str, **fields: Any) -> int:
+        row = {
+            "conversation_id": conversation_id,
+            "role": role,
+            "content": content,
+            "mode": fields.pop("mode", "ask"),
+            "status": fields.pop("status", "pending" if role == "user" else "ok"),
+            "cached": int(bool(fields.pop("cached", False))),
+            "created": now(),
+        }
+        for key, value in fields.items():
+            row[key] = json.dumps(value) if key in JSON_FIELDS else value
+        with self.tx() as db:
+            pk = db["messages"].insert(row).last_pk
+            conv = db["conversations"].get(conversation_id)
+            update = {"updated": now()}
+            if role == "user" and conv["title"] == "New conversation":
+                update["title"] = " ".join(content.split())[:60] or conv["title"]
+            db["conversations"].update(conversation_id, update)
+        return pk
+
+    def update_message(self, message_id: int, **fields: Any) -> None:
+        row = {k: (json.dumps(v) if k in JSON_FIELDS else v) for k, v in fields.items()}
+        if "cached" in row:
+            row["cached"] = int(bool(row["cached"]))
+        with self.tx() as db:
+            db["messages"].update(message_id, row)
+
+    def message(self, message_id: int) -> dict:
+        return _decode(self.db["messages"].get(message_id))
+
+    def messages(self, conversation_id: int) -> list[dict]:
+        rows = self.db.query("select * from messages where conversation_id = ? order by id", [conversation_id])
+        return [_decode(r) for r in rows]
+
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        """Full-text search over every message, best matches first."""
+        terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
+        if not terms:
+            return []
+        fts = " ".join(f'"{t}"' for t in terms)
+        sql = """
+            select messages.*, conversations.title as conversation_title,
+                   snippet(messages_fts, 0, '[', ']', ' … ', 12) as snippet
+            from messages_fts
+            join messages on messages.rowid = messages_fts.rowid
+            join conversations on conversations.id = messages.conversation_id
+            where messages_fts match ? order by rank limit ?
+        """
+        return [_decode(r) for r in self.db.query(sql, [fts, limit])]
+
+    def month_cost(self, month: str | None = None) -> float:
+        month = month or now()[:7]
+        row = next(self.db.query(
+            "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ?", [month]
+        ))
+        return float(row["c"])
+
+    # feedback and traces -----------------------------------------------------------------------
+    def add_feedback(self, message_id: int, rating: int, reason: str = "") -> int:
+        if rating not in (-1, 1):
+            raise InputError("Feedback is thumbs up (1) or down (-1).")
+        with self.tx() as db:
+            db.execute("delete from feedback where message_id = ?", [message_id])
+            return db["feedback"].insert(
+                {"message_id": message_id, "rating": rating, "reason": reason.strip(), "created": now()}
+            ).last_pk
+
+    def feedback(self, message_id: int) -> dict | None:
+        rows = list(self.db.query("select * from feedback where message_id = ?", [message_id]))
+        return rows[0] if rows else None
+
+    def add_trace(self, message_id: int | None, stage: str, ms: float, data: dict | None = None) -> None:
+        with self.tx() as db:
+            db["traces"].insert(
+                {"message_id": message_id, "stage": stage, "ms": round(ms, 2), "data": json.dumps(data or {}),
+                 "created": now()}
+            )
+
+    def traces(self, message_id: int | None = None) -> list[dict]:
+        if message_id is None:
+            rows = self.db.query("select * from traces order by id")
+        else:
+            rows = self.db.query("select * from traces where message_id = ? order by id", [message_id])
+        return [_decode(r) for r in rows]
+
+    # reflections -------------------------------------------------------------------------------
+    def save_reflection(self, week: int, went_well: str = "", hard: str = "", questions: str = "",
+                        confidence: dict[str, int] | None = None, reflection_id: int | None = None) -> int:
+        if not 1 <= int(week) <= 20:
+            raise InputError("A reflection belongs to a week from 1 to 20.")
+        if not any(s.strip() for s in (went_well, hard, questions)) and not confidence:
+            raise InputError("A reflection needs some text or a confidence rating.")
+        for topic, value in (confidence or {}).items():
+            if not isinstance(value, int) or not 1 <= value <= 5:
+                raise InputError(f"Confidence for {topic!r} must be a whole number from 1 to 5.")
+        row = {"week": int(week), "went_well": went_well.strip(), "hard": hard.strip(),
+               "questions": questions.strip(), "confidence": json.dumps(confidence or {}), "updated": now()}
+        with self.tx() as db:
+            if reflection_id is None:
+                row["created"] = now()
+                reflection_id = db["reflections"].insert(row).last_pk
+            else:
+                db["reflections"].update(reflection_id, row)
+        saved = self.reflection(reflection_id)
+        for callback in self._listeners:
+            callback(saved)
+        return reflection_id
+
+    def reflection(self, reflection_id: int) -> dict:
+        return _decode(self.db["reflections"].get(reflection_id))
+
+    def reflections(self, week: int | None = None) -> list[dict]:
+        if week is None:
+            rows = self.db.query("select * from reflections order by week, id")
+        else:
+            rows = self.db.query("select * from reflections where week = ? order by id", [week])
+        return [_decode(r) for r in rows]
+
+    # progress and settings ---------------------------------------------------------------------
+    def set_done(self, item: str, done: bool = True) -> None:
+        with self.tx() as db:
+            db["progress"].upsert({"item": item, "done": int(done), "done_at": now() if done else None}, pk="item")
+
+    def done_items(self) -> set[str]:
+        return {r["item"] for r in self.db.query("select item from progress where done = 1")}
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        rows = list(self.db.query("select value from settings where key = ?", [key]))
+        return rows[0]["value"] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.tx() as db:
+            db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    # plans and reviews -------------------------------------------------------------------------
+    def save_plan(self, week: int, plan: dict, provider: str = "offline") -> int:
+        with self.tx() as db:
+            return db["plans"].insert(
+                {"week": week, "created": now(), "plan": json.dumps(plan), "provider": provider}
+            ).last_pk
+
+    def plans(self) -> list[dict]:
+        return [_decode(r) for r in self.db.query("select * from plans order by id desc")]
+
+    def save_review(self, title: str, language: str, code: str, result: dict, provider: str) -> int:
+        with self.tx() as db:
+            return db["reviews"].insert(
+                {"created": now(), "title": title, "language": language, "code": code,
+                 "result": json.dumps(result), "provider": provider}
+            ).last_pk
+
+    def reviews(self) -> list[dict]:
+        return [_decode(r) for r in self.db.query("select * from reviews order by id desc")]
+
+    def review(self, review_id: int) -> dict:
+        try:
+            return _decode(self.db["reviews"].get(review_id))
+        except sqlite_utils.db.NotFoundError:
+            raise InputError(f"There is no review {review_id}.") from None

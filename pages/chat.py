@@ -1,0 +1,102 @@
+"""Ask: chat with the mentor; answers stream, cite their sources and are kept in SQLite."""
+
+import streamlit as st
+
+from mentor.errors import MentorError
+from mentor.ui import answer_caption, ensure_index, mentor
+
+m = mentor()
+store = m.store
+
+# --- sidebar: conversations ---------------------------------------------------------------------
+with st.sidebar:
+    st.subheader("Conversations")
+    if st.button("New conversation", icon=":material/add:", use_container_width=True):
+        st.session_state.conversation_id = None
+    conversations = store.conversations()
+    for conv in conversations[:50]:
+        current = conv["id"] == st.session_state.get("conversation_id")
+        label = ("▸ " if current else "") + conv["title"][:40]
+        if st.button(label, key=f"conv-{conv['id']}", use_container_width=True):
+            st.session_state.conversation_id = conv["id"]
+            st.rerun()
+    cid = st.session_state.get("conversation_id")
+    if cid:
+        with st.expander("Rename or delete"):
+            title = st.text_input("Title", value=store.conversation(cid)["title"], key=f"title-{cid}")
+            if st.button("Rename", key="rename"):
+                try:
+                    store.rename_conversation(cid, title)
+                    st.rerun()
+                except MentorError as exc:
+                    st.error(str(exc))
+            if st.button("Delete this conversation", key="delete", type="primary"):
+                store.delete_conversation(cid)
+                st.session_state.conversation_id = None
+                st.rerun()
+
+st.title("Ask your mentor")
+ensure_index(m)
+routes = m.router.available()
+if routes == ["offline"]:
+    st.caption("Offline mode: answers are cited extracts of the course material. "
+               "Set ANTHROPIC_API_KEY or MENTOR_LOCAL_BASE_URL to use a model.")
+
+
+def render_answer(msg: dict) -> None:
+    st.caption(answer_caption(msg) + (f" · {msg['route_reason']}" if msg.get("route_reason") else ""))
+    red = msg.get("redactions") or {}
+    if red:
+        st.caption("Redacted before leaving this machine: " + ", ".join(f"{n} {t}" for t, n in red.items()))
+    for c in msg.get("citations") or []:
+        where = f"week {c['week']}" if c.get("week") else (c.get("book") or c.get("paper") or c.get("kind"))
+        with st.expander(f"[{c.get('n')}] {c.get('title')} › {c.get('heading') or ''} ({where})"):
+            st.markdown(c.get("text") or "")
+            st.caption(c.get("source") or "")
+    fb = store.feedback(msg["id"])
+    cols = st.columns([1, 1, 8])
+    if cols[0].button("👍", key=f"up-{msg['id']}", disabled=bool(fb and fb["rating"] == 1)):
+        store.add_feedback(msg["id"], 1)
+        st.rerun()
+    if cols[1].button("👎", key=f"down-{msg['id']}", disabled=bool(fb and fb["rating"] == -1)):
+        store.add_feedback(msg["id"], -1)
+        st.rerun()
+    if fb and fb["rating"] == -1:
+        reason = cols[2].text_input("What was wrong?", value=fb.get("reason") or "", key=f"why-{msg['id']}")
+        if reason != (fb.get("reason") or ""):
+            store.add_feedback(msg["id"], -1, reason)
+    if msg.get("cached") and st.button("Ask again without the cache", key=f"again-{msg['id']}"):
+        st.session_state.ask_again = msg.get("reply_to")
+        st.rerun()
+
+
+cid = st.session_state.get("conversation_id")
+messages = store.messages(cid) if cid else []
+for msg in messages:
+    with st.chat_message(msg["role"]):
+        st.markdown(msg["content"])
+        if msg["role"] == "user" and msg.get("status") == "failed":
+            st.warning(f"Not answered: {msg.get('error') or 'the answer failed'}")
+        if msg["role"] == "assistant":
+            render_answer(msg)
+
+question, bypass = st.chat_input("Ask about architecture, the curriculum, or your notes"), False
+again = st.session_state.pop("ask_again", None)
+if again and not question:
+    question, bypass = store.message(again)["content"], True
+
+if question:
+    with st.chat_message("user"):
+        st.markdown(question)
+    with st.chat_message("assistant"):
+        try:
+            stream = m.chat.ask_stream(question, cid, bypass_cache=bypass)
+            st.session_state.conversation_id = stream.conversation_id
+            st.write_stream(stream)
+            answer = stream.answer
+            st.session_state.conversation_id = answer.conversation_id
+            for note in answer.notices:
+                st.info(note)
+            render_answer(store.message(answer.message_id))
+        except MentorError as exc:
+            st.error(str(exc))

@@ -1,0 +1,49 @@
+"""History: search every past message, open a conversation, export one or all."""
+
+import streamlit as st
+
+from mentor.export import export_json, export_markdown
+from mentor.ui import answer_caption, mentor
+
+m = mentor()
+store = m.store
+st.title("History")
+
+query = st.text_input("Search all your conversations", placeholder="e.g. outbox, cache stampede, week 5")
+if query.strip():
+    rows = store.search(query)
+    st.caption(f"{len(rows)} message(s) match")
+    for r in rows:
+        who = "You" if r["role"] == "user" else "Mentor"
+        cols = st.columns([6, 1])
+        cols[0].markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}")
+        if cols[1].button("Open", key=f"open-{r['id']}"):
+            st.session_state.history_open = r["conversation_id"]
+
+conversations = store.conversations()
+st.subheader(f"Conversations ({len(conversations)})")
+if conversations:
+    c1, c2 = st.columns(2)
+    c1.download_button("Export all as Markdown", export_markdown(store), "mentor-history.md", "text/markdown")
+    c2.download_button("Export all as JSON", export_json(store), "mentor-history.json", "application/json")
+else:
+    st.info("No conversations yet. Ask something on the Ask page.")
+
+for conv in conversations:
+    opened = st.session_state.get("history_open") == conv["id"]
+    with st.expander(f"{conv['title']} · {conv['updated'][:16]}", expanded=opened):
+        for msg in store.messages(conv["id"]):
+            with st.chat_message(msg["role"]):
+                st.markdown(msg["content"])
+                if msg["role"] == "assistant":
+                    st.caption(answer_caption(msg))
+                elif msg.get("status") == "failed":
+                    st.warning(f"Not answered: {msg.get('error') or ''}")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button("Markdown", export_markdown(store, conv["id"]), f"conversation-{conv['id']}.md",
+                           key=f"md-{conv['id']}")
+        c2.download_button("JSON", export_json(store, conv["id"]), f"conversation-{conv['id']}.json",
+                           key=f"json-{conv['id']}")
+        if c3.button("Continue in Ask", key=f"cont-{conv['id']}"):
+            st.session_state.conversation_id = conv["id"]
+            st.switch_page("pages/chat.py")

@@ -1,0 +1,48 @@
+"""Shared fixtures: every test gets its own data folder; the network is only ever a loopback server."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mentor.config import ENV_VARS, Config
+from mentor.core import Mentor
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+
+try:  # the loopback servers that speak Anthropic's and OpenAI's wire protocols
+    from tests.servers import anthropic_server, openai_server  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No test sees the developer's keys, servers or data."""
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MENTOR_HOME", str(tmp_path / "home"))
+    yield
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the small fixture corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, dest)
+    return dest
+
+
+def make_config(tmp_path: Path, **env: str) -> Config:
+    base = {"MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(FIXTURE_CORPUS)}
+    base.update(env)
+    return Config.from_env(base)
+
+
+@pytest.fixture
+def mentor(tmp_path) -> Mentor:
+    """A Mentor over the fixture corpus, offline."""
+    return Mentor(make_config(tmp_path))
