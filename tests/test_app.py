@@ -1,0 +1,68 @@
+"""The Streamlit app through AppTest: chat, history restored from SQLite, history search and export."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURE_CORPUS, ROOT
+
+TIMEOUT = 180
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch):
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _chat() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "chat.py"), default_timeout=TIMEOUT)
+    return at.run()
+
+
+def test_chat_answers_and_the_conversation_is_restored_in_a_new_session():
+    at = _chat()
+    assert not at.exception
+    at.chat_input[0].set_value("How do I protect the database from a cache stampede?").run()
+    assert not at.exception
+    assert at.chat_message[0].markdown[0].value == "How do I protect the database from a cache stampede?"
+    answer = at.chat_message[1].markdown[0].value
+    assert "extract of the course material" in answer and "[1]" in answer
+    assert any("route: offline" in c.value for c in at.chat_message[1].caption)
+
+    st.cache_resource.clear()  # a new process: nothing in memory, only the database
+    fresh = _chat()
+    titles = [b.label for b in fresh.sidebar.button]
+    (conv_button,) = [b for b in fresh.sidebar.button if b.label.startswith("How do I protect the database")]
+    conv_button.click().run()
+    assert not fresh.exception, titles
+    assert fresh.chat_message[0].markdown[0].value == "How do I protect the database from a cache stampede?"
+    assert "extract of the course material" in fresh.chat_message[1].markdown[0].value
+
+
+def test_empty_binary_question_is_refused_visibly():
+    at = _chat()
+    at.chat_input[0].set_value("bad \x00\x01 paste").run()
+    assert not at.exception
+    assert any("binary" in e.value for e in at.error)
+
+
+def test_history_page_searches_and_exports():
+    at = _chat()
+    at.chat_input[0].set_value("Explain leader-follower replication").run()
+    hist = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=TIMEOUT).run()
+    assert not hist.exception
+    hist.text_input[0].set_value("replication").run()
+    assert any("message(s) match" in c.value for c in hist.caption)
+    labels = [b.label for b in hist.get("download_button")]
+    assert "Export all as Markdown" in labels and "Export all as JSON" in labels
+
+
+def test_insights_page_shows_figures_after_an_answer():
+    at = _chat()
+    at.chat_input[0].set_value("What is cache-aside?").run()
+    ins = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=TIMEOUT).run()
+    assert not ins.exception
+    assert ins.metric[0].value == "1"

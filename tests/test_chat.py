@@ -1,0 +1,91 @@
+"""The Ask flow end to end: offline answers, the cloud through a loopback server, fallbacks, failures."""
+
+import pytest
+
+from mentor.core import Mentor
+from mentor.errors import InputError, MentorError
+from tests.conftest import make_config
+
+
+def test_offline_answer_cites_the_material(mentor):
+    ans = mentor.chat.ask("How do I stop a cache stampede when a popular key expires?")
+    assert ans.provider == "offline" and ans.cost_usd == 0
+    assert "extract of the course material" in ans.answer
+    assert ans.citations and ans.citations[0]["week"] == 6
+    assert "[1]" in ans.answer
+    stored = mentor.store.messages(ans.conversation_id)
+    assert [m["role"] for m in stored] == ["user", "assistant"]
+    assert stored[0]["status"] == "answered" and stored[1]["citations"][0]["source"].endswith("lesson.md")
+    stages = [t["stage"] for t in mentor.store.traces(ans.message_id)]
+    assert {"retrieve", "route", "generate"} <= set(stages)
+
+
+def test_a_question_the_material_does_not_cover_says_so(mentor):
+    ans = mentor.chat.ask("What is the best recipe for sourdough bread with rye flour?")
+    assert ans.weak
+    assert any("does not seem to cover" in n for n in ans.notices)
+
+
+def test_bad_input_is_refused_with_a_message(mentor):
+    for bad, msg in (("   ", "empty"), ("a\x00b", "binary"), ("x" * 30_000, "limit")):
+        with pytest.raises(InputError, match=msg):
+            mentor.chat.ask(bad)
+    assert mentor.store.conversations() == []
+
+
+def test_follow_up_uses_the_conversation(mentor):
+    first = mentor.chat.ask("Explain leader-follower replication")
+    follow = mentor.chat.ask("what about its read lag?", first.conversation_id)
+    assert follow.conversation_id == first.conversation_id
+    assert follow.citations[0]["book"] == "ddia"
+
+
+def test_claude_streams_through_the_real_sdk_and_usage_is_stored(tmp_path, anthropic_server):
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    anthropic_server.enqueue("Cache-aside reads the cache first and fills it on a miss [1].")
+    stream = m.chat.ask_stream("What is cache-aside?")
+    pieces = list(stream)
+    ans = stream.answer
+    assert len(pieces) > 1 and "".join(pieces) == ans.answer
+    assert ans.provider == "anthropic" and ans.tokens_in > 0 and ans.tokens_out > 0 and ans.cost_usd > 0
+    assert [c["n"] for c in ans.citations] == [1]
+    row = m.store.message(ans.message_id)
+    assert row["tokens_out"] == ans.tokens_out and row["cost_usd"] == ans.cost_usd
+    body = anthropic_server.requests[-1].body
+    assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert "<passages>" in body["messages"][-1]["content"]
+
+
+def test_an_overloaded_claude_falls_back_with_a_visible_notice(tmp_path, anthropic_server):
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    anthropic_server.enqueue(*([529] * 3))  # the SDK retries twice, then the route fails
+    ans = m.chat.ask("What is cache-aside?")
+    assert ans.provider == "offline"
+    assert any("overloaded" in n for n in ans.notices)
+    assert "fallback" in ans.route_reason
+
+
+def test_the_question_is_stored_before_a_failing_provider_and_marked(tmp_path, anthropic_server, monkeypatch):
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    seen = {}
+
+    def offline_also_fails(self, request, usage):
+        # the question must already be in the database when a provider is called
+        seen["rows"] = [r["content"] for r in m.store.db.query("select content from messages where role='user'")]
+        raise MentorError("offline extract failed")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr("mentor.llm.OfflineProvider.stream", offline_also_fails)
+    anthropic_server.enqueue(*([500] * 3))
+    with pytest.raises(MentorError):
+        m.chat.ask("What is cache-aside?")
+    assert seen["rows"] == ["What is cache-aside?"]
+    (conv,) = m.store.conversations()
+    (msg,) = m.store.messages(conv["id"])
+    assert msg["content"] == "What is cache-aside?" and msg["status"] == "failed" and msg["error"]

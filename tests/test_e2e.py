@@ -1,0 +1,75 @@
+"""The real app in a real browser: serve it on loopback, ask, see the answer, reload, see it again."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import FIXTURE_CORPUS, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(FIXTURE_CORPUS)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not become healthy: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed (scripts/test installs it)")
+def test_ask_in_the_browser_and_find_it_again_after_reload(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    question = "How do I stop a cache stampede?"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        page = browser.new_page()
+        page.goto(server)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.wait_for(timeout=120_000)
+        box.fill(question)
+        box.press("Enter")
+        messages = page.get_by_test_id("stChatMessage")
+        expect(messages.nth(1)).to_contain_text("extract of the course material", timeout=120_000)
+        expect(messages.nth(0)).to_contain_text(question)
+        page.screenshot(path=str(tmp_path / "answered.png"))
+
+        page.reload()
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60_000)
+        page.get_by_role("button", name=question).click()
+        expect(page.get_by_test_id("stChatMessage").nth(0)).to_contain_text(question, timeout=60_000)
+        expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("extract of the course material")
+        browser.close()
