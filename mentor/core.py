@@ -16,9 +16,17 @@ class Mentor:
     def __init__(self, config: Config):
         self.config = config
         self.store = Store(config.db_path)
-        self.redactor = None
-        self.cache = None
         self._index = None
+        self.redactor = None
+        if config.redact:
+            from .privacy import Redactor
+
+            self.redactor = Redactor()
+        self.cache = None
+        if config.cache:
+            from .cache import SemanticCache
+
+            self.cache = SemanticCache(self.store)
 
     @property
     def index(self):

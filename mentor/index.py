@@ -75,6 +75,7 @@ class Index:
         self._bm25 = None
         self._bm25_ids: list[str] = []
         self.idf: dict[str, float] = {}
+        self._terms: dict[str, frozenset[str]] = {}
         self.notice = ""  # set when the index had to be rebuilt, shown to the learner once
         if store is not None:
             store.on_reflection_saved(self.add_reflection)
@@ -239,6 +240,8 @@ class Index:
 
     def _drop(self, key: str) -> None:
         ids = self.manifest.pop(key, {}).get("chunks", [])
+        for cid in ids:
+            self._terms.pop(cid, None)
         if ids:
             self.collection.delete(ids=ids)
         for cid in ids:
@@ -276,6 +279,13 @@ class Index:
         self._add_documents([(key, doc)], None)
         self._rebuild_bm25()
         self._save_state()
+
+    def terms(self, chunk_id: str) -> frozenset[str]:
+        """The chunk's stemmed vocabulary, computed once per process (used by the reranker)."""
+        cached = self._terms.get(chunk_id)
+        if cached is None:
+            cached = self._terms[chunk_id] = frozenset(tokenize([self.chunks[chunk_id].text])[0])
+        return cached
 
     # sparse ------------------------------------------------------------------------------------
     def _rebuild_bm25(self) -> None:

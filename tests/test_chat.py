@@ -89,3 +89,34 @@ def test_the_question_is_stored_before_a_failing_provider_and_marked(tmp_path, a
     (conv,) = m.store.conversations()
     (msg,) = m.store.messages(conv["id"])
     assert msg["content"] == "What is cache-aside?" and msg["status"] == "failed" and msg["error"]
+
+
+def test_nothing_personal_or_secret_reaches_claude_and_the_answer_restores_it(tmp_path, anthropic_server):
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    secrets = ["jane.doe@example.org", "+44 20 7946 0958", "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE",
+               "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"]
+    anthropic_server.enqueue("Write to <EMAIL_ADDRESS_1> and rotate the key [1].")
+    question = (f"My cache-aside service mails {secrets[0]} (phone {secrets[1]}, card {secrets[2]}); its config has "
+                f'aws_key = "{secrets[3]}" and api_key = "{secrets[4]}". Is cache-aside right here?')
+    ans = m.chat.ask(question)
+    sent = anthropic_server.requests[-1].text
+    for value in secrets:
+        assert value not in sent
+    assert ans.redactions and sum(ans.redactions.values()) >= 4
+    assert all(v not in str(ans.redactions) for v in secrets)
+    if "<EMAIL_ADDRESS_1>" in sent:
+        assert secrets[0] in ans.answer
+    stored = m.store.messages(ans.conversation_id)
+    assert stored[0]["content"] == question  # the learner's own history keeps the original
+
+
+def test_a_paraphrase_is_answered_from_the_cache_and_can_be_bypassed(mentor):
+    first = mentor.chat.ask("What is cache-aside?")
+    again = mentor.chat.ask("Can you explain what cache-aside is?")
+    assert again.cached and again.answer == first.answer and again.cost_usd == 0
+    other = mentor.chat.ask("What is write-through caching?")
+    assert not other.cached
+    fresh = mentor.chat.ask("Can you explain what cache-aside is?", bypass_cache=True)
+    assert not fresh.cached
