@@ -96,3 +96,14 @@ def m002_traces(db: sqlite_utils.Database) -> None:
         {"id": int, "message_id": int, "stage": str, "ms": float, "data": str, "created": str}, pk="id"
     )
     db["traces"].create_index(["message_id"])
+
+
+@migration
+def m003_semantic_cache(db: sqlite_utils.Database) -> None:
+    # no foreign key to messages: deleting a conversation must not fail; the cache drops dangling rows itself
+    db["semantic_cache"].create(
+        {"id": int, "question": str, "mode": str, "corpus_version": str, "message_id": int, "embedding": bytes,
+         "key_terms": str, "created": str},  # key_terms: JSON from mentor.cache.analyse()
+        pk="id",
+    )
+    db["semantic_cache"].create_index(["mode", "corpus_version"])

@@ -1,0 +1,573 @@
+"""Smells found without a model: Python design smells from the AST and radon, text checks for any language."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SEVERITIES = ("error", "warning", "info")
+PRINCIPLES = ("SRP", "OCP", "LSP", "ISP", "DIP", "security", "reliability", "complexity", "testability",
+              "performance", "observability", "style")
+COMPLEXITY_WARNING, COMPLEXITY_ERROR = 10, 20
+MAX_FUNCTION_LINES, MAX_NESTING, MAX_PARAMS = 60, 4, 6
+LONG_LINE, LONG_BLOCK = 120, 60
+TYPE_SWITCH_BRANCHES = 3
+SRP_IO_KINDS = 3  # kinds of I/O in one class
+SRP_METHODS, SRP_GROUPS = 7, 3  # public methods, and groups of 2+ of them that share no attribute
+
+IO_KINDS = {
+    "HTTP": re.compile(r"^(requests|httpx|aiohttp|urllib\d?|http\.client)\.|"
+                       r"(^|\.)(session|http|client)\.(get|post|put|patch|delete|request)$"),
+    "database": re.compile(r"^(sqlite3|psycopg2?|pymysql|sqlalchemy|pymongo|redis)\.|"
+                           r"(^|\.)(cursor|execute|executemany|commit|rollback|fetchall|fetchone|create_engine)$"),
+    "file": re.compile(r"^(open|shutil\.\w+|os\.(remove|rename|makedirs)|(json|pickle|joblib)\.(load|dump))$|"
+                       r"\.(read_text|write_text|read_bytes|write_bytes|read_csv|to_csv|read_parquet|to_parquet)$"),
+    "model training": re.compile(r"(^|\.)(fit|partial_fit|backward|zero_grad|train_test_split)$|"
+                                 r"^(torch|tensorflow|tf|keras|sklearn|xgboost|lightgbm)\."),
+    "email": re.compile(r"^smtplib\.|(^|\.)(sendmail|send_message)$"),
+}
+CLIENTS = re.compile(
+    r"^(requests\.Session|httpx\.(Async)?Client|aiohttp\.ClientSession|urllib3\.PoolManager|"
+    r"boto3\.(client|resource|Session)|boto3\.session\.Session|psycopg2?\.connect|pymysql\.connect|"
+    r"sqlite3\.connect|(pymongo\.)?MongoClient|redis\.(Strict)?Redis|(sqlalchemy\.)?create_engine|"
+    r"smtplib\.SMTP(_SSL)?|(openai\.)?(Async)?OpenAI|(anthropic\.)?(Async)?Anthropic|"
+    r"chromadb\.(Persistent|Http)?Client|(kafka\.)?Kafka(Producer|Consumer)|pika\.BlockingConnection|"
+    r"(elasticsearch\.)?Elasticsearch|(storage|bigquery|pubsub_v1)\.\w*Client)$")
+# classes and functions whose job is to build or wrap a client: constructing one there is the point
+ADAPTER_CLASS = re.compile(r"(Client|Adapter|Gateway|Repository|Repo|Provider|Store|Storage|Connector|Connection|"
+                           r"DAO|Dao|Driver|Backend|Transport|Factory|Container)$")
+COMPOSITION_ROOT = re.compile(r"^(main|cli|create_app|setup|wire|compose)$|^_?(make|build|create|connect|new)_|"
+                              r"^_?(get_)?\w*(client|session|engine|connection|conn|db)$")
+MUTATORS = {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault", "add",
+            "discard", "appendleft", "extendleft", "sort", "reverse"}
+MUTABLE_FACTORIES = {"list", "dict", "set", "defaultdict", "deque", "Counter", "OrderedDict"}
+BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "set", "frozenset", "type",
+                 "NoneType", "complex", "bytearray"}
+LOG_CALLS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "capture_exception"}
+CLI_LIBRARIES = {"argparse", "click", "typer", "fire"}
+ENV_LOOKUP = re.compile(r"(^|\.)getenv$|(environ|env|config|settings|cfg|conf)\.(get|setdefault|pop)$", re.I)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
+
+_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s/{}]+", re.I)
+_HOST = re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|localhost|[\w\-]+(\.[\w\-]+)+):\d{2,5}$|^\d{1,3}(\.\d{1,3}){3}$")
+_PATH = re.compile(r"^(~|/(tmp|var|etc|home|data|mnt|opt|usr|Users|srv|root|dbfs|workspace))/\S+$|"
+                   r"^[A-Za-z]:\\\S+$|^/\S+\.(csv|json|jsonl|parquet|pkl|pickle|pt|bin|txt|yaml|yml|db|log)$")
+_MODEL = re.compile(r"^(gpt-[\w.\-]+|o[134](-mini|-preview)?|claude-[\w.\-]+|text-embedding-[\w\-]+|"
+                    r"(meta-llama/)?llama[\w.\-:]*|mistral[\w.\-:]*|mixtral[\w.\-:]*|gemini-[\w.\-]+|"
+                    r"all-MiniLM-[\w\-]+|(sentence-transformers|BAAI|intfloat)/[\w.\-]+|(distil)?bert-base[\w\-]*)$",
+                    re.I)
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b", re.I)
+_COMMENT = re.compile(r"^\s*(#|//|--|/?\*)")
+_MARKER_WORD = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+_MARKER = re.compile(r"(#|//|--|/\*|^\s*\*).*?" + _MARKER_WORD.pattern)  # only in comments
+_FUNC_START = re.compile(r"\bfunction\b|=>\s*\{|^\s*func\b|\bfn \w+|\)\s*(throws [\w., ]+)?\{\s*$")
+_CONTROL = re.compile(r"^\s*(}\s*)?(if|for|while|switch|catch|else|do|try)\b")
+
+EXTENSIONS = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+              ".jsx": "javascript", ".ts": "typescript", ".tsx": "typescript", ".go": "go", ".java": "java",
+              ".rs": "rust", ".sql": "sql", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
+SUFFIX = {lang: ext for ext, lang in reversed(EXTENSIONS.items())}
+_SIGNS = {
+    "python": re.compile(r"^\s*(def \w+\(.*\).*:|class \w+.*:|import \w+|from [\w.]+ import|elif .*:|except\b.*:|"
+                         r"with .+:|@\w+)|\bself\.|\bNone\b"),
+    "typescript": re.compile(r"\binterface \w+\s*\{|:\s*(string|number|boolean|void|any)\b|\bexport (type|interface)"),
+    "javascript": re.compile(r"\b(const|let|var) \w+\s*=|\bfunction\b|=>|console\.\w+\(|require\(|module\.exports"),
+    "go": re.compile(r"^package \w+|^func |:=|\bfmt\.\w+\("),
+    "java": re.compile(r"\b(public|private|protected)\s+(static\s+)?[\w<>\[\]]+\s+\w+\s*[({]|System\.out|^import java"),
+    "rust": re.compile(r"\bfn \w+|\blet mut\b|^\s*impl\b|println!|^use \w+::"),
+    "sql": re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|UPDATE \w+ SET|DELETE FROM|JOIN)\b",
+                      re.I),
+    "shell": re.compile(r"^#!.*\b(ba|z)?sh\b|^\s*(echo|export|fi|then|done|esac)\b|\$\(|\$\{?[A-Z_]+\}?"),
+}
+
+FIX = {  # the concrete change each rule suggests
+    "syntax": "Fix the syntax error first; if this is a fragment, paste the whole function or class so the design "
+              "checks can run.",
+    "smell:srp": "Split it: one small class per kind of work (e.g. an HTTP client, a repository for the database, a "
+                 "trainer), each injected into a thin coordinator that holds only the workflow.",
+    "smell:type-switch": "Replace the switch with polymorphism: give each type the method this code needs behind a "
+                         "common Protocol or ABC (or register handlers in a dict keyed by type), so a new type is a "
+                         "new class, not an edit here.",
+    "smell:dip": "Inject it: take it as a constructor or function parameter typed as a small Protocol, and build the "
+                 "real one once in your composition root (e.g. `main()` or `build_app()`).",
+    "smell:dip-file": "Split reading from computing: let the caller open the file and pass the text, rows or a file "
+                      "object (or a small repository) in, so the logic is testable without a disk.",
+    "smell:bare-except": "Catch the specific exceptions you expect (e.g. `except (TimeoutError, ValueError) as exc:`), "
+                         "log them with `logger.exception(...)`, and let the rest propagate.",
+    "smell:swallowed-exception": "Catch only the exceptions you can handle, and log (`logger.exception`) or re-raise "
+                                 "the rest; if ignoring is intended, use `contextlib.suppress(SpecificError)` and say "
+                                 "why in a comment.",
+    "smell:mutable-global": "Keep this state in an object that callers create and pass in (or return new values "
+                            "instead of mutating), so tests and threads stop sharing it.",
+    "smell:hardcoded-config": "Read it from configuration (environment or a settings object) once and pass it in, "
+                              "e.g. `def __init__(self, base_url: str)` or `settings.model`, so each environment "
+                              "(and each model experiment) needs no code change.",
+    "smell:print": "Use a module logger: `logger = logging.getLogger(__name__)` and `logger.info(...)` with structured "
+                   "fields, so levels, handlers and tracing are configured in one place.",
+    "radon:complexity": "Split it: extract each family of branches into a named helper, replace flag-driven branches "
+                        "with a dict of handlers or polymorphism, and return early to flatten conditions.",
+    "smell:long-function": "Extract the steps into small named functions that each do one thing; the original "
+                           "becomes a short, readable sequence of calls.",
+    "smell:too-many-params": "Group related parameters into a dataclass or settings object, or split the function so "
+                             "each part needs fewer inputs.",
+    "smell:deep-nesting": "Flatten it with guard clauses (`if not ok: continue` or `return`) and extract the inner "
+                          "loop body into a helper function.",
+    "generic:long-line": "Break it up: name intermediate values, or wrap arguments one per line.",
+    "generic:todo": "Fix it now, or turn it into a tracked issue and link it here.",
+    "generic:hardcoded-url": "Read it from configuration (an environment variable or a settings file) and pass it "
+                             "in, so each environment can point elsewhere.",
+    "generic:long-function": "Extract its steps into small named functions that each do one thing.",
+}
+
+
+@dataclass
+class Finding:
+    line: int
+    end_line: int
+    severity: str  # error | warning | info
+    rule: str  # e.g. ruff:F401, radon:complexity, secret:aws-key, smell:srp, model
+    principle: str  # one of PRINCIPLES
+    message: str
+    suggestion: str
+    references: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def smell(at, rule: str, principle: str, message: str, severity: str = "warning", end: int | None = None) -> Finding:
+    """A finding at a node (its line span) or at a line number, with the rule's standard suggestion."""
+    line = at if isinstance(at, int) else at.lineno
+    end = end or (at if isinstance(at, int) else at.end_lineno or at.lineno)
+    return Finding(line=line, end_line=end, severity=severity, rule=rule, principle=principle, message=message,
+                   suggestion=FIX[rule])
+
+
+def dotted(node: ast.AST) -> str:
+    """`requests.Session` for the call target `requests.Session`; '' for anything not a plain name chain."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
+
+
+def own_nodes(func: ast.AST):
+    """Every node in a function's body, without descending into nested functions or classes."""
+    stack = list(getattr(func, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, (*FUNCTIONS, ast.ClassDef, ast.Lambda)))
+
+
+def functions(tree: ast.AST, cls: ast.ClassDef | None = None):
+    """(function, enclosing class or None) for every function and method in the module."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, FUNCTIONS):
+            yield child, cls
+        yield from functions(child, child if isinstance(child, ast.ClassDef) else cls)
+
+
+def _qualname(func: ast.AST, cls: ast.ClassDef | None) -> str:
+    return f"{cls.name}.{func.name}" if cls else func.name
+
+
+def _calls(nodes, name: str | None = None) -> list[ast.Call]:
+    return [n for n in nodes if isinstance(n, ast.Call) and (name is None or dotted(n.func) == name)]
+
+
+# SOLID --------------------------------------------------------------------------------------------------
+def srp(tree: ast.AST) -> list[Finding]:
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        methods = [n for n in cls.body if isinstance(n, FUNCTIONS)]
+        kinds: dict[str, int] = {}
+        for call in _calls(n for m in methods for n in own_nodes(m)):
+            name = dotted(call.func)
+            kinds.update({k: call.lineno for k, p in IO_KINDS.items() if name and p.search(name) and k not in kinds})
+        groups = _method_groups(methods)
+        public = [m for m in methods if not m.name.startswith("_")]
+        if len(kinds) >= SRP_IO_KINDS:
+            names = sorted(kinds, key=kinds.get)
+            out.append(smell(cls, "smell:srp", "SRP", f"class `{cls.name}` mixes {', '.join(names[:-1])} and "
+                                                      f"{names[-1]} work: {len(names)} reasons to change in one class"))
+        elif len(public) >= SRP_METHODS and len(groups) >= SRP_GROUPS:
+            shown = "; ".join(", ".join(sorted(g)) for g in groups[:3])
+            out.append(smell(cls, "smell:srp", "SRP", f"class `{cls.name}` has {len(public)} public methods in "
+                                                      f"{len(groups)} groups that share no state ({shown})"))
+    return out
+
+
+def _method_groups(methods: list) -> list[set[str]]:
+    """Groups (of 2+) of public methods linked by shared `self.` attributes or by calls (LCOM4)."""
+    uses = {m.name: {n.attr for n in own_nodes(m) if isinstance(n, ast.Attribute) and dotted(n.value) == "self"}
+            for m in methods if not m.name.startswith("__") and not _is_property(m)}
+    graph: dict[str, set[str]] = defaultdict(set)
+    for name, attrs in uses.items():
+        for attr in attrs:
+            graph[name].add(attr)
+            graph[attr].add(name)
+    groups = [{n for n in group if n in uses and not n.startswith("_")} for group in _components(graph, list(uses))]
+    return sorted((g for g in groups if len(g) >= 2), key=len, reverse=True)
+
+
+def _is_property(method: ast.AST) -> bool:
+    return any(dotted(d) in ("property", "staticmethod") for d in method.decorator_list)
+
+
+def _components(graph: dict[str, set[str]], starts: list[str]) -> list[set[str]]:
+    """The connected parts of an undirected graph that contain the start nodes."""
+    groups, seen = [], set()
+    for start in (s for s in starts if s not in seen):
+        group, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            group.add(node)
+            todo.extend(graph[node] - group)
+        seen |= group
+        groups.append(group)
+    return groups
+
+
+def _type_test(test: ast.AST) -> tuple[str, str] | None:
+    """(subject, type) for `isinstance(x, T)`, `type(x) is T` or `x.kind == "t"`; None otherwise."""
+    if isinstance(test, ast.Call) and dotted(test.func) == "isinstance" and len(test.args) == 2:
+        return ast.unparse(test.args[0]), ast.unparse(test.args[1])
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Call) and dotted(left.func) == "type" and len(left.args) == 1:
+        return ast.unparse(left.args[0]), ast.unparse(right)
+    kind_field = re.search(r"(^|[._\[\"'])(type|kind|__class__)[\"'\]]*$", ast.unparse(left))
+    if kind_field and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return ast.unparse(left), repr(right.value)
+    return None
+
+
+def _branches(stmt: ast.If) -> list[tuple[ast.If, tuple[str, str]]]:
+    """The type tests of an if and its elif chain."""
+    out = []
+    while isinstance(stmt, ast.If):
+        if (test := _type_test(stmt.test)) is not None:
+            out.append((stmt, test))
+        stmt = stmt.orelse[0] if len(stmt.orelse) == 1 else None
+    return out
+
+
+def ocp(tree: ast.AST) -> list[Finding]:
+    out = []
+    for body in (getattr(n, "body", None) for n in ast.walk(tree)):
+        runs: list[list] = [[]]  # consecutive if/elif statements, split at anything else
+        for stmt in body if isinstance(body, list) else []:
+            if isinstance(stmt, ast.If):
+                runs[-1].extend(_branches(stmt))
+            else:
+                runs.append([])
+        for run in runs:
+            by_subject: dict[str, list] = defaultdict(list)
+            for node, (subject, kind) in run:
+                by_subject[subject].append((node, kind))
+            for subject, items in by_subject.items():
+                types = [kind for _, kind in items]
+                if len(items) < TYPE_SWITCH_BRANCHES or all(t.strip("()") in BUILTIN_TYPES for t in types):
+                    continue  # dispatching on built-in types is often unavoidable (serialisers, parsers)
+                out.append(smell(items[0][0], "smell:type-switch", "OCP",
+                                 f"{len(items)} branches switch on the type of `{subject}` ({', '.join(types[:4])});"
+                                 " every new type means editing this code", end=items[-1][0].end_lineno))
+    return out
+
+
+def _is_default(node: ast.AST, parents: dict) -> bool:
+    """True for `x or Client()`, `Client() if x is None else x` and `if x is None: x = Client()`."""
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, FUNCTIONS):
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[0] is not child:
+            return True
+        if isinstance(parent, ast.IfExp) or (isinstance(parent, ast.If) and "is None" in ast.unparse(parent.test)):
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _computes(func: ast.AST) -> bool:
+    nodes = list(own_nodes(func))
+    loops = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.AugAssign)
+    arithmetic = sum(isinstance(n, ast.BinOp) and not isinstance(n.op, ast.Mod) for n in nodes)
+    return any(isinstance(n, loops) for n in nodes) or arithmetic >= 2
+
+
+def dip(tree: ast.AST, parents: dict) -> list[Finding]:
+    out = []
+    for func, cls in functions(tree):
+        if (cls is not None and ADAPTER_CLASS.search(cls.name)) or COMPOSITION_ROOT.search(func.name):
+            continue
+        where, seen = _qualname(func, cls), set()
+        for call in _calls(own_nodes(func)):
+            name = dotted(call.func)
+            if name in seen:
+                continue
+            if CLIENTS.match(name) and not _is_default(call, parents):
+                out.append(smell(call, "smell:dip", "DIP",
+                                 f"`{where}` builds its own `{name}(...)`, so callers cannot swap or fake it"))
+            elif name == "open" and _computes(func):
+                out.append(smell(call, "smell:dip", "DIP", f"`{where}` opens a file and also computes on its content"))
+                out[-1].suggestion = FIX["smell:dip-file"]
+            seen.add(name)
+    return out
+
+
+# reliability, testability, observability ----------------------------------------------------------------
+def _swallows(handler: ast.ExceptHandler) -> bool:
+    """A broad handler with no re-raise, no logging call, that never looks at the exception."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if handler.type is not None and not any(dotted(t) in ("Exception", "BaseException") for t in types):
+        return False
+    for node in (n for stmt in handler.body for n in ast.walk(stmt)):
+        logs = isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] in LOG_CALLS
+        if logs or isinstance(node, ast.Raise) or (isinstance(node, ast.Name) and node.id == handler.name):
+            return False
+    return True
+
+
+def excepts(tree: ast.AST) -> list[Finding]:
+    out = []
+    for h in (n for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler)):
+        swallows = _swallows(h)
+        if h.type is None:
+            out.append(smell(h, "smell:bare-except", "reliability", "bare `except:` catches everything, even "
+                             "KeyboardInterrupt and SystemExit" + (", and silently ignores it" if swallows else ""),
+                             severity="error" if swallows else "warning"))
+        elif swallows:
+            out.append(smell(h, "smell:swallowed-exception", "reliability",
+                             "broad `except` that swallows the error: failures vanish without a trace"))
+    return out
+
+
+def _module_names(tree: ast.Module) -> dict[str, tuple[ast.stmt, ast.AST]]:
+    """Names bound at module level, with their first assignment and value."""
+    names: dict[str, tuple[ast.stmt, ast.AST]] = {}
+    for stmt in tree.body:
+        pairs = [(t, stmt.value) for t in stmt.targets] if isinstance(stmt, ast.Assign) else \
+            [(stmt.target, stmt.value)] if isinstance(stmt, ast.AnnAssign) and stmt.value is not None else []
+        for target, value in pairs:
+            if isinstance(target, ast.Name) and target.id != "__all__":
+                names.setdefault(target.id, (stmt, value))
+    return names
+
+
+def _mutable(value: ast.AST) -> bool:
+    containers = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+    return isinstance(value, containers) or (isinstance(value, ast.Call)
+                                             and dotted(value.func).split(".")[-1] in MUTABLE_FACTORIES)
+
+
+def _changed_names(func: ast.AST) -> tuple[set[str], set[str]]:
+    """(names rebound through `global`, names mutated in place) by one function; local shadows left out."""
+    nodes = list(own_nodes(func))
+    declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
+    local = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - declared
+    local |= {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    rebound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} & declared
+    mutated = {dotted(n.func.value) for n in _calls(nodes) if isinstance(n.func, ast.Attribute)
+               and n.func.attr in MUTATORS}
+    mutated |= {dotted(n.value) for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store,
+                                                                                                        ast.Del))}
+    return rebound, mutated - local
+
+
+def mutable_globals(tree: ast.Module) -> list[Finding]:
+    names = _module_names(tree)
+    changed: dict[str, list[str]] = defaultdict(list)
+    for func, cls in functions(tree):
+        rebound, mutated = _changed_names(func)
+        for name in rebound | {n for n in mutated if n in names and _mutable(names[n][1])}:
+            if name in names:
+                changed[name].append(_qualname(func, cls))
+    out = []
+    for name, funcs in changed.items():
+        stmt, value = names[name]
+        lazy = isinstance(value, ast.Constant) and value.value is None  # a lazily built singleton: a milder smell
+        out.append(smell(stmt, "smell:mutable-global", "testability", f"module-level `{name}` is shared mutable "
+                         f"state, changed by {', '.join(f'`{f}`' for f in funcs)}", severity="info" if lazy else
+                         "warning"))
+    return out
+
+
+def _config_kind(value) -> tuple[str, str] | None:
+    if not isinstance(value, str):
+        return None
+    kinds = ((_URL, "URL", "warning"), (_HOST, "host", "warning"), (_PATH, "file path", "info"),
+             (_MODEL, "model name", "info"))
+    return next(((kind, severity) for pattern, kind, severity in kinds if pattern.match(value)), None)
+
+
+def hardcoded_config(tree: ast.AST, parents: dict) -> list[Finding]:
+    out = []
+    for func, cls in functions(tree):
+        doc = func.body[0].value if func.body and isinstance(func.body[0], ast.Expr) else None
+        seen = set()
+        for node in own_nodes(func):
+            if isinstance(node, ast.keyword) and node.arg in ("host", "port") and isinstance(node.value, ast.Constant):
+                found, node = ((node.arg, "warning") if node.value.value else None), node.value
+            else:
+                found = _config_kind(node.value) if isinstance(node, ast.Constant) and node is not doc else None
+            call = parents.get(node)
+            if not found or node.value in seen or (isinstance(call, ast.Call) and ENV_LOOKUP.search(dotted(call.func))):
+                continue  # an environment lookup's default is configuration done right
+            seen.add(node.value)
+            shown = re.sub(r"//[^/@\s]+@", "//***@", str(node.value))[:80]
+            out.append(smell(node, "smell:hardcoded-config", "testability",
+                             f"hard-coded {found[0]} `{shown}` in `{_qualname(func, cls)}`", severity=found[1]))
+    return out
+
+
+def _is_cli(tree: ast.Module) -> bool:
+    """A command-line program: printing is its output, not its diagnostics."""
+    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    modules |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    return any(m.split(".")[0] in CLI_LIBRARIES for m in modules)
+
+
+def prints(tree: ast.Module) -> list[Finding]:
+    if _is_cli(tree):
+        return []
+    scopes = {f"`{_qualname(f, c)}`": _calls(own_nodes(f), "print") for f, c in functions(tree)
+              if f.name not in ("main", "__repr__", "__str__")}
+    module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))
+              and not (isinstance(s, ast.If) and "__main__" in ast.unparse(s.test))]
+    scopes["module level"] = _calls((n for s in module for n in ast.walk(s)), "print")
+    out = []
+    for where, calls in ((w, sorted(c, key=lambda n: n.lineno)) for w, c in scopes.items() if c):
+        out.append(smell(calls[0], "smell:print", "observability", f"`print` used for diagnostics in {where} "
+                         f"({len(calls)} call{'s' if len(calls) > 1 else ''})", severity="info",
+                         end=calls[-1].end_lineno))
+    return out
+
+
+# complexity --------------------------------------------------------------------------------------------
+def complexity(tree: ast.Module, code: str) -> list[Finding]:
+    from radon.complexity import cc_visit
+
+    out = []
+    blocks = [b for b in cc_visit(code) if not hasattr(b, "methods")]  # methods are listed as functions too
+    while blocks:
+        b = blocks.pop()
+        blocks.extend(b.closures)
+        if b.complexity > COMPLEXITY_WARNING:
+            out.append(smell(b.lineno, "radon:complexity", "complexity", f"`{b.fullname}` has cyclomatic complexity "
+                             f"{b.complexity} (radon rank {b.letter}); above {COMPLEXITY_WARNING} every path is hard "
+                             "to test", severity="error" if b.complexity > COMPLEXITY_ERROR else "warning",
+                             end=b.endline))
+    for func, cls in functions(tree):
+        name, size = _qualname(func, cls), (func.end_lineno or func.lineno) - func.lineno + 1
+        params = [a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)
+                  if a.arg not in ("self", "cls")]
+        depth, line = _nesting(func.body, 0)
+        if size > MAX_FUNCTION_LINES:
+            out.append(smell(func, "smell:long-function", "complexity",
+                             f"`{name}` is {size} lines long (over {MAX_FUNCTION_LINES})"))
+        if len(params) > MAX_PARAMS:
+            out.append(smell(func, "smell:too-many-params", "complexity",
+                             f"`{name}` takes {len(params)} parameters (over {MAX_PARAMS})"))
+        if depth > MAX_NESTING:
+            out.append(smell(line, "smell:deep-nesting", "complexity",
+                             f"`{name}` nests blocks {depth} deep (over {MAX_NESTING})"))
+    return out
+
+
+def _nesting(body: list, depth: int) -> tuple[int, int]:
+    """(deepest block depth, line of the deepest block) in a statement list; an elif does not nest deeper."""
+    best = (depth, 0)
+    for stmt in (s for s in body if isinstance(s, BLOCKS)):
+        inner = depth + 1
+        elif_ = isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], ast.If)
+        nested = [(getattr(stmt, "body", []), inner), (getattr(stmt, "finalbody", []), inner),
+                  (getattr(stmt, "orelse", []), depth if elif_ else inner)]
+        nested += [(h.body, inner) for h in getattr(stmt, "handlers", [])]
+        nested += [(c.body, inner) for c in getattr(stmt, "cases", [])]
+        best = max([best, (inner, stmt.lineno), *(_nesting(b, d) for b, d in nested)], key=lambda x: x[0])
+    return best
+
+
+def python_smells(tree: ast.Module, code: str) -> list[Finding]:
+    """Every AST check on one parsed module."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    return [*srp(tree), *ocp(tree), *dip(tree, parents), *excepts(tree), *mutable_globals(tree),
+            *hardcoded_config(tree, parents), *prints(tree), *complexity(tree, code)]
+
+
+# any language ------------------------------------------------------------------------------------------
+def detect_language(code: str, filename: str | None = None) -> str:
+    """The language from the file name, else from telltale lines; 'unknown' when nothing fits."""
+    if filename and (lang := EXTENSIONS.get(Path(filename).suffix.lower())):
+        return lang
+    scores = {lang: sum(1 for line in code.splitlines() if sign.search(line)) for lang, sign in _SIGNS.items()}
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        parses = False
+    else:
+        if scores["python"]:
+            return "python"
+        parses, scores["python"] = True, 0
+    best = max((lang for lang in scores if lang != "typescript"), key=scores.get)
+    if scores["typescript"] and (best == "javascript" or scores["typescript"] >= scores[best]):
+        return "typescript"
+    return best if scores[best] else "python" if parses else "unknown"
+
+
+def generic_findings(code: str, language: str, parsed: bool) -> list[Finding]:
+    """Checks for any language: long lines, TODOs, and (where no AST ran) hard-coded URLs and long functions."""
+    lines = code.splitlines()
+    long_lines = [n for n, line in enumerate(lines, start=1) if len(line) > LONG_LINE]
+    out = [smell(n, "generic:long-line", "style", f"line is {len(lines[n - 1])} characters long (over {LONG_LINE})",
+                 severity="info") for n in long_lines[:10]]
+    if len(long_lines) > 10:
+        out[-1].message += f"; {len(long_lines) - 10} more lines are too"
+    for n, marker in _markers(code, lines, parsed):
+        out.append(smell(n, "generic:todo", "style" if marker == "TODO" else "reliability",
+                         f"{marker} marker: known unfinished or broken work", severity="info"))
+    if parsed:
+        return out
+    for n, line in enumerate(lines, start=1):
+        m = _URL_IN_TEXT.search(line)
+        if m and not _COMMENT.match(line) and "w3.org" not in m.group(0):
+            shown = re.sub(r"//[^/@\s]+@", "//***@", m.group(0))[:80]
+            out.append(smell(n, "generic:hardcoded-url", "testability", f"hard-coded address `{shown}`"))
+    if language in ("javascript", "typescript", "go", "java", "rust", "shell"):
+        out += _long_blocks(lines)
+    return out
+
+
+def _markers(code: str, lines: list[str], python: bool) -> list[tuple[int, str]]:
+    """(line, TODO/FIXME/XXX/HACK) in comments: Python's comment tokens, else a comment-looking regex."""
+    if python:
+        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+        comments = [(t.start[0], t.string) for t in tokens if t.type == tokenize.COMMENT]
+        return [(n, m.group(1)) for n, text in comments if (m := _MARKER_WORD.search(text))]
+    return [(n, m.group(2)) for n, line in enumerate(lines, start=1) if (m := _MARKER.search(line))]
+
+
+def _long_blocks(lines: list[str]) -> list[Finding]:
+    """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
+    out = []
+    for start, line in enumerate(lines):
+        if "{" not in line or not _FUNC_START.search(line) or _CONTROL.match(line):
+            continue
+        depth, end = 0, start
+        for end in range(start, len(lines)):
+            depth += lines[end].count("{") - lines[end].count("}")
+            if depth <= 0:
+                break
+        if end - start + 1 > LONG_BLOCK:
+            name = (re.search(r"(\w+)\s*(=\s*)?(\(|=>|function)", line) or re.search(r"(\w+)", line)).group(1)
+            out.append(smell(start + 1, "generic:long-function", "complexity",
+                             f"`{name}` is about {end - start + 1} lines long (over {LONG_BLOCK})", end=end + 1))
+    return out
