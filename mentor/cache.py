@@ -38,15 +38,15 @@ ORDER_MARKERS = {"from", "to", "into", "on", "onto", "by", "as", "than", "over",
 FILLER = """what whats which how does do did is are was were be been can could would should shall may might must will
 i me my we our us you your please pls plz kindly thanks thank hi hello hey explain explanation describe tell know
 understand mean meaning means definition define concept overview about regarding quick question simple simply plain
-layman terms briefly basically actually really just help want like wondering wonder curious learn give work works
+layman terms briefly basically actually really just help want like wondering wonder curious give work works
 working from one it its this that thing so also ok okay eli5"""
 NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                 "seventeen eighteen nineteen twenty").split()
 # (pattern, replacement) on the lower-cased question, in order; only different spellings of the same thing
 SYNONYMS = [(re.compile(p), r) for p, r in [
     (r"\bwhat's\b", "what is"), (r"\bhow's\b", "how is"), (r"\bi'd\b", "i would"), (r"\bwon't\b", "will not"),
-    (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(?:can|could|would|will) you\b", ""),
-    (r"^\s*(?:can|could|may|might)\b", "possible"),  # "can I use X?" is not "should I use X?"
+    (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(?:can|could|would|will|do) you\b", ""),
+    (r"^\s*(?:can|could|may|might)\b", "is possible"),  # "can I use X?" is not "should I use X?"
     (r"\b(\d+(?:\.\d+)?)(?:st|nd|rd|th)?[ -]percentile\b", r"p\1"), (r"\b(\d+)(?:st|nd|rd|th)\b", r"\1"),
     (r"\b(recall|precision|ndcg|mrr|hit rate|hits?)\s*(?:@|at)\s*(?:k\s*=\s*)?(\d+)\b", r"\1@\2"),
     (r"\s*=\s*", "="), (r"(\d)\s*(?:%|percent\b)", r"\1%"),
@@ -68,6 +68,7 @@ SYNONYMS = [(re.compile(p), r) for p, r in [
 ]]
 TOKEN = re.compile(r"[\w@=.%/+]*\d[\w@=.%/+]*|\w+")
 CLAUSE_BREAK = re.compile(r"[:,;?!()\u2013\u2014]")
+YES_NO = re.compile(r"\s*(?:is|are|was|were|do|does|did|should|shall|will|would|has|have|had|must)\b")
 PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+\s+){0,2}?(?:\w+ed|\w+en|built|kept|"
                      r"sent|held|made|done|shown|known|run|read|set|put|split)\b")
 
@@ -124,7 +125,7 @@ def analyse(question: str) -> dict:
             seq.append(term)
             brk = False
     return {"v": RULE_VERSION, "seq": seq, "cuts": cuts, "numbers": sorted(numbers), "raw": raw,
-            "passive": bool(PASSIVE.search(text)), **flags}
+            "passive": bool(PASSIVE.search(text)), "yes_no": bool(YES_NO.match(text)), **flags}
 
 
 def _distance(a: str, b: str) -> int:
@@ -164,12 +165,12 @@ def same_question(a: dict, b: dict, similarity: float, threshold: float = THRESH
         return False, f"similarity {similarity:.3f} below {threshold}"
     if a["numbers"] != b["numbers"]:
         return False, f"numbers differ: {a['numbers']} vs {b['numbers']}"
-    for flag in ("negated", "compare"):
+    for flag in ("negated", "compare", "yes_no"):  # "does X work?" is not "how does X work?"
         if a[flag] != b[flag]:
-            return False, f"only one question is {flag}"
-    words_a, words_b = set(a["seq"]) - set(a["numbers"]), set(b["seq"]) - set(b["numbers"])
-    if not words_a or not words_b:
+            return False, f"only one question is {flag.replace('_', '/')}"
+    if not a["seq"] or not b["seq"]:
         return False, "no content words to compare"
+    words_a, words_b = set(a["seq"]) - set(a["numbers"]), set(b["seq"]) - set(b["numbers"])
     only_a, only_b, alias = words_a - words_b, words_b - words_a, {}
     for s in sorted(only_a):
         match = next((t for t in sorted(only_b) if is_typo(a["raw"][s], b["raw"][t])), None)
@@ -243,7 +244,7 @@ class SemanticCache:
         """Remember answer `message_id` for `question`; returns the entry id, None when not cacheable."""
         question = question.strip()
         terms = analyse(question)
-        if len(question) > MAX_QUESTION_CHARS or not set(terms["seq"]) - set(terms["numbers"]):
+        if len(question) > MAX_QUESTION_CHARS or not terms["seq"]:
             return None
         blob = embeddings.embed_one(canonical(question)).astype(np.float32).tobytes()
         with self.store.tx() as db:
@@ -274,7 +275,7 @@ def load_pairs(path: Path | str = PAIRS) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
-def calibration_report(pairs: list[dict], threshold: float = THRESHOLD) -> dict:
+def calibration_report(pairs: list[dict], threshold: float = THRESHOLD, timed: bool = True) -> dict:
     """Hits on paraphrases, false hits on near misses, a threshold sweep and the time of real lookups."""
     va, vb = (embeddings.embed([canonical(p[k]) for p in pairs]) for k in ("a", "b"))
     results = []
@@ -284,59 +285,57 @@ def calibration_report(pairs: list[dict], threshold: float = THRESHOLD) -> dict:
         results.append({**p, "similarity": round(sim, 4), "hit": hit, "reason": reason,
                         "words_agree": same_question(ta, tb, 1.0, 0.0)[0]})
     para, near = [r for r in results if r["same"]], [r for r in results if not r["same"]]
-    sweep = [{"threshold": t, "hits": sum(r["words_agree"] and r["similarity"] >= t for r in para),
-              "false_hits": sum(r["words_agree"] and r["similarity"] >= t for r in near),
-              "cosine_only_hits": sum(r["similarity"] >= t for r in para),
-              "cosine_only_false_hits": sum(r["similarity"] >= t for r in near)} for t in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)]
-    hits, false_hits = sum(r["hit"] for r in para), sum(r["hit"] for r in near)
+
+    def count(rows: list[dict], t: float, words: bool) -> int:
+        return sum(r["similarity"] >= t and (r["words_agree"] or not words) for r in rows)
+
+    sweep = [{"threshold": t, "hits": count(para, t, True), "false_hits": count(near, t, True),
+              "cosine_only_hits": count(para, t, False), "cosine_only_false_hits": count(near, t, False)}
+             for t in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)]
+    hits, false_hits = count(para, threshold, True), count(near, threshold, True)
     return {"threshold": threshold, "paraphrases": len(para), "paraphrase_hits": hits,
             "paraphrase_hit_rate": round(hits / max(1, len(para)), 3), "near_misses": len(near),
-            "false_hits": false_hits, "false_hit_rate": round(false_hits / max(1, len(near)), 3),
-            "lookup": _time_lookups(pairs, threshold), "sweep": sweep, "results": results}
+            "false_hits": false_hits, "lookup": _time_lookups(pairs, threshold) if timed else None,
+            "sweep": sweep, "results": results}
 
 
 def _time_lookups(pairs: list[dict], threshold: float) -> dict:
-    """Real lookups of every `b` against a throw-away database holding every `a`."""
+    """Real lookups of every `b` against a throw-away database holding every `a`, and the embedding alone."""
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
         cache, cid = SemanticCache(store, threshold), store.create_conversation()
         for question in dict.fromkeys(p["a"] for p in pairs):
             mid = store.add_message(cid, "assistant", f"answer to {question}", provider="offline", model="extractive")
             cache.put(question, mode="ask", message_id=mid, corpus_version="bench")
-        total, embed = [], []
+        ms: dict[str, list[float]] = {"lookup": [], "embedding": []}
         for p in pairs:
             t = time.perf_counter()
             cache.lookup(p["b"], mode="ask", corpus_version="bench")
-            total.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
+            t2 = time.perf_counter()
             embeddings.embed_one(canonical(p["b"]))
-            embed.append((time.perf_counter() - t) * 1000)
+            ms["lookup"].append((t2 - t) * 1000)
+            ms["embedding"].append((time.perf_counter() - t2) * 1000)
         entries = next(store.db.query("select count(*) as n from semantic_cache"))["n"]
-    total.sort()
-    return {"lookups": len(total), "entries": entries, "ms_median": round(statistics.median(total), 2),
-            "ms_p95": round(total[int(0.95 * (len(total) - 1))], 2),
-            "embedding_ms_median": round(statistics.median(embed), 2)}
+    return {"lookups": len(pairs), "entries": entries, "ms_median": round(statistics.median(ms["lookup"]), 2),
+            "ms_p95": round(sorted(ms["lookup"])[int(0.95 * (len(pairs) - 1))], 2),
+            "embedding_ms_median": round(statistics.median(ms["embedding"]), 2)}
 
 
 def main(argv: list[str]) -> int:
     path = Path(next((a for a in argv if a != "--json"), PAIRS))
     r = calibration_report(load_pairs(path))
-    if "--json" in argv:
-        print(json.dumps(r, indent=2))
-        return 1 if r["false_hits"] else 0
     lk = r["lookup"]
-    print(f"semantic cache calibration on {path} (threshold {r['threshold']})\n"
-          f"  paraphrases: {r['paraphrase_hits']}/{r['paraphrases']} hits ({r['paraphrase_hit_rate']:.0%}; "
-          f"target >= 60%)\n  near misses: {r['false_hits']}/{r['near_misses']} false hits (target 0)\n"
-          f"  lookup: {lk['ms_median']} ms median, {lk['ms_p95']} ms p95 ({lk['lookups']} lookups against "
-          f"{lk['entries']} entries; the embedding alone {lk['embedding_ms_median']} ms median)\n"
-          "  threshold  hits  false hits  |  cosine alone: hits  false hits")
-    for s in r["sweep"]:
-        print(f"  {s['threshold']:9.2f}  {s['hits']:4}  {s['false_hits']:10}  |  {s['cosine_only_hits']:18}  "
-              f"{s['cosine_only_false_hits']:10}")
-    for x in r["results"]:
-        flag = ("HIT " if x["hit"] else "miss") + (" FALSE HIT" if x["hit"] and not x["same"] else "")
-        print(f"  {flag} {x['similarity']:.3f} {x['kind']:10} {x['a']!r} | {x['b']!r}  ({x['reason']})")
+    lines = [f"semantic cache calibration on {path} (threshold {r['threshold']})",
+             f"  paraphrases: {r['paraphrase_hits']}/{r['paraphrases']} hits ({r['paraphrase_hit_rate']:.0%}; "
+             "target >= 60%)", f"  near misses: {r['false_hits']}/{r['near_misses']} false hits (target 0)",
+             f"  lookup: {lk['ms_median']} ms median, {lk['ms_p95']} ms p95 ({lk['lookups']} lookups against "
+             f"{lk['entries']} entries; the embedding alone {lk['embedding_ms_median']} ms median)",
+             "  threshold  hits  false hits  |  cosine alone: hits  false hits"]
+    lines += [f"  {s['threshold']:9.2f}  {s['hits']:4}  {s['false_hits']:10}  |  {s['cosine_only_hits']:18}  "
+              f"{s['cosine_only_false_hits']:10}" for s in r["sweep"]]
+    lines += [f"  {'HIT ' if x['hit'] else 'miss'}{' FALSE HIT' if x['hit'] and not x['same'] else ''} "
+              f"{x['similarity']:.3f} {x['kind']:10} {x['a']!r} | {x['b']!r}  ({x['reason']})" for x in r["results"]]
+    print(json.dumps(r, indent=2) if "--json" in argv else "\n".join(lines))
     return 1 if r["false_hits"] else 0
 
 

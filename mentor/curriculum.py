@@ -301,7 +301,9 @@ def _parse_week(folder: Path, corpus_dir: Path) -> Week | None:
     pm = re.match(r"phase-(\d+)", folder.parent.name)
     phase = int(meta.get("phase") or (pm.group(1) if pm else 0))
     title = re.sub(r"^Week\s+\d+\s*:\s*", "", str(meta.get("title") or folder.name)).strip()
-    rel = lambda p: p.relative_to(corpus_dir).as_posix()  # noqa: E731
+
+    def rel(path: Path) -> str:
+        return path.relative_to(corpus_dir).as_posix()
 
     exercises: list[tuple[Exercise, str]] = []
     ex_path = folder / "exercises.md"

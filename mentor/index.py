@@ -169,6 +169,10 @@ class Index:
             except Exception:
                 pass
         elif self.dir.exists():
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            # chroma keeps one client per path in the process; drop it so the new folder is opened afresh
+            SharedSystemClient.clear_system_cache()
             shutil.rmtree(self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
 

@@ -4,9 +4,9 @@
     safe, restore, counts = redactor.redact_request(request)
     answer = restore(provider.complete(safe)[0])  # counts such as {"EMAIL": 1, "API_KEY": 2}, never values
 
-Detection runs in memory and offline: Presidio's pattern recognizers on a blank spaCy pipeline (e-mail, phone,
-card with Luhn check, IBAN, IP), detect-secrets' plugins line by line, and patterns of ours for key formats and
-credentials in code. Where spans overlap, the most specific source wins, then the longest span.
+Detection runs in memory and offline: Presidio's pattern recognizers (e-mail, phone, card with Luhn check, IBAN,
+IP; no NER model, so no PERSON or LOCATION), detect-secrets' plugins line by line, and patterns of ours for key
+formats and credentials in code. Where spans overlap, the most specific source wins, then the longest span.
 """
 
 from __future__ import annotations
@@ -48,14 +48,17 @@ _CONTEXT_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
     ("SECRET", r"(?i)\bbearer\s+([\w.~+/=-]{16,})"),
     ("SECRET", r"(?i)\bauthorization\b[\"']?\s*[:=]\s*[\"']?(?:basic|token)\s+([\w.~+/=-]{8,})"),
     ("PASSWORD", r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@\"'<>]*:([^\s@/\"'<>]+)@"),  # scheme://user:pass@host
+    ("PASSWORD", r"(?i)--(?:password|passwd|pass)[= ]+([^\s\"'-][^\s\"']{2,})"),  # mysql --password hunter2
 ]]
-_ASSIGNMENT = re.compile(  # name = "value", name: value, "name": "value"; a bare value must not be a call
-    r"""(?P<name>[A-Za-z_][\w.-]{0,60})["']?[ \t]*(?:=|:=|:|=>)[ \t]*"""
+_ASSIGNMENT = re.compile(  # name = "value", name: str = "value", name: value, "name": "value"; not name = call()
+    r"""(?P<name>[A-Za-z_][\w.-]{0,60})["']?(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,40}?(?=[ \t]*=))?"""
+    r"""[ \t]*(?:=|:=|:|=>)[ \t]*"""
     r"""(?:(?P<q>["'])(?P<quoted>[^"'\n]{3,200}?)(?P=q)|(?P<bare>[^\s"'`,;&(){}\[\]<>]{6,200}+)(?![(\[]))""")
-_SECRET_NAME = re.compile(r"(?:password|passwd|secret|token|(?:^|[_.-])(?:pass|pwd|api_?key|apikey|access_?key"
-                          r"|secret_?key|private_?key|auth_?key|client_?secret|credentials?))$")
-_TEMPLATED = re.compile(r"^(?:\$|\{|<|%\(|\*+$|x+$|\.\.\.)|[})>]$", re.I)
+_SECRET_NAME = re.compile(r"(?:password|passwd|secret|token|(?:^|[_.-])(?:pass|pwd|api[_-]?key|access[_-]?key"
+                          r"|secret[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?))$")
+_TEMPLATED = re.compile(r"^(?:\$|\{|<|\[|%\(|\*+$|x+$|\.\.\.)|[})>\]]$", re.I)  # ${X}, <key>, [PAD], ***
 _REFERENCE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z]+(?:_[A-Z]+)*$")  # settings.SECRET_KEY, "API_KEY"
+_KEYWORD_HINT = re.compile(r"(?i)key|pass|pwd|secret|contrase")  # detect-secrets' keyword denylist, loosely
 _PHONE_CANDIDATE = re.compile(r"(?<![\w.+-])\+?\(?\d[\d ().-]{5,20}\d(?![\w-]|\.\d)")
 _PHONE_CONTEXT = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|sms|whatsapp|fax)\b")
 _NOT_PHONE = re.compile(r"^[+-]?\d+\.\d+$|^\d{1,3}(?:\.\d{1,3}){3}$|^\d{4}-\d\d-\d\d")  # decimals, IPs, dates
@@ -83,7 +86,7 @@ class Redactor:
     """Finds private values and replaces them with typed placeholders such as <EMAIL_1> or <API_KEY_2>."""
 
     def warm(self) -> None:
-        """Load the detection engines now (about 5 s) instead of at the first request."""
+        """Load the detection engines now (a few seconds, mostly imports) instead of at the first request."""
         _engines()
 
     def redact(self, text: str) -> Redaction:
@@ -104,12 +107,14 @@ class Redactor:
         known = {t[s.start:s.end]: s.kind for t, spans in found.items() for s in spans
                  if s.kind in SECRET_KINDS and s.end - s.start >= PROPAGATE_MIN_CHARS}
         taken = {p for t in found for p in PLACEHOLDER.findall(t)}  # never reuse a placeholder the learner typed
+        echo = _echo_pattern(known)
         by_value: dict[str, str] = {}
         numbers: dict[str, int] = {}
         out = []
         for text in texts:
             parts, pos = [], 0
-            for s in resolve(found[text] + _echoes(text, known)) if known else found[text]:
+            echoes = [Span(m.start(), m.end(), known[m.group(0)], ECHO_TIER) for m in echo.finditer(text)]
+            for s in resolve(found[text] + echoes):
                 value = text[s.start:s.end]
                 while value not in by_value:
                     numbers[s.kind] = numbers.get(s.kind, 0) + 1
@@ -186,7 +191,7 @@ def detect(text: str) -> list[Span]:
     for m in _ASSIGNMENT.finditer(text):
         name, which = m.group("name").lower(), "bare" if m.group("quoted") is None else "quoted"
         if _SECRET_NAME.search(name) and _plausible(m.group(which), quoted=which == "quoted"):
-            kind = "PASSWORD" if re.search("pass|pwd", name) else "API_KEY" if re.search("api_?key", name) else "SECRET"
+            kind = "PASSWORD" if re.search("pass|pwd", name) else "API_KEY" if re.search("api.?key", name) else "SECRET"
             spans.append(Span(m.start(which), m.end(which), kind, CONTEXT_TIER))
     return spans + _detect_secrets(text, plugins)
 
@@ -214,6 +219,8 @@ def _detect_secrets(text: str, plugins: list) -> list[Span]:
     for line_match in re.finditer(r"[^\n]+", text):
         line, base = line_match.group(0), line_match.start()
         for plugin in plugins:
+            if plugin.secret_type == "Secret Keyword" and not _KEYWORD_HINT.search(line):
+                continue  # its regexes are the slow part of a scan, and need one of these words
             for value in set(plugin.analyze_string(line)):
                 if (not value or h.is_sequential_string(value) or h.is_potential_uuid(value)
                         or h.is_templated_secret(value) or h.is_prefixed_with_dollar_sign(value)
@@ -236,10 +243,11 @@ def _detect_secrets(text: str, plugins: list) -> list[Span]:
     return spans
 
 
-def _echoes(text: str, known: dict[str, str]) -> list[Span]:
-    """Secrets found anywhere in the request, found again wherever else they appear."""
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(known, key=len, reverse=True)) + r")(?!\w)")
-    return [Span(m.start(), m.end(), known[m.group(0)], ECHO_TIER) for m in rx.finditer(text)]
+def _echo_pattern(known: dict[str, str]) -> re.Pattern:
+    """Finds the secrets already found anywhere in the request wherever else they appear, even without context."""
+    if not known:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(known, key=len, reverse=True)) + r")(?!\w)")
 
 
 class _Engines(NamedTuple):

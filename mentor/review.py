@@ -31,9 +31,12 @@ log = logging.getLogger(__name__)
 MAX_CODE_BYTES = 200 * 1024
 MAX_MODEL_CODE_CHARS = 80_000  # about 20k tokens: larger files are reviewed by the model only in part
 MAX_MODEL_FINDINGS = 12
+MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
+MAX_ANSWER_CHARS = 20_000  # a model answer longer than this is not parsed further (each "{" is a decode attempt)
 RUFF_SELECT = "E,F,W,B,S,UP,SIM"
 RUFF_IGNORE = "E501,S101"  # long lines are a generic check; asserts are normal in pasted tests
 RUFF_TIMEOUT_S = 30
+DS_LINE_CHARS = 1000
 # ruff codes an own check reports better within the same lines (bare/swallowed except, password literals)
 RUFF_COVERED = {"E722", "S110", "S112", "S105", "S106", "S107", "SIM105"}
 RUFF_META = {"S113": ("warning", "reliability"), "F821": ("error", "reliability"), "F822": ("error", "reliability"),
@@ -78,7 +81,8 @@ _DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keywo
              "Private Key": "secret:private-key", "Base64 High Entropy String": "secret:high-entropy",
              "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
 _DS_HEURISTIC = {"Secret Keyword", "Basic Auth Credentials", "Base64 High Entropy String", "Hex High Entropy String"}
-_DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in a module global
+_DS_LOCK = threading.Lock()
+_LONG_RUN = re.compile(r"\S{8}")  # detect-secrets keeps its settings in a module global
 
 REVIEW_SYSTEM = """You are Architect Mentor, a senior software architect reviewing code written by an ML engineer \
 who is learning architecture. Review for design and trade-offs, not formatting: responsibilities and coupling \
@@ -179,11 +183,8 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
     if not isinstance(items, list):
         return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
     out = []
-    for item in items:
-        code_ = item.get("code")
-        if not code_:
-            continue
-        prefix = re.match(r"[A-Z]+", code_).group(0)
+    for item in (i for i in items if i.get("code")):
+        code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
         severity, principle = RUFF_META.get(code_) or RUFF_PREFIX.get(prefix, ("info", "style"))
         fix = (item.get("fix") or {}).get("message")
         out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
@@ -228,16 +229,19 @@ def secret_findings(code: str, suffix: str, notes: list[str]) -> tuple[list[Find
 
 
 def _detect_secrets(code: str, suffix: str) -> list[tuple[int, str, str]]:
-    """(line, kind, value) found by detect-secrets' default plugins and filters, offline; one file, in memory."""
+    """(line, kind, value) found by detect-secrets' default plugins and filters, offline, in a temporary file."""
     from detect_secrets import SecretsCollection
     from detect_secrets.settings import default_settings
 
+    # only lines with an 8-character run can hold a secret; detect-secrets is quadratic in line length, so it sees
+    # the first DS_LINE_CHARS of a line (our own patterns see all of it)
+    kept = [(n, line[:DS_LINE_CHARS]) for n, line in enumerate(code.split("\n"), start=1) if _LONG_RUN.search(line)]
     with _DS_LOCK, tempfile.TemporaryDirectory() as tmp, default_settings():
         path = Path(tmp) / f"snippet{suffix}"
-        path.write_text(code, encoding="utf-8")
+        path.write_text("\n".join(line for _, line in kept), encoding="utf-8")
         found = SecretsCollection(root=tmp)
         found.scan_file(str(path))
-    return sorted(((s.line_number, s.type, s.secret_value or "") for _, s in found),
+    return sorted(((kept[s.line_number - 1][0], s.type, s.secret_value or "") for _, s in found),
                   key=lambda h: (h[0], h[1] in _DS_HEURISTIC))
 
 
@@ -287,8 +291,8 @@ def review_request(code: str, language: str, filename: str | None, findings: lis
 
 def first_json_object(text: str) -> dict | None:
     """The first JSON object anywhere in the text (models wrap JSON in prose or code fences)."""
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"\{", text[:100_000]):
+    decoder, text = json.JSONDecoder(), text[:MAX_ANSWER_CHARS]
+    for m in re.finditer(r"\{", text):
         try:
             obj, _ = decoder.raw_decode(text, m.start())
         except ValueError:
@@ -375,7 +379,9 @@ class ReviewService:
         references(extra, self.retriever)
         findings = sorted(findings + extra, key=lambda f: (SEVERITIES.index(f.severity), f.line, f.end_line, f.rule))
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-        result = {"findings": [f.as_dict() for f in findings],
+        if len(findings) > MAX_FINDINGS:
+            notes.append(f"Only the {MAX_FINDINGS} most severe of {len(findings)} findings are listed.")
+        result = {"findings": [f.as_dict() for f in findings[:MAX_FINDINGS]],
                   "summary": _summary(analysis, counts, findings, model_summary, provider, notes + analysis.notes),
                   "provider": provider, "model": model, "language": analysis.language, "review_id": None,
                   "counts": counts}

@@ -52,6 +52,7 @@ LOG_CALLS = {"debug", "info", "warning", "warn", "error", "exception", "critical
 CLI_LIBRARIES = {"argparse", "click", "typer", "fire"}
 ENV_LOOKUP = re.compile(r"(^|\.)getenv$|(environ|env|config|settings|cfg|conf)\.(get|setdefault|pop)$", re.I)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")  # where a def can hide: not in expressions
 BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 
 _URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s/{}]+", re.I)
@@ -62,10 +63,11 @@ _MODEL = re.compile(r"^(gpt-[\w.\-]+|o[134](-mini|-preview)?|claude-[\w.\-]+|tex
                     r"(meta-llama/)?llama[\w.\-:]*|mistral[\w.\-:]*|mixtral[\w.\-:]*|gemini-[\w.\-]+|"
                     r"all-MiniLM-[\w\-]+|(sentence-transformers|BAAI|intfloat)/[\w.\-]+|(distil)?bert-base[\w\-]*)$",
                     re.I)
-_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b", re.I)
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]{0,15}://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b",
+                          re.I)  # a bounded scheme: an unbounded one is quadratic on lines like "a.a.a.a..."
 _COMMENT = re.compile(r"^\s*(#|//|--|/?\*)")
-_MARKER_WORD = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
-_MARKER = re.compile(r"(#|//|--|/\*|^\s*\*).*?" + _MARKER_WORD.pattern)  # only in comments
+_MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+_COMMENT_START = re.compile(r"#|//|--|/\*|^\s*\*")
 _FUNC_START = re.compile(r"\bfunction\b|=>\s*\{|^\s*func\b|\bfn \w+|\)\s*(throws [\w., ]+)?\{\s*$")
 _CONTROL = re.compile(r"^\s*(}\s*)?(if|for|while|switch|catch|else|do|try)\b")
 
@@ -169,7 +171,7 @@ def own_nodes(func: ast.AST):
 
 def functions(tree: ast.AST, cls: ast.ClassDef | None = None):
     """(function, enclosing class or None) for every function and method in the module."""
-    for child in ast.iter_child_nodes(tree):
+    for child in (c for name in STATEMENT_LISTS for c in getattr(tree, name, None) or ()):
         if isinstance(child, FUNCTIONS):
             yield child, cls
         yield from functions(child, child if isinstance(child, ast.ClassDef) else cls)
@@ -430,8 +432,8 @@ def hardcoded_config(tree: ast.AST, parents: dict) -> list[Finding]:
 
 def _is_cli(tree: ast.Module) -> bool:
     """A command-line program: printing is its output, not its diagnostics."""
-    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    modules |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    modules |= {n.module or "" for n in tree.body if isinstance(n, ast.ImportFrom)}
     return any(m.split(".")[0] in CLI_LIBRARIES for m in modules)
 
 
@@ -508,7 +510,8 @@ def detect_language(code: str, filename: str | None = None) -> str:
     """The language from the file name, else from telltale lines; 'unknown' when nothing fits."""
     if filename and (lang := EXTENSIONS.get(Path(filename).suffix.lower())):
         return lang
-    scores = {lang: sum(1 for line in code.splitlines() if sign.search(line)) for lang, sign in _SIGNS.items()}
+    heads = [line[:300] for line in code.splitlines()]  # telltales sit early in a line; long lines cost time
+    scores = {lang: sum(1 for line in heads if sign.search(line)) for lang, sign in _SIGNS.items()}
     try:
         ast.parse(code)
     except (SyntaxError, ValueError):
@@ -551,15 +554,16 @@ def _markers(code: str, lines: list[str], python: bool) -> list[tuple[int, str]]
     if python:
         tokens = tokenize.generate_tokens(io.StringIO(code).readline)
         comments = [(t.start[0], t.string) for t in tokens if t.type == tokenize.COMMENT]
-        return [(n, m.group(1)) for n, text in comments if (m := _MARKER_WORD.search(text))]
-    return [(n, m.group(2)) for n, line in enumerate(lines, start=1) if (m := _MARKER.search(line))]
+        return [(n, m.group(1)) for n, text in comments if (m := _MARKER.search(text))]
+    found = ((n, line, _MARKER.search(line)) for n, line in enumerate(lines, start=1))
+    return [(n, m.group(1)) for n, line, m in found if m and _COMMENT_START.search(line[:m.start()])]
 
 
 def _long_blocks(lines: list[str]) -> list[Finding]:
     """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
     out = []
     for start, line in enumerate(lines):
-        if "{" not in line or not _FUNC_START.search(line) or _CONTROL.match(line):
+        if "{" not in line or not _FUNC_START.search(line[:300]) or _CONTROL.match(line):
             continue
         depth, end = 0, start
         for end in range(start, len(lines)):

@@ -41,7 +41,8 @@ def test_front_matter_and_body(path):
     assert words >= 250, f"only {words} words"
     # not cut off: the file ends with a finished sentence, list item, table row or code fence
     last = body.rstrip().splitlines()[-1].rstrip()
-    assert last.endswith((".", ")", "`", "|", "!", "?", "*", '"', ":")) or last.startswith(("-", "|", "```", "**Concept:**")), last
+    finished = last.endswith((".", ")", "`", "|", "!", "?", "*", '"', ":"))
+    assert finished or last.startswith(("-", "|", "```", "**Concept:**")), last
     assert body.count("```") % 2 == 0, "unclosed code fence"
 
 
@@ -98,7 +99,8 @@ def test_word_counts_per_kind(capsys):
         counts[meta["kind"]][0] += 1
         counts[meta["kind"]][1] += len(body.split())
     with capsys.disabled():
-        print("\ncorpus word counts: " + ", ".join(f"{k}: {n} files, {w} words" for k, (n, w) in sorted(counts.items())))
+        summary = ", ".join(f"{k}: {n} files, {w} words" for k, (n, w) in sorted(counts.items()))
+        print("\ncorpus word counts: " + summary)
     assert counts["lesson"][0] == 20 and counts["lesson"][1] >= 20 * 1500
 
 

@@ -27,8 +27,10 @@ def test_json_round_trips(mentor):
     (new_id,) = import_json(mentor.store, text)
     again = json.loads(export_json(mentor.store, new_id))["conversations"][0]
     orig = json.loads(text)["conversations"][0]
-    strip = lambda ms: [{k: v for k, v in m.items() if k not in ("id", "conversation_id", "created", "reply_to")}
-                        for m in ms]  # noqa: E731
+
+    def strip(ms):
+        return [{k: v for k, v in m.items() if k not in ("id", "conversation_id", "created", "reply_to")} for m in ms]
+
     assert strip(again["messages"]) == strip(orig["messages"]) and again["title"] == orig["title"]
 
 

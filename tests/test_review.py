@@ -304,6 +304,90 @@ def test_clean_well_designed_code_has_no_findings():
     assert [(f.line, f.rule, f.message) for f in result.findings] == []
 
 
+NOT_SMELLS = [  # (what, code): patterns that look like a smell but are the right thing to do
+    ("a command line prints its output", """\
+        import argparse
+
+
+        def run(args):
+            print(args.name)
+        """),
+    ("a factory method builds the client", """\
+        import chromadb
+
+
+        class Index:
+            def _client(self):
+                return chromadb.PersistentClient(path=self.path)
+        """),
+    ("an injected client with a default", """\
+        import httpx
+
+
+        class Fetcher:
+            def __init__(self, client=None):
+                if client is None:
+                    client = httpx.Client()
+                self.client = client
+        """),
+    ("a parameter that shadows a global", """\
+        cache = {}
+
+
+        def remember(cache, key, value):
+            cache[key] = value
+        """),
+    ("TODO inside a string, not a comment", 'def note():\n    return "TODO list app"\n'),
+    ("a specific exception ignored on purpose", """\
+        def remove(path, os):
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+        """),
+]
+
+
+@pytest.mark.parametrize("what,code", NOT_SMELLS, ids=[n[0] for n in NOT_SMELLS])
+def test_the_right_thing_is_not_flagged(what, code):
+    assert [(f.line, f.rule) for f in findings(code) if not f.rule.startswith("ruff:")] == []
+
+
+def test_a_lazily_built_global_is_a_milder_smell_and_comment_todos_are_found():
+    code = "_MODEL = None\n\n\ndef model():\n    global _MODEL\n    _MODEL = _MODEL or load()  # TODO: thread-safe\n" \
+           "    return _MODEL\n"
+    found = {f.rule: f for f in findings(code)}
+    assert (found["smell:mutable-global"].line, found["smell:mutable-global"].severity) == (1, "info")
+    assert (found["generic:todo"].line, found["generic:todo"].principle) == (6, "style")
+
+
+def test_a_token_with_letters_and_digits_is_a_secret():
+    found = findings('API_TOKEN = "abc123def456ghi"\nLABEL = {"token": "Bearer"}\n'
+                     'KINDS = {"OpenAI Token": "secret:openai-key", "api_key": "API_KEY_ENV"}\n')
+    # labels and environment variable names are not secrets (detect-secrets' keyword heuristic may still warn)
+    assert [(f.line, f.rule) for f in found if f.rule == "secret:password"] == [(1, "secret:password")]
+
+
+def test_pathological_input_stays_fast_and_late_secrets_are_found(tmp_path):
+    import time
+
+    service = ReviewService(offline_mentor(tmp_path))
+    for code in ("a." * 95_000, "x = 1 // " + "/" * 190_000, "x = 1\n" * 30_000,
+                 "function f() {\n" * 3000 + "}\n" * 3000):
+        t0 = time.perf_counter()
+        service.review(code, store_it=False)
+        assert time.perf_counter() - t0 < 30, code[:20]
+    late = "x = '" + "a" * 5000 + f"' + '{AWS_KEY}'\n"
+    assert [f["line"] for f in service.review(late, store_it=False)["findings"] if f["rule"] == "secret:aws-key"] == [1]
+
+
+def test_a_flood_of_findings_is_capped_but_counted(tmp_path):
+    code = "".join(f'KEY_{n} = "AKIA{n:016d}"\n' for n in range(400))
+    result = ReviewService(offline_mentor(tmp_path)).review(code, store_it=False)
+    assert len(result["findings"]) == 300 and result["counts"]["error"] == 400
+    assert "300 most severe of 400" in result["summary"]
+
+
 def test_empty_binary_and_huge_input_are_refused_with_a_helpful_message(tmp_path):
     service = ReviewService(offline_mentor(tmp_path))
     with pytest.raises(InputError, match="no code to review: paste"):
