@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from mentor.corpus import chunk_document, load_file
 from mentor.core import Mentor
+from mentor.corpus import chunk_document, load_file
 from mentor.index import Index
 from mentor.retrieval import Filters, Retriever
 from tests.conftest import FIXTURE_CORPUS, make_config
@@ -54,7 +54,7 @@ def test_a_deleted_file_disappears_from_results(tmp_path, corpus_copy):
 
 def test_a_saved_reflection_is_searchable_at_once(tmp_path):
     m = Mentor(make_config(tmp_path))
-    m.index  # built
+    assert m.index.chunks  # built before the reflection is saved
     m.store.save_reflection(3, hard="I keep mixing up ports and adapters in the hexagonal style",
                             confidence={"hexagonal-architecture": 2})
     hits = m.retriever.search("ports and adapters hexagonal confusion").hits
