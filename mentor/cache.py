@@ -46,6 +46,7 @@ NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thir
 SYNONYMS = [(re.compile(p), r) for p, r in [
     (r"\bwhat's\b", "what is"), (r"\bhow's\b", "how is"), (r"\bi'd\b", "i would"), (r"\bwon't\b", "will not"),
     (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"\b(?:can|could|would|will|do) you\b", ""),
+    (r"^\s*(?:hi|hello|hey)\b[\s,!.]*", ""),
     (r"^\s*(?:can|could|may|might)\b", "is possible"),  # "can I use X?" is not "should I use X?"
     (r"\b(\d+(?:\.\d+)?)(?:st|nd|rd|th)?[ -]percentile\b", r"p\1"), (r"\b(\d+)(?:st|nd|rd|th)\b", r"\1"),
     (r"\b(recall|precision|ndcg|mrr|hit rate|hits?)\s*(?:@|at)\s*(?:k\s*=\s*)?(\d+)\b", r"\1@\2"),
@@ -207,6 +208,7 @@ class SemanticCache:
             row["terms"] = terms if terms.get("v") == RULE_VERSION else analyse(row["question"])
         matrix = np.frombuffer(b"".join(r.pop("embedding") for r in rows), dtype=np.float32)
         matrix = matrix.reshape(len(rows), embeddings.DIMENSIONS)
+        self._memo = {k: v for k, v in self._memo.items() if k[1] == corpus_version}  # old versions never return
         self._memo[(mode, corpus_version)] = (stamp, rows, matrix)
         return rows, matrix
 
