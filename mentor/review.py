@@ -81,8 +81,8 @@ _DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keywo
              "Private Key": "secret:private-key", "Base64 High Entropy String": "secret:high-entropy",
              "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
 _DS_HEURISTIC = {"Secret Keyword", "Basic Auth Credentials", "Base64 High Entropy String", "Hex High Entropy String"}
-_DS_LOCK = threading.Lock()
-_LONG_RUN = re.compile(r"\S{8}")  # detect-secrets keeps its settings in a module global
+_DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in a module global
+_LONG_RUN = re.compile(r"\S{8}")
 
 REVIEW_SYSTEM = """You are Architect Mentor, a senior software architect reviewing code written by an ML engineer \
 who is learning architecture. Review for design and trade-offs, not formatting: responsibilities and coupling \
@@ -124,11 +124,7 @@ class Analysis:
 
 def check_code(code) -> str:
     """Reject empty, huge or binary input with a message that says what to do."""
-    if isinstance(code, bytes):
-        try:
-            code = code.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("The code is not UTF-8 text (is it a binary file?). Paste source code instead.") from None
+    code = code.decode("utf-8", "replace") if isinstance(code, bytes) else code  # not UTF-8: caught as binary
     if not isinstance(code, str) or not code.strip():
         raise InputError("There is no code to review: paste a function, a class or a module first.")
     size = len(code.encode("utf-8", "surrogatepass"))
@@ -148,8 +144,9 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
     if result.language == "python":
         try:
             tree = ast.parse(code)
-        except (SyntaxError, ValueError) as exc:
-            line, why = getattr(exc, "lineno", None) or 1, getattr(exc, "msg", str(exc))
+        except (SyntaxError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply to parse
+            line = min(max(1, getattr(exc, "lineno", None) or 1), max(1, len(code.splitlines())))
+            why = getattr(exc, "msg", str(exc))
             result.syntax_error = f"line {line}: {why}"
             result.findings.append(smell(line, "syntax", "reliability", f"Python cannot parse this code ({why})",
                                          severity="error"))
@@ -161,7 +158,10 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         ruff, note = ruff_findings(code)
         if note:
             result.notes.append(note)
-        result.findings += smells.python_smells(tree, code)
+        try:
+            result.findings += smells.python_smells(tree, code)
+        except RecursionError:
+            result.notes.append("The code is nested too deeply for the design and complexity checks.")
         own = [f.line for f in result.findings]
         result.findings += [f for f in ruff if not (f.rule[5:] in RUFF_COVERED
                                                    and any(f.line <= n <= f.end_line for n in own))]
@@ -222,7 +222,7 @@ def secret_findings(code: str, suffix: str, notes: list[str]) -> tuple[list[Find
         flagged.add(line)
         out.append(Finding(line=line, end_line=line, severity="warning" if kind in _DS_HEURISTIC else "error",
                            rule=_DS_RULES.get(kind, "secret:" + re.sub(r"\W+", "-", kind.lower()).strip("-")),
-                           principle="security", message=f"detect-secrets found a {kind.lower()} in the code",
+                           principle="security", message=f"detect-secrets flags this line: {kind.lower()}",
                            suggestion="If it is a real credential, revoke it and load it at runtime from the "
                                       "environment or a secrets manager; if not, add `# pragma: allowlist secret`."))
     return out, values
@@ -311,10 +311,8 @@ def _int(value) -> int | None:
 
 def _principle(value) -> str | None:
     low = str(value or "").strip().lower()
-    exact = {p.lower(): p for p in smells.PRINCIPLES}
-    if low in exact:
-        return exact[low]
-    return next((p for alias, p in _PRINCIPLE_ALIASES.items() if alias in low), None)
+    exact = next((p for p in smells.PRINCIPLES if p.lower() == low), None)
+    return exact or next((p for alias, p in _PRINCIPLE_ALIASES.items() if alias in low), None)
 
 
 def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], bool]:
@@ -329,19 +327,15 @@ def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], boo
     for item in items:
         if len(out) >= MAX_MODEL_FINDINGS or not isinstance(item, dict):
             continue
-        line = _int(item.get("line"))
-        end = _int(item.get("end_line")) or line
-        if line is None:
-            continue
-        principle = _principle(item.get("principle"))
-        message = item.get("message")
-        if principle is None or not isinstance(message, str) or not message.strip():
+        line, end = _int(item.get("line")), _int(item.get("end_line"))
+        principle, message = _principle(item.get("principle")), item.get("message")
+        if line is None or principle is None or not isinstance(message, str) or not message.strip():
             continue
         severity = str(item.get("severity", "")).strip().lower()
         severity = _SEVERITY_ALIASES.get(severity, severity if severity in SEVERITIES else "info")
         suggestion = item.get("suggestion") if isinstance(item.get("suggestion"), str) else ""
         line = min(max(1, line), top)
-        out.append(Finding(line=line, end_line=min(max(line, end), top), severity=severity, rule="model",
+        out.append(Finding(line=line, end_line=min(max(line, end or line), top), severity=severity, rule="model",
                            principle=principle, message=message.strip()[:1000], suggestion=suggestion.strip()[:1000]))
     return summary.strip()[:2000], out, True
 
@@ -362,9 +356,8 @@ class ReviewService:
     @property
     def retriever(self):
         """The override, else the mentor's retriever only if its index is already open (never build one here)."""
-        if self._retriever_override is not None:
-            return self._retriever_override
-        return self.m.retriever if getattr(self.m, "_index", None) is not None else None
+        opened = getattr(self.m, "_index", None) is not None
+        return self._retriever_override or (self.m.retriever if opened else None)
 
     def review(self, code: str, filename: str | None = None, store_it: bool = True) -> dict:
         t0 = time.perf_counter()
@@ -430,8 +423,8 @@ def _summary(analysis: Analysis, counts: dict, findings: list[Finding], model_su
     parts = [model_summary] if model_summary else []
     if findings:
         themes = sorted({f.principle for f in findings}, key=lambda p: (-sum(f.principle == p for f in findings), p))
-        parts.append(f"{len(findings)} findings ({counts['error']} errors, {counts['warning']} warnings, "
-                     f"{counts['info']} info); the main themes are {', '.join(themes[:3])}.")
+        tally = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
+        parts.append(f"{sum(counts.values())} findings ({tally}); the main themes are {', '.join(themes[:3])}.")
     else:
         parts.append("No issues found by the offline checks.")
     if analysis.syntax_error:

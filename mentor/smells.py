@@ -30,6 +30,7 @@ IO_KINDS = {
     "model training": re.compile(r"(^|\.)(fit|partial_fit|backward|zero_grad|train_test_split)$|"
                                  r"^(torch|tensorflow|tf|keras|sklearn|xgboost|lightgbm)\."),
     "email": re.compile(r"^smtplib\.|(^|\.)(sendmail|send_message)$"),
+    "LLM": re.compile(r"\.(chat\.completions|completions|messages|embeddings|responses)\.create$"),
 }
 CLIENTS = re.compile(
     r"^(requests\.Session|httpx\.(Async)?Client|aiohttp\.ClientSession|urllib3\.PoolManager|"
@@ -76,7 +77,7 @@ EXTENSIONS = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "j
               ".rs": "rust", ".sql": "sql", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
 SUFFIX = {lang: ext for ext, lang in reversed(EXTENSIONS.items())}
 _SIGNS = {
-    "python": re.compile(r"^\s*(def \w+\(.*\).*:|class \w+.*:|import \w+|from [\w.]+ import|elif .*:|except\b.*:|"
+    "python": re.compile(r"^\s*(def \w+\s*\(|class \w+.*:|import \w+|from [\w.]+ import|elif .*:|except\b.*:|"
                          r"with .+:|@\w+)|\bself\.|\bNone\b"),
     "typescript": re.compile(r"\binterface \w+\s*\{|:\s*(string|number|boolean|void|any)\b|\bexport (type|interface)"),
     "javascript": re.compile(r"\b(const|let|var) \w+\s*=|\bfunction\b|=>|console\.\w+\(|require\(|module\.exports"),
@@ -192,7 +193,7 @@ def srp(tree: ast.AST) -> list[Finding]:
         methods = [n for n in cls.body if isinstance(n, FUNCTIONS)]
         kinds: dict[str, int] = {}
         for call in _calls(n for m in methods for n in own_nodes(m)):
-            name = dotted(call.func)
+            name = dotted(call.func) or ast.unparse(call.func)  # `OpenAI().chat.completions.create` too
             kinds.update({k: call.lineno for k, p in IO_KINDS.items() if name and p.search(name) and k not in kinds})
         groups = _method_groups(methods)
         public = [m for m in methods if not m.name.startswith("_")]
@@ -514,7 +515,7 @@ def detect_language(code: str, filename: str | None = None) -> str:
     scores = {lang: sum(1 for line in heads if sign.search(line)) for lang, sign in _SIGNS.items()}
     try:
         ast.parse(code)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError):
         parses = False
     else:
         if scores["python"]:
