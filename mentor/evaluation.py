@@ -135,21 +135,12 @@ def format_table(report: dict) -> str:
 
 
 # routing ---------------------------------------------------------------------------------------
-def route_report(mentor, workload: str | None = None) -> dict:
-    """Replay the reference workload through the router (no model is called) and price both policies."""
-    from .config import Config
+def _replay(items: list[dict], cfg) -> dict:
     from .router import Router, price
 
-    path = Path(workload) if workload else EVAL_DIR / "route_workload.jsonl"
-    items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    cfg = mentor.config
-    # the report prices the policy for a learner with a key and a local server configured
-    cfg = Config.from_env({"MENTOR_HOME": str(cfg.home), "ANTHROPIC_API_KEY": "report-only",
-                           "MENTOR_LOCAL_BASE_URL": "http://127.0.0.1:1", "MENTOR_LOCAL_MODEL": "local",
-                           "MENTOR_STRONG_MODEL": cfg.strong_model, "MENTOR_CHEAP_MODEL": cfg.cheap_model})
     router = Router(cfg)
     routed = strong = 0.0
-    rows, violations = [], []
+    rows, violations, counts = [], [], {}
     for it in items:
         d = router.route(it["task"], it["text"])
         first = d.chain[0]
@@ -158,24 +149,42 @@ def route_report(mentor, workload: str | None = None) -> dict:
         c_strong = price(cfg.strong_model, tin, tout)
         routed += c_routed
         strong += c_strong
-        must_be_strong = it["task"] == "review" or it.get("multi_part_design", False)
-        if must_be_strong and first.name != "strong":
+        if (it["task"] == "review" or it.get("multi_part_design")) and first.name != "strong":
             violations.append(it["text"][:80])
+        counts[first.name] = counts.get(first.name, 0) + 1
         rows.append({"task": it["task"], "route": first.name, "complexity": d.complexity, "reason": d.reason,
                      "cost_routed": round(c_routed, 5), "cost_strong": round(c_strong, 5), "text": it["text"][:70]})
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["route"]] = counts.get(r["route"], 0) + 1
-    return {"requests": len(items), "routed_cost_usd": round(routed, 4), "all_strong_cost_usd": round(strong, 4),
+    return {"routed_cost_usd": round(routed, 4), "all_strong_cost_usd": round(strong, 4),
             "ratio": round(routed / strong, 3) if strong else None, "routes": counts,
             "strong_required_but_not_routed": violations, "rows": rows}
 
 
+def route_report(mentor, workload: str | None = None) -> dict:
+    """Replay the reference workload through the router (no model is called) and price both policies.
+
+    Two set-ups are priced: a cloud key plus a local server, and a cloud key alone."""
+    from .config import Config
+
+    path = Path(workload) if workload else EVAL_DIR / "route_workload.jsonl"
+    items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    c = mentor.config
+    base = {"MENTOR_HOME": str(c.home), "ANTHROPIC_API_KEY": "report-only", "MENTOR_STRONG_MODEL": c.strong_model,
+            "MENTOR_CHEAP_MODEL": c.cheap_model}
+    with_local = Config.from_env({**base, "MENTOR_LOCAL_BASE_URL": "http://127.0.0.1:1", "MENTOR_LOCAL_MODEL": "local"})
+    mix: dict[str, int] = {}
+    for it in items:
+        kind = it["task"] + (" (multi-part design)" if it.get("multi_part_design") else "")
+        mix[kind] = mix.get(kind, 0) + 1
+    return {"requests": len(items), "mix": mix, "cloud_and_local": _replay(items, with_local),
+            "cloud_only": _replay(items, Config.from_env(base))}
+
+
 def format_route_report(r: dict) -> str:
-    lines = [f"{r['requests']} requests · routes {r['routes']}",
-             f"routed cost ${r['routed_cost_usd']:.4f} vs all-strong ${r['all_strong_cost_usd']:.4f} "
-             f"= {r['ratio']:.1%} of all-strong",
-             f"reviews and multi-part design questions not on the strong model: "
-             f"{len(r['strong_required_but_not_routed'])}"]
-    lines += [f"  - {t}" for t in r["strong_required_but_not_routed"]]
+    lines = [f"{r['requests']} requests: " + ", ".join(f"{n} {k}" for k, n in r["mix"].items())]
+    for name in ("cloud_and_local", "cloud_only"):
+        s = r[name]
+        lines += [f"{name.replace('_', ' ')}: routes {s['routes']}; routed ${s['routed_cost_usd']:.4f} vs all-strong "
+                  f"${s['all_strong_cost_usd']:.4f} = {s['ratio']:.1%}; reviews and multi-part design questions "
+                  f"not on the strong model: {len(s['strong_required_but_not_routed'])}"]
+        lines += [f"  - {t}" for t in s["strong_required_but_not_routed"]]
     return "\n".join(lines)

@@ -15,7 +15,9 @@ BUDGET_SOFT_LIMIT = 0.8  # above this share of the budget, only reviews and desi
 _DESIGN = re.compile(
     r"\b(design|architect\w*|trade-?offs?|compare|versus|vs\.?|migrat\w*|should (we|i)|choose|evaluate|"
     r"pros and cons|which (is|one)|plan for|strategy for|scale|refactor)\b", re.I)
-_MULTI = re.compile(r"\?.*\?|\b(and (also|then)|first.*then|step by step|1\)|2\)|\(a\)|\(b\))", re.I | re.S)
+_MULTI = re.compile(r"\?.*\?|\b(and (also|then)|first.*then|step by step|1\)|2\)|\(a\)|\(b\))|"
+                    r",? and (how|what|why|which|when|where|should)\b|"
+                    r",\s*and\s+(tell|explain|show|recommend|suggest|sketch)\b", re.I | re.S)
 
 
 def price(model: str, tokens_in: int, tokens_out: int, cache_read: int = 0, cache_write: int = 0) -> float:
@@ -34,7 +36,9 @@ def complexity(task: str, text: str) -> str:
         return "high"
     words = len(text.split())
     design = bool(_DESIGN.search(text))
-    multi = bool(_MULTI.search(text)) or text.count("?") > 1
+    sentences = len([p for p in re.split(r"[.?!]+\s", text.strip()) if len(p.split()) >= 3])
+    # several asks in one message: more than one sentence or question, or a list of aspects to weigh
+    multi = bool(_MULTI.search(text)) or text.count("?") > 1 or sentences > 1 or text.count(",") >= 2
     if (design and (multi or words > 25)) or (multi and words > 30) or words > 80:
         return "high"
     if words <= 14 and not design:
@@ -101,8 +105,10 @@ class Router:
             elif task == "plan" or level == "low":
                 first = "local" if "local" in avail else "cheap"
                 why = f"{'a short question' if level == 'low' else 'planning wording'} does not need the strong model"
+            elif "local" in avail:
+                first, why = "local", "a single-part question: the local model answers it from the passages"
             else:
-                first, why = "cheap", "a medium question: the cheap cloud model is enough"
+                first, why = "cheap", "a single-part question: the cheap cloud model is enough"
         elif "local" in avail:
             first, why = "local", "no cloud key configured: local model"
         else:

@@ -396,8 +396,9 @@ def test_empty_binary_and_huge_input_are_refused_with_a_helpful_message(tmp_path
         service.review("PK\x03\x04\x00\x00binary\x00zip")
     with pytest.raises(InputError, match="binary"):
         service.review("".join(chr(c) for c in range(1, 9)) * 50)
-    with pytest.raises(InputError, match="not UTF-8"):
-        check_code(b"\xff\xfe\x00\x81")
+    with pytest.raises(InputError, match="binary"):
+        check_code(b"\xff\xfe\x81\x90" * 100)
+    assert check_code("caf\u00e9 = 1\r\n".encode()) == "caf\u00e9 = 1\n"
     with pytest.raises(InputError, match=r"KB; a review takes up to 200 KB\. Paste one module"):
         service.review("x = 1\n" * 40_000)
     assert service.m.store.reviews() == []
