@@ -22,10 +22,18 @@ MODES = ("hybrid", "fusion", "dense", "bm25")
 # Below both of these, the best hit is not about the question (calibrated on off-topic questions).
 WEAK_DENSE = 0.30
 WEAK_COVERAGE = 0.34
-# Reranker weights (fused rank, question coverage of the body and of the heading path, dense similarity) and
-# the same-file penalty; chosen on eval/retrieval, see the README's results table.
-W_RRF, W_BODY, W_HEAD, W_DENSE = 0.5, 0.2, 0.2, 0.5
-DIVERSITY = 0.2
+# Reranker weights: fused rank, question coverage of the body and of the heading path, dense similarity, and
+# the evidence of the candidate's whole source (its week, or its file); DIVERSITY is the penalty per result
+# already taken from the same source. Chosen by two-fold cross-validation on eval/retrieval (README).
+W_RRF, W_BODY, W_HEAD, W_DENSE, W_SOURCE = 0.5, 0.2, 0.2, 0.0, 0.2
+DIVERSITY = 0.5
+
+
+def source_group(meta: dict) -> str:
+    """What a result is 'from' for diversity: a curriculum week as a whole, otherwise its file."""
+    if meta.get("week") and meta.get("root") == "corpus":
+        return f"week:{meta['week']}"
+    return f"{meta.get('root')}:{meta.get('source')}"
 
 
 @dataclass
@@ -135,6 +143,11 @@ class LexicalReranker(BaseNodePostprocessor):
         idf = self._index.idf
         q_weight = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
         best_rrf = max(n.score or 0.0 for n in nodes) or 1.0
+        group_evidence: dict[str, float] = {}
+        for n in nodes:
+            g = source_group(n.node.metadata)
+            group_evidence[g] = group_evidence.get(g, 0.0) + (n.score or 0.0) / best_rrf
+        best_group = max(group_evidence.values()) or 1.0
         for n in nodes:
             meta = n.node.metadata
             head_terms = set(tokenize([f"{meta.get('title', '')} {meta.get('heading', '')}"])[0])
@@ -142,20 +155,24 @@ class LexicalReranker(BaseNodePostprocessor):
             cover_head = sum(idf.get(t, 0.0) for t in q_terms & head_terms) / q_weight
             cover_body = sum(idf.get(t, 0.0) for t in q_terms & body_terms) / q_weight
             dense = meta.get("_dense_score", 0.0)
+            evidence = group_evidence[source_group(meta)] / best_group
             n.score = (W_RRF * (n.score or 0.0) / best_rrf + W_BODY * cover_body + W_HEAD * cover_head
-                       + W_DENSE * dense)
+                       + W_DENSE * dense + W_SOURCE * evidence)
             meta["_coverage"] = round(cover_body, 3)
             if self.boost_week and meta.get("week") == self.boost_week:
                 n.score *= 1.05
-        # greedy selection with a penalty per section already taken from the same file, so the top
-        # results cover the sources that answer the question instead of five sections of one lesson
+        # greedy selection with a penalty per result already taken from the same source, so the top results
+        # cover the sources that answer the question instead of five sections of one week
         remaining, chosen, taken = list(nodes), [], {}
+        def penalised(n: NodeWithScore) -> float:
+            return (n.score or 0.0) - DIVERSITY * taken.get(source_group(n.node.metadata), 0)
+
         while remaining and len(chosen) < self.top_n:
-            best = max(remaining, key=lambda n: (n.score or 0.0) - DIVERSITY * taken.get(n.node.metadata["source"], 0))
+            best = max(remaining, key=penalised)
             remaining.remove(best)
-            src = best.node.metadata["source"]
-            best.score = (best.score or 0.0) - DIVERSITY * taken.get(src, 0)
-            taken[src] = taken.get(src, 0) + 1
+            g = source_group(best.node.metadata)
+            best.score = (best.score or 0.0) - DIVERSITY * taken.get(g, 0)
+            taken[g] = taken.get(g, 0) + 1
             chosen.append(best)
         return chosen
 
