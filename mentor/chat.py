@@ -141,8 +141,9 @@ class ChatService:
             standalone = prompts.condense(question, [t for t in history if t.get("status") != "failed"])
             context_free = standalone == question
             if m.cache is not None and not bypass_cache and context_free:
+                version = m.corpus_version()  # may open the index: not part of the lookup's time
                 t = time.perf_counter()
-                hit = m.cache.lookup(question, mode="ask", corpus_version=m.corpus_version())
+                hit = m.cache.lookup(question, mode="ask", corpus_version=version)
                 traces.append(("cache", (time.perf_counter() - t) * 1000, {"hit": bool(hit)}))
                 if hit:
                     yield hit["content"]

@@ -10,10 +10,11 @@ from pathlib import Path
 import yaml
 
 KINDS = ("lesson", "exercise", "quiz", "book-note", "paper-note", "glossary", "note", "reflection")
-MAX_CHUNK_WORDS = 220
+MAX_CHUNK_WORDS = 160  # all-MiniLM-L6-v2 reads 256 word pieces; longer text is cut off
 MIN_CHUNK_WORDS = 25
 HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
+LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 META_KEYS = ("title", "kind", "week", "phase", "book", "chapter", "volume", "paper")
 
 
@@ -37,8 +38,9 @@ class Chunk:
 
     @property
     def search_text(self) -> str:
-        """Title and heading path are part of what is matched, so a section keeps its context."""
-        return f"{self.meta.get('title', '')}\n{self.heading}\n{self.text}"
+        """Title and heading path are part of what is matched, so a section keeps its context; link
+        targets are not (their file slugs would make every cross-reference list match every topic)."""
+        return f"{self.meta.get('title', '')}\n{self.heading}\n{LINK_TARGET.sub(']', self.text)}"
 
 
 def content_hash(data: bytes | str) -> str:
@@ -129,7 +131,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
     def flush():
         if any(line.strip() for line in body):
-            sections.append(([h for _, h in path], list(body)))
+            # a level-1 heading is the document's own title, already in the metadata
+            sections.append(([h for lv, h in path if lv > 1], list(body)))
         body.clear()
 
     for line in doc.text.splitlines():
@@ -159,9 +162,9 @@ def chunk_document(doc: Document) -> list[Chunk]:
         text = "\n".join(lines).strip()
         for piece in _split_long(text):
             if pending is not None:
-                # a very short section (a lone intro line) travels with the next one
-                piece = pending[1] + "\n\n" + piece
-                heads = pending[0] if not heads else heads
+                # a very short section (a glossary entry, a lone intro line) travels with the next one,
+                # each part labelled with its own heading so neither is mislabelled
+                heads, piece = _merge(pending, (heads, piece))
                 pending = None
             if len(piece.split()) < MIN_CHUNK_WORDS and len(sections) > 1:
                 pending = (heads, piece)
@@ -169,13 +172,32 @@ def chunk_document(doc: Document) -> list[Chunk]:
             chunks.append(Chunk(id="", text=piece, heading=" > ".join(heads), meta=dict(meta)))
     if pending is not None:
         if chunks:
-            chunks[-1].text += "\n\n" + pending[1]
+            last = chunks.pop()
+            heads, text = _merge((last.heading.split(" > ") if last.heading else [], last.text), pending)
+            chunks.append(Chunk(id="", text=text, heading=" > ".join(heads), meta=dict(meta)))
         else:
             chunks.append(Chunk(id="", text=pending[1], heading=" > ".join(pending[0]), meta=dict(meta)))
     for i, chunk in enumerate(chunks):
         chunk.id = f"{doc.root}:{doc.source}#{i}"
         chunk.meta["heading"] = chunk.heading
     return chunks
+
+
+def _merge(first: tuple[list[str], str], second: tuple[list[str], str]) -> tuple[list[str], str]:
+    (h1, t1), (h2, t2) = first, second
+    if h1 == h2:
+        return h1, f"{t1}\n\n{t2}"
+    common = []
+    for a, b in zip(h1, h2, strict=False):
+        if a != b:
+            break
+        common.append(a)
+    rest1, rest2 = h1[len(common):], h2[len(common):]
+    if not rest1 or not rest2:  # one section is the parent of the other: keep the longer path
+        return (h2 if rest2 else h1), f"{t1}\n\n{t2}"
+    label1 = t1 if t1.startswith("**") else f"**{rest1[-1]}**: {t1}"
+    label2 = f"**{rest2[-1]}**: {t2}"
+    return common + [f"{rest1[-1]}; {rest2[-1]}"], f"{label1}\n\n{label2}"
 
 
 def _split_long(text: str) -> list[str]:

@@ -17,13 +17,13 @@ import numpy as np
 
 from . import embeddings
 from .config import Config
-from .corpus import Chunk, Document, chunk_document, load_file, reflection_document, scan
+from .corpus import LINK_TARGET, Chunk, Document, chunk_document, load_file, reflection_document, scan
 from .errors import IndexBrokenError, MentorError
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "mentor-chunks"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # bump when chunking changes: older indexes are rebuilt on open
 Progress = Callable[[int, int, str], None]
 
 
@@ -153,7 +153,7 @@ class Index:
             self._check_consistent()
             self._load_bm25()
         except IndexBrokenError as exc:
-            self.notice = f"The search index was damaged ({exc}); it has been rebuilt."
+            self.notice = f"The search index had to be rebuilt: {exc}."
             log.warning(self.notice)
             self.update(rebuild=True, progress=progress)
         return self
@@ -196,7 +196,7 @@ class Index:
                 if self.chunks:
                     self._check_consistent()
             except IndexBrokenError as exc:
-                self.notice = f"The search index was damaged ({exc}); it has been rebuilt."
+                self.notice = f"The search index had to be rebuilt: {exc}."
                 report.problems.append(self.notice)
                 self._wipe()
                 report.rebuilt = True
@@ -288,7 +288,7 @@ class Index:
         """The chunk's stemmed vocabulary, computed once per process (used by the reranker)."""
         cached = self._terms.get(chunk_id)
         if cached is None:
-            cached = self._terms[chunk_id] = frozenset(tokenize([self.chunks[chunk_id].text])[0])
+            cached = self._terms[chunk_id] = frozenset(tokenize([LINK_TARGET.sub("]", self.chunks[chunk_id].text)])[0])
         return cached
 
     # sparse ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .errors import NeedsKeyError, ProviderError
 
 DEFAULT_MAX_TOKENS = 1200
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`(\"'])")
+MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 @dataclass
@@ -186,8 +187,10 @@ def _sentences(text: str) -> list[str]:
         flat = " ".join(line.strip().lstrip("-*0123456789. ").strip() if line.strip().startswith(("-", "*"))
                         else line.strip() for line in block.splitlines())
         for s in SENTENCE.split(flat):
-            s = s.strip()
-            if 6 <= len(s.split()) <= 80:
+            linked = sum(len(m.group(1)) for m in MD_LINK.finditer(s))
+            s = MD_LINK.sub(r"\1", s).replace("**", "").strip()
+            # lines that are mostly cross-references ("see week 5") say where to read, not what is true
+            if 6 <= len(s.split()) <= 80 and linked < 0.3 * len(s):
                 out.append(s)
     return out
 

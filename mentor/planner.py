@@ -18,6 +18,7 @@ from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_
 from .errors import InputError, NeedsKeyError, ProviderError
 from .llm import SENTENCE, LLMRequest
 from .progress import Progress
+from .router import price
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Weekend")
 BUILD_DAYS = ("Tuesday", "Wednesday", "Thursday")
@@ -261,7 +262,9 @@ class Planner:
                 continue
             self.m.store.add_trace(None, "plan-advice", (time.perf_counter() - t0) * 1000,
                                    {"route": route.name, "model": route.model, "tokens_in": usage.tokens_in,
-                                    "tokens_out": usage.tokens_out})
+                                    "tokens_out": usage.tokens_out,
+                                    "cost_usd": round(price(route.model, usage.tokens_in, usage.tokens_out,
+                                                            usage.cache_read, usage.cache_write), 6)})
             return advice, route.provider
         return "", "offline"
 

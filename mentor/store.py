@@ -116,6 +116,8 @@ class Store:
                 marks = ",".join("?" * len(ids))
                 db.execute(f"delete from feedback where message_id in ({marks})", ids)
                 db.execute(f"delete from traces where message_id in ({marks})", ids)
+            if ids and "semantic_cache" in db.table_names():
+                db.execute(f"delete from semantic_cache where message_id in ({marks})", ids)
             db.execute("delete from messages where conversation_id = ?", [conversation_id])
             db["conversations"].delete(conversation_id)
 
@@ -172,17 +174,26 @@ class Store:
         return [_decode(r) for r in self.db.query(sql, [fts, limit])]
 
     def month_cost(self, month: str | None = None) -> float:
+        """Cloud spend this month: answers, plus reviews and plan advice (recorded in their traces)."""
         month = month or now()[:7]
         row = next(self.db.query(
             "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ?", [month]
         ))
-        return float(row["c"])
+        other = next(self.db.query(
+            "select coalesce(sum(json_extract(data, '$.cost_usd')), 0) as c from traces "
+            "where message_id is null and substr(created, 1, 7) = ?", [month]
+        ))
+        return float(row["c"]) + float(other["c"])
 
     # feedback and traces -----------------------------------------------------------------------
     def add_feedback(self, message_id: int, rating: int, reason: str = "") -> int:
         if rating not in (-1, 1):
             raise InputError("Feedback is thumbs up (1) or down (-1).")
         with self.tx() as db:
+            if rating == -1 and "semantic_cache" in db.table_names():
+                # a disliked answer is never served again from the cache, whether it is the original or a copy
+                db.execute("delete from semantic_cache where message_id in (select id from messages where role = "
+                           "'assistant' and content = (select content from messages where id = ?))", [message_id])
             db.execute("delete from feedback where message_id = ?", [message_id])
             return db["feedback"].insert(
                 {"message_id": message_id, "rating": rating, "reason": reason.strip(), "created": now()}
