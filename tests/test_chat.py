@@ -120,3 +120,26 @@ def test_a_paraphrase_is_answered_from_the_cache_and_can_be_bypassed(mentor):
     assert not other.cached
     fresh = mentor.chat.ask("Can you explain what cache-aside is?", bypass_cache=True)
     assert not fresh.cached
+
+
+def test_deleting_a_conversation_or_disliking_an_answer_removes_it_from_the_cache(mentor):
+    first = mentor.chat.ask("What is cache-aside?")
+    assert mentor.chat.ask("Explain cache-aside").cached
+    mentor.store.delete_conversation(first.conversation_id)
+    assert not mentor.chat.ask("What is cache-aside?").cached  # answered afresh, and cached again
+    copy = mentor.chat.ask("Explain cache-aside")
+    assert copy.cached
+    mentor.store.add_feedback(copy.message_id, -1, "wrong")  # thumbs down on the served copy
+    assert not mentor.chat.ask("Explain cache-aside").cached
+
+
+def test_a_local_model_answers_through_its_wire_protocol(tmp_path, openai_server):
+    m = Mentor(make_config(tmp_path, MENTOR_LOCAL_BASE_URL=openai_server.base_url, MENTOR_LOCAL_MODEL="tiny",
+                           MENTOR_CACHE="0"))
+    openai_server.enqueue("Stampede protection coalesces concurrent misses [1].")
+    ans = m.chat.ask("How do I protect the database from a cache stampede?")
+    assert ans.provider == "local" and ans.model == "tiny" and ans.cost_usd == 0
+    assert ans.answer == "Stampede protection coalesces concurrent misses [1]." and ans.citations[0]["week"] == 6
+    sent = openai_server.requests[-1].body
+    assert sent["stream"] is True and sent["messages"][0]["role"] == "system"
+    assert ans.redactions == {}  # nothing leaves this machine, so nothing needs redacting

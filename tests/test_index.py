@@ -108,3 +108,13 @@ def test_chroma_client_server_mode(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_short_glossary_entries_keep_their_own_labels(tmp_path, corpus_copy):
+    (corpus_copy / "glossary.md").write_text(
+        "---\ntitle: Glossary\nkind: glossary\ntags: [glossary]\n---\n\n# Glossary\n\n"
+        "### Replication lag\n\nThe delay before a follower applies a write.\n\n"
+        "### Reranking\n\nA second stage that re-scores candidates.\n")
+    chunks = chunk_document(load_file(corpus_copy / "glossary.md", corpus_copy, "corpus"))
+    assert [c.heading for c in chunks] == ["Replication lag; Reranking"]
+    assert "**Replication lag**: The delay" in chunks[0].text and "**Reranking**: A second" in chunks[0].text

@@ -248,3 +248,11 @@ def test_offline_without_passages_says_the_material_does_not_cover_it(tmp_path):
     answer, _ = provider.complete(LLMRequest(system="", messages=[], question="How do I bake bread?"))
     assert "does not cover" in answer
     assert "[1]" not in answer
+
+
+def test_offline_extract_skips_cross_reference_lines():
+    from mentor.llm import _sentences
+
+    text = ("The outbox table is written in the same transaction as the business change.\n\n"
+            "- [Week 5: Message queues](../week-05/lesson.md) and [Week 7: Databases](../week-07/lesson.md) use it.")
+    assert _sentences(text) == ["The outbox table is written in the same transaction as the business change."]

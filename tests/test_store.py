@@ -112,3 +112,13 @@ def test_reflections_validate_and_notify(tmp_path):
         s.save_reflection(3)
     with pytest.raises(InputError):
         s.save_reflection(3, hard="x", confidence={"a": 9})
+
+
+def test_month_cost_counts_answers_reviews_and_plan_advice(tmp_path):
+    s = Store(tmp_path / "m.db")
+    cid = s.create_conversation()
+    s.add_message(cid, "assistant", "a", cost_usd=0.5)
+    s.add_trace(None, "review", 10.0, {"cost_usd": 0.25})
+    s.add_trace(None, "plan-advice", 10.0, {"cost_usd": 0.125})
+    s.add_trace(None, "review", 10.0, {"tokens_in": 3})  # offline review: no cost
+    assert s.month_cost() == 0.875
