@@ -161,8 +161,10 @@ def cmd_review(args) -> int:
 def cmd_plan(args) -> int:
     from .planner import Planner
 
-    m = _mentor()
-    plan = Planner(m).plan(week=args.week, hours=args.hours)
+    planner = Planner(_mentor())
+    if args.hours is not None:
+        planner.set_budget(args.hours)  # remembered for the next plans, as on the Plan page
+    plan = planner.plan(week=args.week)
     _out(args, plan, None if args.json else Planner.markdown(plan))
     return 0
 
@@ -267,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)
-    pl.add_argument("--hours", type=float, help="weekly hours budget")
+    pl.add_argument("--hours", type=float, help="weekly hours budget (remembered)")
 
     rf = add("reflect", cmd_reflect, "write a weekly reflection (or --list them)")
     rf.add_argument("text", nargs="?", help="what went well (or - for standard input)")

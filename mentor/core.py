@@ -54,6 +54,14 @@ class Mentor:
 
         return ChatService(self)
 
+    def warm(self) -> None:
+        """Load the slow parts (embedding model, redaction engines) ahead of the first question."""
+        from . import embeddings
+
+        embeddings.embed(["warm up"])
+        if self.redactor is not None and self.config.anthropic_api_key:
+            self.redactor.warm()
+
     def corpus_version(self) -> str:
         """Changes whenever a corpus or notes file changes (reflections do not count)."""
         items = sorted((k, v["hash"]) for k, v in self.index.manifest.items() if not k.startswith("reflections:"))

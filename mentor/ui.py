@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,10 @@ from .errors import MentorError
 
 @st.cache_resource(show_spinner=False)
 def _mentor(config: Config) -> Mentor:
-    return build_mentor(config)
+    m = build_mentor(config)
+    # the model and the redaction engines load in the background while the first page renders
+    threading.Thread(target=m.warm, name="mentor-warm-up", daemon=True).start()
+    return m
 
 
 def mentor() -> Mentor:

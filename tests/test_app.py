@@ -66,3 +66,40 @@ def test_insights_page_shows_figures_after_an_answer():
     ins = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=TIMEOUT).run()
     assert not ins.exception
     assert ins.metric[0].value == "1"
+
+
+SMELLY = '''import requests
+
+def fetch_and_train(url):
+    session = requests.Session()
+    try:
+        data = session.get(url).json()
+    except:
+        pass
+    print("training")
+    return data
+'''
+
+
+def test_review_page_shows_findings_and_reopens_a_stored_review():
+    at = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    at.text_area[0].set_value(SMELLY)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any("reliability" in label and "line 7" in label for label in labels), labels
+    assert any("observability" in label for label in labels), labels
+    assert any("route" in c.value or "provider: offline" in c.value for c in at.caption)
+    st.cache_resource.clear()
+    again = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    (past,) = [b for b in again.sidebar.button]
+    past.click().run()
+    assert any("reliability" in e.label for e in again.expander)
+
+
+def test_review_page_refuses_empty_code_visibly():
+    at = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("no code to review" in e.value for e in at.error)
