@@ -15,6 +15,8 @@ index:
 eval:  ## retrieval quality and latency against baselines
 	.venv/bin/mentor eval
 
-bench:  ## cache calibration and routing cost report
+bench:  ## index build and re-index times, answer latency, cache calibration, routing cost
+	.venv/bin/python scripts/bench_index.py
+	.venv/bin/python scripts/bench_answers.py
 	.venv/bin/python -m mentor.cache
 	.venv/bin/mentor route-report
