@@ -7,7 +7,7 @@ test:  ## install and run the whole test suite
 	scripts/test
 
 lint:
-	.venv/bin/ruff check mentor pages tests app.py
+	.venv/bin/ruff check mentor views tests app.py scripts
 
 index:
 	.venv/bin/mentor index

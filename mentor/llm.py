@@ -234,7 +234,8 @@ def extractive_answer(question: str, passages: list, max_sentences: int = 6) -> 
         lines.extend(f"- {s} [{n}]" for m, _, s in chosen if m == n)
         lines.append("")
     used = {c[0] for c in chosen}
-    more = [f"[{n}] {h.meta.get('title')} - {h.meta.get('heading') or ''}".rstrip(" -")
+    # unnumbered, so the citations list keeps only the passages quoted above
+    more = [f"{h.meta.get('title')} ({h.meta.get('heading')})" if h.meta.get("heading") else str(h.meta.get("title"))
             for n, h in enumerate(passages, start=1) if n not in used]
     if more:
         lines.append("Read more: " + "; ".join(more[:3]))

@@ -18,7 +18,7 @@ def app_env(monkeypatch):
 
 
 def _chat() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "chat.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "views" / "chat.py"), default_timeout=TIMEOUT)
     return at.run()
 
 
@@ -52,7 +52,7 @@ def test_empty_binary_question_is_refused_visibly():
 def test_history_page_searches_and_exports():
     at = _chat()
     at.chat_input[0].set_value("Explain leader-follower replication").run()
-    hist = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=TIMEOUT).run()
+    hist = AppTest.from_file(str(ROOT / "views" / "history.py"), default_timeout=TIMEOUT).run()
     assert not hist.exception
     hist.text_input[0].set_value("replication").run()
     assert any("message(s) match" in c.value for c in hist.caption)
@@ -63,7 +63,7 @@ def test_history_page_searches_and_exports():
 def test_insights_page_shows_figures_after_an_answer():
     at = _chat()
     at.chat_input[0].set_value("What is cache-aside?").run()
-    ins = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=TIMEOUT).run()
+    ins = AppTest.from_file(str(ROOT / "views" / "insights.py"), default_timeout=TIMEOUT).run()
     assert not ins.exception
     assert ins.metric[0].value == "1"
 
@@ -82,7 +82,7 @@ def fetch_and_train(url):
 
 
 def test_review_page_shows_findings_and_reopens_a_stored_review():
-    at = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     at.text_area[0].set_value(SMELLY)
     at.button[0].click().run()  # the form's submit button
@@ -92,14 +92,14 @@ def test_review_page_shows_findings_and_reopens_a_stored_review():
     assert any("observability" in label for label in labels), labels
     assert any("route" in c.value or "provider: offline" in c.value for c in at.caption)
     st.cache_resource.clear()
-    again = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    again = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     (past,) = [b for b in again.sidebar.button]
     past.click().run()
     assert any("reliability" in e.label for e in again.expander)
 
 
 def test_review_page_refuses_empty_code_visibly():
-    at = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     at.button[0].click().run()
     assert not at.exception
     assert any("no code to review" in e.value for e in at.error)

@@ -13,6 +13,8 @@ def test_offline_answer_cites_the_material(mentor):
     assert "extract of the course material" in ans.answer
     assert ans.citations and ans.citations[0]["week"] == 6
     assert "[1]" in ans.answer
+    quoted = ans.answer.split("Read more")[0]
+    assert all(f"[{c['n']}]" in quoted for c in ans.citations)  # only the passages actually quoted
     stored = mentor.store.messages(ans.conversation_id)
     assert [m["role"] for m in stored] == ["user", "assistant"]
     assert stored[0]["status"] == "answered" and stored[1]["citations"][0]["source"].endswith("lesson.md")

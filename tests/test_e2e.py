@@ -73,4 +73,12 @@ def test_ask_in_the_browser_and_find_it_again_after_reload(server, tmp_path):
         page.get_by_role("button", name=question).click()
         expect(page.get_by_test_id("stChatMessage").nth(0)).to_contain_text(question, timeout=60_000)
         expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("extract of the course material")
+
+        # a bookmarked page opens inside the app's own navigation
+        deep = browser.new_page()
+        deep.goto(server + "/review")
+        expect(deep.get_by_role("heading", name="Code review")).to_be_visible(timeout=60_000)
+        expect(deep.get_by_test_id("stSidebarNav")).to_contain_text("Ask")
+        # Streamlit's old-style page list would show lower-case file names
+        expect(deep.get_by_test_id("stSidebarNav")).not_to_contain_text("reflections")
         browser.close()

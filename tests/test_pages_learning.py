@@ -13,7 +13,7 @@ from mentor.config import Config
 from mentor.core import Mentor
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "pages"
+PAGES = ROOT / "views"
 WEEK3 = Path("curriculum") / "phase-1-fundamentals" / "week-03-modularity"
 
 

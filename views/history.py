@@ -46,4 +46,4 @@ for conv in conversations:
                            key=f"json-{conv['id']}")
         if c3.button("Continue in Ask", key=f"cont-{conv['id']}"):
             st.session_state.conversation_id = conv["id"]
-            st.switch_page("pages/chat.py")
+            st.switch_page("views/chat.py")

@@ -16,7 +16,8 @@ with st.sidebar:
     conversations = store.conversations()
     for conv in conversations[:50]:
         current = conv["id"] == st.session_state.get("conversation_id")
-        label = ("▸ " if current else "") + conv["title"][:40]
+        title = conv["title"] if len(conv["title"]) <= 40 else conv["title"][:39] + "…"
+        label = ("▸ " if current else "") + title
         if st.button(label, key=f"conv-{conv['id']}", use_container_width=True):
             st.session_state.conversation_id = conv["id"]
             st.rerun()
@@ -54,11 +55,13 @@ def render_answer(msg: dict) -> None:
             st.markdown(c.get("text") or "")
             st.caption(c.get("source") or "")
     fb = store.feedback(msg["id"])
-    cols = st.columns([1, 1, 8])
-    if cols[0].button("👍", key=f"up-{msg['id']}", disabled=bool(fb and fb["rating"] == 1)):
+    cols = st.columns([1, 1, 6])
+    if cols[0].button("Helpful", icon=":material/thumb_up:", key=f"up-{msg['id']}",
+                      disabled=bool(fb and fb["rating"] == 1)):
         store.add_feedback(msg["id"], 1)
         st.rerun()
-    if cols[1].button("👎", key=f"down-{msg['id']}", disabled=bool(fb and fb["rating"] == -1)):
+    if cols[1].button("Not helpful", icon=":material/thumb_down:", key=f"down-{msg['id']}",
+                      disabled=bool(fb and fb["rating"] == -1)):
         store.add_feedback(msg["id"], -1)
         st.rerun()
     if fb and fb["rating"] == -1:
