@@ -16,8 +16,8 @@ from pathlib import Path
 from .corpus import FENCE, HEADING, split_front_matter
 from .errors import InputError
 
-READING_WPM = 150  # words a minute for dense technical prose
-NOTES_FACTOR = 1.0  # taking notes and running the examples takes about as long again as reading
+READING_WPM = 120  # technical prose with code, read carefully
+NOTES_FACTOR = 2.0  # notes and running the worked examples take about twice as long as reading
 QUIZ_MINUTES_PER_QUESTION = 3
 DEFAULT_EXERCISE_HOURS = 3.0  # when an exercise states no estimate
 PHASE_TITLES = {1: "Fundamentals", 2: "Distributed systems", 3: "AI architecture", 4: "Enterprise", 5: "Capstone"}

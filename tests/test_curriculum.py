@@ -52,8 +52,8 @@ def test_item_ids_titles_and_minutes(cur):
 
 def test_lesson_minutes_come_from_the_word_count():
     assert round_minutes(7) == 15 and round_minutes(38) == 45 and round_minutes(52) == 45
-    assert reading_minutes(2300) == 30  # 2,300 words at 150 a minute, plus as long again for notes
-    assert reading_minutes(4500) == 60
+    assert reading_minutes(2300) == 60  # 2,300 words at 120 a minute, plus twice that for notes and examples
+    assert reading_minutes(4500) == 120
 
 
 def test_every_topic_is_taught_in_a_lesson_section(cur):
