@@ -93,7 +93,12 @@ class AnthropicProvider(Provider):
                 final = stream.get_final_message()
         except a.APIStatusError as exc:
             status = exc.status_code
-            what = {429: "is rate-limiting requests", 529: "is overloaded"}.get(status, f"answered HTTP {status}")
+            kind = (exc.body or {}).get("error", {}).get("type", "") if isinstance(exc.body, dict) else ""
+            if status == 200:  # an error event inside an accepted stream
+                status = 529 if kind == "overloaded_error" else 500
+                what = f"stopped in the middle of the answer ({kind or 'stream error'})"
+            else:
+                what = {429: "is rate-limiting requests", 529: "is overloaded"}.get(status, f"answered HTTP {status}")
             raise ProviderError(f"Claude {what}.", provider=self.name, status=status,
                                 retryable=status in (408, 409, 429, 529) or status >= 500) from None
         except a.APITimeoutError:

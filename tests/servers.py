@@ -58,6 +58,7 @@ class Reply:
     delay: float = 0.0
     usage: bool = True  # False: an OpenAI-compatible server that reports no usage
     message: str = ""  # the error message, for error statuses
+    fail_midway: bool = False  # Anthropic: an `error` event (overloaded) after the first piece of text
 
 
 @dataclass
@@ -282,6 +283,9 @@ class AnthropicServer(FakeServer):
                                "usage": {"output_tokens": usage["output_tokens"]}}),
             ("message_stop", {"type": "message_stop"}),
         ]
+        if reply.fail_midway:
+            events = events[:4] + [("error", {"type": "error", "error": {"type": "overloaded_error",
+                                                                         "message": "Overloaded"}})]
         for name, data in events:
             h.send_chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         h.end_sse()
