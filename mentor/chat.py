@@ -110,6 +110,32 @@ class ChatService:
             return LocalProvider(cfg, route.model)
         return OfflineProvider(cfg)
 
+    def first_answer(self, decision: Decision, request: LLMRequest, accept):
+        """Complete `request` on the first model route that answers and whose text `accept` turns into a value
+        (None means: try the next route). Returns (value, route, usage, notes); route is None when no model
+        answered. Cloud requests are redacted and their answers restored before `accept` sees them."""
+        notes: list[str] = []
+        for route in decision.chain:
+            if route.provider == "offline":
+                break
+            try:
+                provider = self.provider_for(route)
+            except (NeedsKeyError, ProviderError) as exc:
+                notes.append(f"The {route.name} route is unavailable ({exc}).")
+                continue
+            req, restore = request, (lambda s: s)
+            if provider.name == "anthropic" and self.m.redactor is not None:
+                req, restore, _ = self.m.redactor.redact_request(request)
+            try:
+                text, usage = provider.complete(req)
+            except ProviderError as exc:
+                notes.append(f"The {route.name} route failed ({exc}); fell back to the next route.")
+                continue
+            value = accept(restore(text))
+            if value is not None:
+                return value, route, usage, notes
+        return None, None, Usage(), notes
+
     def ask(self, question: str, conversation_id: int | None = None, **kw) -> Answer:
         stream = self.ask_stream(question, conversation_id, **kw)
         for _ in stream:

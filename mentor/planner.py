@@ -15,7 +15,7 @@ import re
 import time
 
 from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_minutes
-from .errors import InputError, NeedsKeyError, ProviderError
+from .errors import InputError
 from .llm import SENTENCE, LLMRequest
 from .progress import Progress
 from .router import price
@@ -245,28 +245,17 @@ class Planner:
             return "", "offline"
         request = LLMRequest(system=ADVICE_SYSTEM, messages=[{"role": "user", "content": text}], question=text,
                              max_tokens=300, task="plan")
-        for route in decision.chain:
-            if route.provider == "offline":
-                break
-            t0 = time.perf_counter()
-            try:
-                provider = self.m.chat.provider_for(route)
-                req, restore = request, (lambda s: s)
-                if provider.name == "anthropic" and self.m.redactor is not None:
-                    req, restore, _ = self.m.redactor.redact_request(request)
-                answer, usage = provider.complete(req)
-            except (NeedsKeyError, ProviderError):
-                continue
-            advice = _clean_advice(restore(answer))
-            if not advice:
-                continue
-            self.m.store.add_trace(None, "plan-advice", (time.perf_counter() - t0) * 1000,
-                                   {"route": route.name, "model": route.model, "tokens_in": usage.tokens_in,
-                                    "tokens_out": usage.tokens_out,
-                                    "cost_usd": round(price(route.model, usage.tokens_in, usage.tokens_out,
-                                                            usage.cache_read, usage.cache_write), 6)})
-            return advice, route.provider
-        return "", "offline"
+        t0 = time.perf_counter()
+        advice, route, usage, _ = self.m.chat.first_answer(
+            decision, request, accept=lambda text: _clean_advice(text) or None)
+        if route is None:
+            return "", "offline"
+        self.m.store.add_trace(None, "plan-advice", (time.perf_counter() - t0) * 1000,
+                               {"route": route.name, "model": route.model, "tokens_in": usage.tokens_in,
+                                "tokens_out": usage.tokens_out,
+                                "cost_usd": round(price(route.model, usage.tokens_in, usage.tokens_out,
+                                                        usage.cache_read, usage.cache_write), 6)})
+        return advice, route.provider
 
     # plans and ticks ---------------------------------------------------------------------------
     def get(self, plan_id: int) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import prompts, smells
 from .chat import check_text
-from .errors import InputError, NeedsKeyError, ProviderError
+from .errors import InputError
 from .llm import LLMRequest, Usage
 from .router import price
 from .smells import SEVERITIES, Finding, smell
@@ -394,23 +394,12 @@ class ReviewService:
         if all(route.provider == "offline" for route in decision.chain):
             return "", [], "offline", "static", notes, Usage()
         request = review_request(code, analysis.language, filename, analysis.findings, passages)
-        for route in decision.chain:
-            if route.provider == "offline":
-                break
-            try:
-                provider = self.m.chat.provider_for(route)
-            except (NeedsKeyError, ProviderError) as exc:
-                notes.append(f"The {route.name} route is unavailable ({exc}).")
-                continue
-            req, restore = request, (lambda s: s)
-            if route.provider == "anthropic" and self.m.redactor is not None:
-                req, restore, _ = self.m.redactor.redact_request(request)
-            try:
-                text, usage = provider.complete(req)
-            except ProviderError as exc:
-                notes.append(f"The {route.name} route failed ({exc}); fell back to the next route.")
-                continue
-            summary, found, ok = parse_model_review(restore(text), len(code.splitlines()))
+        lines = len(code.splitlines())
+        parsed, route, usage, tried = self.m.chat.first_answer(
+            decision, request, accept=lambda text: parse_model_review(text, lines))
+        notes += tried
+        if route is not None:
+            summary, found, ok = parsed
             if not ok:
                 notes.append("The model's answer was not the JSON asked for; only the offline findings are shown.")
             return summary, found, route.provider, route.model, notes, usage
