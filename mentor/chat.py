@@ -164,8 +164,24 @@ class ChatService:
         traces: list[tuple[str, float, dict]] = []
         try:
             turns = prompts.recent_turns(history)
-            standalone = prompts.condense(question, [t for t in history if t.get("status") != "failed"])
+            answered = [t for t in history if t.get("status") != "failed"]
+            standalone = prompts.condense(question, answered)
             context_free = standalone == question
+            extra_cost, extra_usage = 0.0, Usage()
+            if not context_free and m.router.available() != ["offline"]:
+                # a model, when there is one, writes a better standalone query than the heuristic
+                t = time.perf_counter()
+                request = LLMRequest(system=prompts.CONDENSE_SYSTEM, messages=prompts.condense_messages(
+                    question, answered), question=question, max_tokens=120, task="condense")
+                rewritten, route, cu, _ = self.first_answer(
+                    m.router.route("condense", question), request,
+                    accept=lambda text: prompts.clean_condensed(text, question))
+                if route is not None:
+                    standalone = rewritten
+                    extra_usage = cu
+                    extra_cost = price(route.model, cu.tokens_in, cu.tokens_out, cu.cache_read, cu.cache_write)
+                traces.append(("condense", (time.perf_counter() - t) * 1000,
+                               {"route": route.name if route else "heuristic", "query": standalone[:200]}))
             if m.cache is not None and not bypass_cache and context_free:
                 version = m.corpus_version()  # may open the index: not part of the lookup's time
                 t = time.perf_counter()
@@ -237,6 +253,9 @@ class ChatService:
             if used_route is None:
                 raise MentorError("No route could answer: " + " ".join(notices))
             cost = price(used_route.model, usage.tokens_in, usage.tokens_out, usage.cache_read, usage.cache_write)
+            cost += extra_cost
+            usage.tokens_in += extra_usage.tokens_in
+            usage.tokens_out += extra_usage.tokens_out
             cites = used_citations(text, hits) if hits else []
             stream.answer = self._store_answer(
                 conversation_id, qid, text, cites, provider=used_route.provider, model=used_route.model,

@@ -102,7 +102,7 @@ class Router:
                 first, why = "strong", f"{task} of high complexity goes to the strong model"
             elif tight:
                 first, why = ("local" if "local" in avail else "cheap"), "budget over 80% used: cheaper model"
-            elif task == "plan" or level == "low":
+            elif task in ("plan", "condense") or level == "low":
                 first = "local" if "local" in avail else "cheap"
                 why = f"{'a short question' if level == 'low' else 'planning wording'} does not need the strong model"
             elif "local" in avail:

@@ -176,3 +176,25 @@ def test_a_stream_cut_off_midway_is_reported_and_the_question_kept(tmp_path, ant
     assert shown  # the learner saw the beginning, and is told it was cut off
     (msg,) = m.store.messages(stream.conversation_id)
     assert msg["status"] == "failed" and "stopped in the middle" in msg["error"]
+
+
+def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_query(tmp_path, anthropic_server):
+    m = Mentor(make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123",
+                           ANTHROPIC_BASE_URL=anthropic_server.base_url, MENTOR_CACHE="0"))
+    anthropic_server.enqueue("Followers apply the leader's log [1].",
+                             "How does leader-follower replication handle read lag on followers?",
+                             "Read your own writes from the leader [1].")
+    first = m.chat.ask("Explain leader-follower replication")
+    follow = m.chat.ask("what about its read lag?", first.conversation_id)
+    condense_req = anthropic_server.requests[1].body
+    assert "standalone" in condense_req["system"][0]["text"]
+    assert "Explain leader-follower replication" in condense_req["messages"][0]["content"]
+    retrieve = next(t for t in m.store.traces(follow.message_id) if t["stage"] == "retrieve")
+    assert retrieve["data"]["query"] == "How does leader-follower replication handle read lag on followers?"
+    assert follow.answer == "Read your own writes from the leader [1]." and follow.citations[0]["book"] == "ddia"
+    def billed_in(u):
+        return u["input_tokens"] + u["cache_read_input_tokens"] + u["cache_creation_input_tokens"]
+
+    rewrite, answer = anthropic_server.requests[1].usage, anthropic_server.requests[2].usage
+    assert follow.tokens_in == billed_in(rewrite) + billed_in(answer)  # the rewrite is paid for and counted
+    assert follow.tokens_out == rewrite["output_tokens"] + answer["output_tokens"]
