@@ -12,5 +12,6 @@ pages = [
     st.Page("views/progress.py", title="Progress", icon=":material/checklist:"),
     st.Page("views/history.py", title="History", icon=":material/history:"),
     st.Page("views/insights.py", title="Insights", icon=":material/monitoring:"),
+    st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
 ]
 st.navigation(pages).run()

@@ -88,6 +88,22 @@ def cmd_index(args) -> int:
     return 0
 
 
+def cmd_notes(args) -> int:
+    from .index import Index
+    from .notes import add_folder, all_folders, remove_folder
+
+    m = _mentor()
+    if args.action == "add":
+        add_folder(m.store, args.folder or "")
+    elif args.action == "remove":
+        remove_folder(m.store, args.folder or "")
+    if args.action in ("add", "remove"):
+        Index(m.config, m.store).update()
+    folders = [str(f) for f in all_folders(m.config, m.store)]
+    _out(args, {"folders": folders}, "\n".join(folders) or "No note folders yet: mentor notes add DIR")
+    return 0
+
+
 def cmd_search(args) -> int:
     from .retrieval import Filters
 
@@ -249,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = add("index", cmd_index, "build or update the search index incrementally")
     i.add_argument("--rebuild", action="store_true", help="start over")
+
+    n = add("notes", cmd_notes, "list, add or remove folders of your own Markdown notes to index")
+    n.add_argument("action", choices=["list", "add", "remove"], nargs="?", default="list")
+    n.add_argument("folder", nargs="?")
 
     s = add("search", cmd_search, "search the material")
     s.add_argument("query", nargs="+")

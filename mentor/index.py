@@ -178,8 +178,10 @@ class Index:
 
     # updating ----------------------------------------------------------------------------------
     def roots(self) -> dict[str, Path]:
+        from .notes import all_folders
+
         roots = {"corpus": self.config.corpus_dir}
-        for i, folder in enumerate(self.config.notes_dirs):
+        for i, folder in enumerate(all_folders(self.config, self.store)):
             roots["notes" if i == 0 else f"notes{i + 1}"] = folder
         return roots
 
