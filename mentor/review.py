@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import prompts, smells
+from . import languages, prompts, smells
 from .chat import check_text
 from .errors import InputError
 from .llm import LLMRequest, Usage
@@ -139,7 +139,7 @@ def check_code(code) -> str:
 
 def analyse(code: str, filename: str | None = None) -> Analysis:
     """Every offline check for the code's language; Python also gets ruff, radon and the AST smells."""
-    result = Analysis(language=smells.detect_language(code, filename), findings=[])
+    result = Analysis(language=languages.detect_language(code, filename), findings=[])
     tree = None
     if result.language == "python":
         try:
@@ -150,10 +150,10 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
             result.syntax_error = f"line {line}: {why}"
             result.findings.append(smell(line, "syntax", "reliability", f"Python cannot parse this code ({why})",
                                          severity="error"))
-    secrets, values = secret_findings(code, smells.SUFFIX.get(result.language, ".txt"), result.notes)
+    secrets, values = secret_findings(code, languages.SUFFIX.get(result.language, ".txt"), result.notes)
     result.findings += secrets
     result.secrets = values
-    result.findings += smells.generic_findings(code, result.language, parsed=tree is not None)
+    result.findings += languages.generic_findings(code, result.language, parsed=tree is not None)
     if tree is not None:
         ruff, note = ruff_findings(code)
         if note:

@@ -1,14 +1,11 @@
-"""Smells found without a model: Python design smells from the AST and radon, text checks for any language."""
+"""Smells found without a model in Python code: design smells from the AST, and complexity from radon."""
 
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 SEVERITIES = ("error", "warning", "info")
 PRINCIPLES = ("SRP", "OCP", "LSP", "ISP", "DIP", "security", "reliability", "complexity", "testability",
@@ -64,31 +61,6 @@ _MODEL = re.compile(r"^(gpt-[\w.\-]+|o[134](-mini|-preview)?|claude-[\w.\-]+|tex
                     r"(meta-llama/)?llama[\w.\-:]*|mistral[\w.\-:]*|mixtral[\w.\-:]*|gemini-[\w.\-]+|"
                     r"all-MiniLM-[\w\-]+|(sentence-transformers|BAAI|intfloat)/[\w.\-]+|(distil)?bert-base[\w\-]*)$",
                     re.I)
-_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]{0,15}://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b",
-                          re.I)  # a bounded scheme: an unbounded one is quadratic on lines like "a.a.a.a..."
-_COMMENT = re.compile(r"^\s*(#|//|--|/?\*)")
-_MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
-_COMMENT_START = re.compile(r"#|//|--|/\*|^\s*\*")
-_FUNC_START = re.compile(r"\bfunction\b|=>\s*\{|^\s*func\b|\bfn \w+|\)\s*(throws [\w., ]+)?\{\s*$")
-_CONTROL = re.compile(r"^\s*(}\s*)?(if|for|while|switch|catch|else|do|try)\b")
-
-EXTENSIONS = {".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
-              ".jsx": "javascript", ".ts": "typescript", ".tsx": "typescript", ".go": "go", ".java": "java",
-              ".rs": "rust", ".sql": "sql", ".sh": "shell", ".bash": "shell", ".zsh": "shell"}
-SUFFIX = {lang: ext for ext, lang in reversed(EXTENSIONS.items())}
-_SIGNS = {
-    "python": re.compile(r"^\s*(def \w+\s*\(|class \w+.*:|import \w+|from [\w.]+ import|elif .*:|except\b.*:|"
-                         r"with .+:|@\w+)|\bself\.|\bNone\b"),
-    "typescript": re.compile(r"\binterface \w+\s*\{|:\s*(string|number|boolean|void|any)\b|\bexport (type|interface)"),
-    "javascript": re.compile(r"\b(const|let|var) \w+\s*=|\bfunction\b|=>|console\.\w+\(|require\(|module\.exports"),
-    "go": re.compile(r"^package \w+|^func |:=|\bfmt\.\w+\("),
-    "java": re.compile(r"\b(public|private|protected)\s+(static\s+)?[\w<>\[\]]+\s+\w+\s*[({]|System\.out|^import java"),
-    "rust": re.compile(r"\bfn \w+|\blet mut\b|^\s*impl\b|println!|^use \w+::"),
-    "sql": re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|UPDATE \w+ SET|DELETE FROM|JOIN)\b",
-                      re.I),
-    "shell": re.compile(r"^#!.*\b(ba|z)?sh\b|^\s*(echo|export|fi|then|done|esac)\b|\$\(|\$\{?[A-Z_]+\}?"),
-}
-
 FIX = {  # the concrete change each rule suggests
     "syntax": "Fix the syntax error first; if this is a fragment, paste the whole function or class so the design "
               "checks can run.",
@@ -504,75 +476,3 @@ def python_smells(tree: ast.Module, code: str) -> list[Finding]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     return [*srp(tree), *ocp(tree), *dip(tree, parents), *excepts(tree), *mutable_globals(tree),
             *hardcoded_config(tree, parents), *prints(tree), *complexity(tree, code)]
-
-
-# any language ------------------------------------------------------------------------------------------
-def detect_language(code: str, filename: str | None = None) -> str:
-    """The language from the file name, else from telltale lines; 'unknown' when nothing fits."""
-    if filename and (lang := EXTENSIONS.get(Path(filename).suffix.lower())):
-        return lang
-    heads = [line[:300] for line in code.splitlines()]  # telltales sit early in a line; long lines cost time
-    scores = {lang: sum(1 for line in heads if sign.search(line)) for lang, sign in _SIGNS.items()}
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError):
-        parses = False
-    else:
-        if scores["python"]:
-            return "python"
-        parses, scores["python"] = True, 0
-    best = max((lang for lang in scores if lang != "typescript"), key=scores.get)
-    if scores["typescript"] and (best == "javascript" or scores["typescript"] >= scores[best]):
-        return "typescript"
-    return best if scores[best] else "python" if parses else "unknown"
-
-
-def generic_findings(code: str, language: str, parsed: bool) -> list[Finding]:
-    """Checks for any language: long lines, TODOs, and (where no AST ran) hard-coded URLs and long functions."""
-    lines = code.splitlines()
-    long_lines = [n for n, line in enumerate(lines, start=1) if len(line) > LONG_LINE]
-    out = [smell(n, "generic:long-line", "style", f"line is {len(lines[n - 1])} characters long (over {LONG_LINE})",
-                 severity="info") for n in long_lines[:10]]
-    if len(long_lines) > 10:
-        out[-1].message += f"; {len(long_lines) - 10} more lines are too"
-    for n, marker in _markers(code, lines, parsed):
-        out.append(smell(n, "generic:todo", "style" if marker == "TODO" else "reliability",
-                         f"{marker} marker: known unfinished or broken work", severity="info"))
-    if parsed:
-        return out
-    for n, line in enumerate(lines, start=1):
-        m = _URL_IN_TEXT.search(line)
-        if m and not _COMMENT.match(line) and "w3.org" not in m.group(0):
-            shown = re.sub(r"//[^/@\s]+@", "//***@", m.group(0))[:80]
-            out.append(smell(n, "generic:hardcoded-url", "testability", f"hard-coded address `{shown}`"))
-    if language in ("javascript", "typescript", "go", "java", "rust", "shell"):
-        out += _long_blocks(lines)
-    return out
-
-
-def _markers(code: str, lines: list[str], python: bool) -> list[tuple[int, str]]:
-    """(line, TODO/FIXME/XXX/HACK) in comments: Python's comment tokens, else a comment-looking regex."""
-    if python:
-        tokens = tokenize.generate_tokens(io.StringIO(code).readline)
-        comments = [(t.start[0], t.string) for t in tokens if t.type == tokenize.COMMENT]
-        return [(n, m.group(1)) for n, text in comments if (m := _MARKER.search(text))]
-    found = ((n, line, _MARKER.search(line)) for n, line in enumerate(lines, start=1))
-    return [(n, m.group(1)) for n, line, m in found if m and _COMMENT_START.search(line[:m.start()])]
-
-
-def _long_blocks(lines: list[str]) -> list[Finding]:
-    """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
-    out = []
-    for start, line in enumerate(lines):
-        if "{" not in line or not _FUNC_START.search(line[:300]) or _CONTROL.match(line):
-            continue
-        depth, end = 0, start
-        for end in range(start, len(lines)):
-            depth += lines[end].count("{") - lines[end].count("}")
-            if depth <= 0:
-                break
-        if end - start + 1 > LONG_BLOCK:
-            name = (re.search(r"(\w+)\s*(=\s*)?(\(|=>|function)", line) or re.search(r"(\w+)", line)).group(1)
-            out.append(smell(start + 1, "generic:long-function", "complexity",
-                             f"`{name}` is about {end - start + 1} lines long (over {LONG_BLOCK})", end=end + 1))
-    return out

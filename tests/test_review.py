@@ -11,8 +11,8 @@ import pytest
 from mentor.config import Config
 from mentor.core import Mentor
 from mentor.errors import InputError
+from mentor.languages import detect_language
 from mentor.review import ReviewService, analyse, check_code, parse_model_review
-from mentor.smells import detect_language
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references"}
