@@ -110,6 +110,14 @@ class ChatService:
             return LocalProvider(cfg, route.model)
         return OfflineProvider(cfg)
 
+    def _prepare(self, route: Route, request: LLMRequest):
+        """(provider, request as it may leave, restore, redaction counts): redacted only for the cloud."""
+        provider = self.provider_for(route)
+        if provider.name == "anthropic" and self.m.redactor is not None:
+            req, restore, redactions = self.m.redactor.redact_request(request)
+            return provider, req, restore, redactions
+        return provider, request, (lambda s: s), {}
+
     def first_answer(self, decision: Decision, request: LLMRequest, accept):
         """Complete `request` on the first model route that answers and whose text `accept` turns into a value
         (None means: try the next route). Returns (value, route, usage, notes); route is None when no model
@@ -119,13 +127,10 @@ class ChatService:
             if route.provider == "offline":
                 break
             try:
-                provider = self.provider_for(route)
+                provider, req, restore, _ = self._prepare(route, request)
             except (NeedsKeyError, ProviderError) as exc:
                 notes.append(f"The {route.name} route is unavailable ({exc}).")
                 continue
-            req, restore = request, (lambda s: s)
-            if provider.name == "anthropic" and self.m.redactor is not None:
-                req, restore, _ = self.m.redactor.redact_request(request)
             try:
                 text, usage = provider.complete(req)
             except ProviderError as exc:
@@ -214,14 +219,10 @@ class ChatService:
             text, usage, used_route, reason, redactions = "", Usage(), None, decision.reason, {}
             for route in decision.chain:
                 try:
-                    provider = self.provider_for(route)
+                    provider, req, restore, redactions = self._prepare(route, request)
                 except (NeedsKeyError, ProviderError) as exc:
                     notices.append(f"{route.name} route unavailable: {exc}")
                     continue
-                req, restore = request, (lambda s: s)
-                redactions = {}
-                if provider.name == "anthropic" and m.redactor is not None:
-                    req, restore, redactions = m.redactor.redact_request(request)
                 restorer = _Restorer(restore)
                 usage = Usage()
                 t = time.perf_counter()

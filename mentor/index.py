@@ -75,7 +75,7 @@ class Index:
         self._bm25 = None
         self._bm25_ids: list[str] = []
         self.idf: dict[str, float] = {}
-        self._terms: dict[str, frozenset[str]] = {}
+        self._terms: dict[tuple[str, bool], frozenset[str]] = {}
         self.notice = ""  # set when the index had to be rebuilt, shown to the learner once
         if store is not None:
             store.on_reflection_saved(self.add_reflection)
@@ -161,6 +161,7 @@ class Index:
     def _wipe(self) -> None:
         self._collection = None
         self._bm25 = None
+        self._terms.clear()
         self.chunks, self.manifest = {}, {}
         if self.config.chroma_host:
             client = self._client()
@@ -247,7 +248,8 @@ class Index:
     def _drop(self, key: str) -> None:
         ids = self.manifest.pop(key, {}).get("chunks", [])
         for cid in ids:
-            self._terms.pop(cid, None)
+            self._terms.pop((cid, False), None)
+            self._terms.pop((cid, True), None)
         if ids:
             self.collection.delete(ids=ids)
         for cid in ids:
@@ -286,11 +288,15 @@ class Index:
         self._rebuild_bm25()
         self._save_state()
 
-    def terms(self, chunk_id: str) -> frozenset[str]:
-        """The chunk's stemmed vocabulary, computed once per process (used by the reranker)."""
-        cached = self._terms.get(chunk_id)
+    def terms(self, chunk_id: str, heading: bool = False) -> frozenset[str]:
+        """The stemmed vocabulary of a chunk's text, or of its title and heading path; computed once per process
+        (the reranker asks for them on every query)."""
+        key = (chunk_id, heading)
+        cached = self._terms.get(key)
         if cached is None:
-            cached = self._terms[chunk_id] = frozenset(tokenize([LINK_TARGET.sub("]", self.chunks[chunk_id].text)])[0])
+            c = self.chunks[chunk_id]
+            text = f"{c.meta.get('title', '')} {c.meta.get('heading', '')}" if heading else LINK_TARGET.sub("]", c.text)
+            cached = self._terms[key] = frozenset(tokenize([text])[0])
         return cached
 
     # sparse ------------------------------------------------------------------------------------

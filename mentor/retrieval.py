@@ -150,7 +150,7 @@ class LexicalReranker(BaseNodePostprocessor):
         best_group = max(group_evidence.values()) or 1.0
         for n in nodes:
             meta = n.node.metadata
-            head_terms = set(tokenize([f"{meta.get('title', '')} {meta.get('heading', '')}"])[0])
+            head_terms = self._index.terms(n.node.node_id, heading=True)
             body_terms = self._index.terms(n.node.node_id)
             cover_head = sum(idf.get(t, 0.0) for t in q_terms & head_terms) / q_weight
             cover_body = sum(idf.get(t, 0.0) for t in q_terms & body_terms) / q_weight
