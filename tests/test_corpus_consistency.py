@@ -143,3 +143,49 @@ def test_every_mentor_command_named_in_the_corpus_exists():
     assert named, "the corpus names no mentor command at all: the check would be vacuous"
     unknown = {cmd: where for cmd, where in named.items() if cmd not in commands}
     assert not unknown, f"commands the CLI does not have: {unknown}"
+
+
+# "[Week 7: ...](...) covers X" and "week 7 covers X": X's distinctive terms must occur in week 7's files
+_VERB = (r"(?:covers|introduces|deals with|supplies|goes deeper into|returns to|extends (?:it|this) to|"
+         r"builds (?:this|these|it) into|teaches|explains|discusses|treats|uses|adds|enforces|routes|provides|"
+         r"is where)")
+_LINKED = re.compile(r"\[[Ww]eek (\d+)[^\]]*\]\([^)]+\)\)?\s*,?\s*" + _VERB + r"\s+([^.;]+)")
+_PLAIN = re.compile(r"\b[Ww]eek (\d+) " + _VERB + r"\s+([^.;(]+)")
+_STOP = set("a an the and or of to in on for with as by is are its it this that these those how why what which where "
+            "when from into at be their your you our we they versus vs about each per part parts who most more less "
+            "than also same".split())
+
+
+def _terms(text: str) -> list[str]:
+    import Stemmer
+
+    stem = Stemmer.Stemmer("english").stemWord
+    return [stem(w) for w in re.findall(r"[a-z][a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2]
+
+
+def _week_terms() -> dict[int, set[str]]:
+    out = {}
+    for folder in CORPUS.glob("curriculum/*/week-*"):
+        number = int(re.search(r"week-(\d+)", folder.name).group(1))
+        out[number] = set(_terms(" ".join(p.read_text() for p in folder.glob("*.md"))))
+    return out
+
+
+def test_every_week_n_covers_x_cross_reference_holds():
+    weeks = _week_terms()
+    # terms most weeks use ("design", "data") prove nothing; a term counts if its first five letters match
+    common = {t for t in set().union(*weeks.values()) if sum(t in w for w in weeks.values()) >= 10}
+    prefixes = {n: {t[:5] for t in terms} for n, terms in weeks.items()}
+    checked, broken = 0, []
+    for path in sorted(CORPUS.rglob("*.md")):
+        text = re.sub(r"\s+", " ", path.read_text())
+        for number, claim in [(int(a), b) for a, b in _LINKED.findall(text) + _PLAIN.findall(text)]:
+            terms = [t for t in _terms(claim) if t not in common]
+            if not 1 <= number <= 20 or not terms:
+                continue
+            checked += 1
+            missing = [t for t in terms if t not in weeks[number] and not (len(t) >= 5 and t[:5] in prefixes[number])]
+            if len(missing) >= len(terms) / 2:
+                broken.append(f"{rel(path)}: week {number} ... {claim!r} (not in week {number}: {missing})")
+    assert checked >= 100, checked
+    assert not broken, "\n".join(broken)
