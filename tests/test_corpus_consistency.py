@@ -189,3 +189,11 @@ def test_every_week_n_covers_x_cross_reference_holds():
                 broken.append(f"{rel(path)}: week {number} ... {claim!r} (not in week {number}: {missing})")
     assert checked >= 100, checked
     assert not broken, "\n".join(broken)
+
+
+def test_every_lesson_points_to_public_material_to_watch_and_explore():
+    for path in CORPUS.glob("curriculum/*/week-*/lesson.md"):
+        section = path.read_text().split("## Watch and explore", 1)
+        assert len(section) == 2, rel(path)
+        links = re.findall(r"\]\((https://[^)\s]+)\)", section[1])
+        assert len(links) >= 1 and len(section[1].strip().splitlines()) >= 3, rel(path)
