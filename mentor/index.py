@@ -86,6 +86,15 @@ class Index:
             if done:
                 self._retire(gen)
 
+    def close(self) -> None:
+        """Let go of the generation this process reads (a later search opens the current one again)."""
+        with self._lock:
+            gen, self._gen = self._gen, None
+        if gen is not None:
+            gen.retired = True
+            if gen.users == 0:
+                self._retire(gen)
+
     @property
     def generation(self) -> str:
         with self.reading() as gen:
