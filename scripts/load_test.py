@@ -2,7 +2,7 @@
 M questions, offline or through the loopback Claude server of tests/servers.py.
 
     .venv/bin/python scripts/load_test.py --sessions 4 --questions 3             # offline, a fresh index
-    .venv/bin/python scripts/load_test.py --sessions 8 --home /tmp/i17/home      # a copy of a prebuilt home
+    .venv/bin/python scripts/load_test.py --sessions 1,4,8 --home ~/.local/share/architect-mentor   # a copy of it
     .venv/bin/python scripts/load_test.py --sessions 4 --claude --home ...       # through the loopback Claude
     .venv/bin/python scripts/load_test.py --sessions 4 --rebuild-during ...      # `mentor index --rebuild` meanwhile
 
@@ -72,6 +72,7 @@ class Report:
     index_opened: int = 0
     index_built: int = 0
     rebuild: dict | None = None
+    load_average: float = 0.0  # of the machine when the run started: the figures depend on it
     seconds: float = 0.0
     details: list[dict] = field(default_factory=list)
 
@@ -211,22 +212,8 @@ async def drive(url: str, sessions: list[Session], questions: list[list[str]], r
         await browser.close()
 
 
-def main(argv: list[str] | None = None) -> Report:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sessions", "-n", type=int, default=4)
-    ap.add_argument("--questions", "-m", type=int, default=3)
-    ap.add_argument("--home", help="a MENTOR_HOME to copy (with its index); default: a fresh one, built on first use")
-    ap.add_argument("--corpus", help="MENTOR_CORPUS for the server (default: the course in corpus/)")
-    ap.add_argument("--claude", action="store_true", help="answer through the loopback Claude server")
-    ap.add_argument("--rebuild-during", action="store_true",
-                    help="run `mentor index --rebuild` once the first answer is in")
-    ap.add_argument("--port", type=int, default=0, help="the app's port (default: a free one)")
-    ap.add_argument("--timeout", type=float, default=600.0, help="seconds for the whole run")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args(argv)
-    if not shutil.which(CHROMIUM):
-        raise SystemExit(f"{CHROMIUM} is not installed (apt-get install chromium)")
-
+def run(args: argparse.Namespace, n: int) -> Report:
+    """One server, n sessions of args.questions questions each."""
     tmp = Path(tempfile.mkdtemp(prefix="mentor-load-"))
     home = tmp / "home"
     if args.home:
@@ -244,9 +231,10 @@ def main(argv: list[str] | None = None) -> Report:
                    ANTHROPIC_BASE_URL=claude.base_url)
 
     pool = [q["question"] for q in load_questions()]
-    per = [[pool[(s * args.questions + j) % len(pool)] for j in range(args.questions)] for s in range(args.sessions)]
-    sessions = [Session(n) for n in range(args.sessions)]
-    report = Report(sessions=args.sessions, questions=args.questions, provider=env["MENTOR_PROVIDER"])
+    per = [[pool[(s * args.questions + j) % len(pool)] for j in range(args.questions)] for s in range(n)]
+    sessions = [Session(i) for i in range(n)]
+    report = Report(sessions=n, questions=args.questions, provider=env["MENTOR_PROVIDER"],
+                    load_average=float(Path("/proc/loadavg").read_text().split()[0]))
     server = Server(env, args.port or _free_port(), tmp / "server.log")
     start = time.perf_counter()
     try:
@@ -281,22 +269,48 @@ def main(argv: list[str] | None = None) -> Report:
     report.index_built = len(re.findall(r"search index g\d+ built", log))
     report.details = [asdict(s) for s in sessions if s.errors or s.exceptions]
     shutil.rmtree(tmp, ignore_errors=True)
-
-    if args.json:
-        print(json.dumps(asdict(report), indent=2))
-    else:
-        r = report
-        print(f"{r.sessions} sessions x {r.questions} questions ({r.provider}): {r.answered} answered, "
-              f"{r.errors} errors, {r.exceptions} page exceptions; answer p50 {r.answer_p50_s} s, "
-              f"p95 {r.answer_p95_s} s; first chat box p50 {r.first_box_p50_s} s, max {r.first_box_max_s} s; "
-              f"server RSS {r.rss_start_mb} MB at start, peak {r.rss_peak_mb} MB; {r.lock_waits} SQLite lock "
-              f"waits ({r.lock_wait_ms} ms), {r.database_locked} 'database is locked'; index opened "
-              f"{r.index_opened}x, built {r.index_built}x in the server; {r.seconds} s")
-        if r.rebuild:
-            print(f"`mentor index --rebuild` during the run: {r.rebuild}")
-        for d in r.details:
-            print(f"  session {d['n']}: errors {d['errors']} exceptions {d['exceptions']}")
     return report
+
+
+def main(argv: list[str] | None = None) -> list[Report]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", "-n", default="4", help="sessions at once; a list (1,4,8) runs one server each")
+    ap.add_argument("--questions", "-m", type=int, default=3)
+    ap.add_argument("--home", help="a MENTOR_HOME to copy (with its index); default: a fresh one, built on first use")
+    ap.add_argument("--corpus", help="MENTOR_CORPUS for the server (default: the course in corpus/)")
+    ap.add_argument("--claude", action="store_true", help="answer through the loopback Claude server")
+    ap.add_argument("--rebuild-during", action="store_true",
+                    help="run `mentor index --rebuild` once the first answer is in")
+    ap.add_argument("--port", type=int, default=0, help="the app's port (default: a free one)")
+    ap.add_argument("--timeout", type=float, default=600.0, help="seconds for each server's run")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    if not shutil.which(CHROMIUM):
+        raise SystemExit(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    counts = [int(x) for x in args.sessions.split(",") if x.strip()]
+    reports = []
+    for n in counts:
+        reports.append(run(args, n))
+        if not args.json:
+            _print(reports[-1], reports[0])
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], indent=2))
+    return reports
+
+
+def _print(r: Report, base: Report) -> None:
+    ratio = f" ({r.answer_p50_s / base.answer_p50_s:.1f}x the p50 of {base.sessions})" if (
+        r is not base and base.answer_p50_s) else ""
+    print(f"{r.sessions} sessions x {r.questions} questions ({r.provider}, load average {r.load_average}): "
+          f"{r.answered} answered, {r.errors} errors, {r.exceptions} page exceptions; answer p50 {r.answer_p50_s} s"
+          f"{ratio}, p95 {r.answer_p95_s} s; first chat box p50 {r.first_box_p50_s} s, max {r.first_box_max_s} s; "
+          f"server RSS {r.rss_start_mb} MB at start, peak {r.rss_peak_mb} MB; {r.lock_waits} SQLite lock "
+          f"waits ({r.lock_wait_ms} ms), {r.database_locked} 'database is locked'; index opened "
+          f"{r.index_opened}x, built {r.index_built}x in the server; {r.seconds} s", flush=True)
+    if r.rebuild:
+        print(f"  `mentor index --rebuild` during the run: {r.rebuild}", flush=True)
+    for d in r.details:
+        print(f"  session {d['n']}: errors {d['errors']} exceptions {d['exceptions']}", flush=True)
 
 
 if __name__ == "__main__":

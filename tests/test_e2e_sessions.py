@@ -21,7 +21,7 @@ def test_four_first_sessions_at_once_share_one_index_and_all_answer():
         capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr[-3000:]
-    report = json.loads(out.stdout)
+    (report,) = json.loads(out.stdout)
     assert report["exceptions"] == 0 and report["errors"] == 0, report["details"]
     assert report["answered"] == 4  # every session got its answer
     # the index did not exist: one session built it, once, and every session read that one
