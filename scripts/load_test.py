@@ -50,6 +50,7 @@ class Session:
     answer_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    after_swap: int = 0  # answers to questions asked after a rebuild was published
 
 
 @dataclass
@@ -155,7 +156,10 @@ async def _page_problems(page, session: Session) -> None:
         session.exceptions.append((await el.inner_text())[:300])
 
 
-async def run_session(browser, url: str, session: Session, questions: list[str], started: asyncio.Event) -> None:
+async def run_session(browser, url: str, session: Session, questions: list[str], started: asyncio.Event,
+                      rebuilt: asyncio.Event | None, extra: list[str]) -> None:
+    """Open the app and ask `questions`; with `rebuilt`, keep asking from `extra` until the rebuild has finished,
+    then once more, so that answers come while the index is rebuilt and after it is swapped."""
     context = await browser.new_context()
     page = await context.new_page()
     try:
@@ -164,21 +168,34 @@ async def run_session(browser, url: str, session: Session, questions: list[str],
         box = page.get_by_test_id("stChatInputTextArea")
         await box.wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
         session.first_box_s = time.perf_counter() - t
-        for i, question in enumerate(questions):
+        asked, after_swap = 0, 0
+        pending = iter(extra)
+        while True:
+            if asked < len(questions):
+                question = questions[asked]
+            elif rebuilt is not None and after_swap < 1:
+                question = next(pending, None)
+                if question is None:
+                    break
+            else:
+                break
+            swapped = rebuilt is not None and rebuilt.is_set()  # asked after the new index was published
             captions = page.get_by_test_id("stChatMessage").filter(has_text=CAPTION)
             await box.fill(question)
             t = time.perf_counter()
             await box.press("Enter")
             try:
-                await captions.nth(i).wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
+                await captions.nth(asked).wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
                 session.answer_s.append(time.perf_counter() - t)
+                session.after_swap += swapped
             except Exception as exc:  # a timeout: the answer never completed
-                session.errors.append(f"question {i + 1}: {type(exc).__name__}: {str(exc)[:200]}")
+                session.errors.append(f"question {asked + 1}: {type(exc).__name__}: {str(exc)[:200]}")
+            asked += 1
+            after_swap += swapped
             started.set()
             await _page_problems(page, session)
             if session.exceptions:
                 break
-            await box.wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
     except Exception as exc:
         session.errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
         await _page_problems(page, session)
@@ -186,29 +203,33 @@ async def run_session(browser, url: str, session: Session, questions: list[str],
         await context.close()
 
 
-async def drive(url: str, sessions: list[Session], questions: list[list[str]], rebuild_env: dict | None,
-                rebuild: dict) -> None:
+async def drive(url: str, sessions: list[Session], questions: list[list[str]], extra: list[list[str]],
+                rebuild_env: dict | None, rebuild: dict) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         started = asyncio.Event()
-        tasks = [asyncio.create_task(run_session(browser, url, s, q, started))
-                 for s, q in zip(sessions, questions, strict=True)]
+        rebuilt = asyncio.Event() if rebuild_env is not None else None
+        tasks = [asyncio.create_task(run_session(browser, url, s, q, started, rebuilt, e))
+                 for s, q, e in zip(sessions, questions, extra, strict=True)]
         if rebuild_env is not None:
             await asyncio.wait([asyncio.create_task(started.wait())] + tasks, return_when=asyncio.FIRST_COMPLETED)
-            t = time.perf_counter()
+            t, before = time.perf_counter(), sum(len(s.answer_s) for s in sessions)
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "mentor", "index", "--rebuild", "--json", env=rebuild_env, cwd=str(ROOT),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
             out, err = await proc.communicate()
+            rebuilt.set()
             rebuild.update(exit_code=proc.returncode, seconds=round(time.perf_counter() - t, 1),
-                           answers_before=sum(len(s.answer_s) for s in sessions))
+                           answers_while_rebuilding=sum(len(s.answer_s) for s in sessions) - before)
             if proc.returncode == 0:
                 rebuild["generation"] = json.loads(out).get("generation")
             else:
                 rebuild["stderr"] = err.decode()[-500:]
         await asyncio.gather(*tasks)
+        if rebuild:
+            rebuild["answers_after_swap"] = sum(s.after_swap for s in sessions)
         await browser.close()
 
 
@@ -232,6 +253,7 @@ def run(args: argparse.Namespace, n: int) -> Report:
 
     pool = [q["question"] for q in load_questions()]
     per = [[pool[(s * args.questions + j) % len(pool)] for j in range(args.questions)] for s in range(n)]
+    extra = [[pool[(n * args.questions + s + n * j) % len(pool)] for j in range(50)] for s in range(n)]
     sessions = [Session(i) for i in range(n)]
     report = Report(sessions=n, questions=args.questions, provider=env["MENTOR_PROVIDER"],
                     load_average=float(Path("/proc/loadavg").read_text().split()[0]))
@@ -242,8 +264,8 @@ def run(args: argparse.Namespace, n: int) -> Report:
         report.rss_start_mb = round(rss_mb(server.proc.pid), 1)
         rebuild: dict = {}
         try:
-            asyncio.run(asyncio.wait_for(drive(server.url, sessions, per, env if args.rebuild_during else None,
-                                               rebuild), args.timeout))
+            asyncio.run(asyncio.wait_for(drive(server.url, sessions, per, extra,
+                                               env if args.rebuild_during else None, rebuild), args.timeout))
         except TimeoutError:
             sessions[0].errors.append(f"the run passed its {args.timeout:.0f} s limit")
         report.rebuild = rebuild or None
@@ -280,7 +302,8 @@ def main(argv: list[str] | None = None) -> list[Report]:
     ap.add_argument("--corpus", help="MENTOR_CORPUS for the server (default: the course in corpus/)")
     ap.add_argument("--claude", action="store_true", help="answer through the loopback Claude server")
     ap.add_argument("--rebuild-during", action="store_true",
-                    help="run `mentor index --rebuild` once the first answer is in")
+                    help="run `mentor index --rebuild` once the first answer is in; sessions keep asking "
+                    "until it has finished, then once more")
     ap.add_argument("--port", type=int, default=0, help="the app's port (default: a free one)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds for each server's run")
     ap.add_argument("--json", action="store_true")
