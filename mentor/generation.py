@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from .index_layout import Lease
 
 COLLECTION = "mentor-chunks"
 FORMAT_VERSION = 3  # bump when chunking changes: older indexes are rebuilt on open
-COPY_BATCH = 512  # chunks copied at a time from the previous generation's vector store
+COPY_BATCH = 512  # chunks copied at a time from the previous generation's collection on a Chroma server
 Progress = Callable[[int, int, str], None]
 # chroma shares one client per folder in a process and counts its users without a lock: opening and closing
 # go one at a time, or two threads opening one folder would start two clients and later stop the wrong one
@@ -152,11 +153,19 @@ class Generation:
         """Start from the previous generation, less the documents in `drop`, without embedding again."""
         self.manifest = {k: v for k, v in base.manifest.items() if k not in drop}
         keep = [cid for entry in self.manifest.values() for cid in entry.get("chunks", [])]
-        for i in range(0, len(keep), COPY_BATCH):
-            got = base.collection.get(ids=keep[i:i + COPY_BATCH], include=["embeddings", "documents", "metadatas"])
-            if got["ids"]:
-                self.collection.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
-                                    metadatas=got["metadatas"])
+        if self.config.chroma_host:
+            for i in range(0, len(keep), COPY_BATCH):
+                got = base.collection.get(ids=keep[i:i + COPY_BATCH],
+                                          include=["embeddings", "documents", "metadatas"])
+                if got["ids"]:
+                    self.collection.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+                                        metadatas=got["metadatas"])
+        else:
+            # a published generation is never written to, so its files copy consistently (14 MB, milliseconds)
+            shutil.copytree(base.dir / "chroma", self.dir / "chroma")
+            dropped = [cid for key in drop for cid in base.manifest.get(key, {}).get("chunks", [])]
+            if dropped:
+                self.collection.delete(ids=dropped)
         self.chunks = {cid: base.chunks[cid] for cid in keep if cid in base.chunks}
 
     def add_documents(self, docs: list[tuple[str, Document]], progress: Progress | None) -> None:

@@ -200,7 +200,10 @@ async def run_session(browser, url: str, session: Session, questions: list[str],
         session.errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
         await _page_problems(page, session)
     finally:
-        await context.close()
+        try:
+            await context.close()
+        except Exception:  # the browser is already gone (the run passed its time limit)
+            pass
 
 
 async def drive(url: str, sessions: list[Session], questions: list[list[str]], extra: list[list[str]],
@@ -219,7 +222,12 @@ async def drive(url: str, sessions: list[Session], questions: list[list[str]], e
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "mentor", "index", "--rebuild", "--json", env=rebuild_env, cwd=str(ROOT),
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-            out, err = await proc.communicate()
+            try:
+                out, err = await proc.communicate()
+            except asyncio.CancelledError:  # the run passed its time limit: leave no rebuild running
+                proc.kill()
+                await proc.wait()
+                raise
             rebuilt.set()
             rebuild.update(exit_code=proc.returncode, seconds=round(time.perf_counter() - t, 1),
                            answers_while_rebuilding=sum(len(s.answer_s) for s in sessions) - before)
