@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date
 from functools import cached_property
 
@@ -17,6 +18,7 @@ class Mentor:
         self.config = config
         self.store = Store(config.db_path)
         self._index = None
+        self._index_lock = threading.Lock()
         self.redactor = None
         if config.redact:
             from .privacy import Redactor
@@ -28,13 +30,18 @@ class Mentor:
 
             self.cache = SemanticCache(self.store)
 
+    def open_index(self, progress=None):
+        """The one Index of this process: the first caller opens (or builds) it, concurrent callers wait."""
+        with self._index_lock:
+            if self._index is None:
+                from .index import Index
+
+                self._index = Index(self.config, self.store).open(progress=progress)
+        return self._index
+
     @property
     def index(self):
-        if self._index is None:
-            from .index import Index
-
-            self._index = Index(self.config, self.store).open()
-        return self._index
+        return self._index if self._index is not None else self.open_index()
 
     @cached_property
     def retriever(self):

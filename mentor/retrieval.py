@@ -14,6 +14,7 @@ from pydantic import PrivateAttr
 
 from . import embeddings
 from .errors import InputError
+from .generation import Generation
 from .index import Index, tokenize
 
 RRF_K = 60  # the constant from Cormack et al. (2009); also llama-index's reciprocal_rerank default
@@ -58,7 +59,7 @@ class Filters:
         return any((self.kind, self.week, self.book))
 
 
-def _node(index: Index, chunk_id: str, score: float) -> NodeWithScore:
+def _node(index: Generation, chunk_id: str, score: float) -> NodeWithScore:
     chunk = index.chunks[chunk_id]
     return NodeWithScore(node=TextNode(id_=chunk_id, text=chunk.text, metadata=dict(chunk.meta)), score=score)
 
@@ -66,7 +67,7 @@ def _node(index: Index, chunk_id: str, score: float) -> NodeWithScore:
 class SparseRetriever(BaseRetriever):
     """BM25 over the chunks (bm25s, stemmed, English stop words removed)."""
 
-    def __init__(self, index: Index, k: int = CANDIDATES, filters: Filters | None = None):
+    def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
         super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
 
@@ -81,7 +82,7 @@ class SparseRetriever(BaseRetriever):
 class DenseRetriever(BaseRetriever):
     """Cosine similarity in Chroma with all-MiniLM-L6-v2 embeddings."""
 
-    def __init__(self, index: Index, k: int = CANDIDATES, filters: Filters | None = None):
+    def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
         super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
 
@@ -126,9 +127,9 @@ class LexicalReranker(BaseNodePostprocessor):
 
     top_n: int = 10
     boost_week: int | None = None
-    _index: Index = PrivateAttr()
+    _index: Generation = PrivateAttr()
 
-    def __init__(self, index: Index, top_n: int = 10, boost_week: int | None = None):
+    def __init__(self, index: Generation, top_n: int = 10, boost_week: int | None = None):
         super().__init__(top_n=top_n, boost_week=boost_week)
         self._index = index
 
@@ -254,15 +255,20 @@ class Retriever:
         self.index = index
         self.reranker = reranker
 
-    def _postprocessor(self, top_n: int, boost_week: int | None) -> BaseNodePostprocessor | None:
+    def _postprocessor(self, index: Generation, top_n: int, boost_week: int | None) -> BaseNodePostprocessor | None:
         if self.reranker in ("", "none", "off"):
             return None
         if self.reranker == "lexical":
-            return LexicalReranker(self.index, top_n=top_n, boost_week=boost_week)
+            return LexicalReranker(index, top_n=top_n, boost_week=boost_week)
         return CrossEncoderReranker(top_n=top_n, model_path=self.reranker)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_week: int | None = None) -> SearchResult:
+        with self.index.reading() as generation:  # one search reads one generation, even across a swap
+            return self._search(generation, query, k, mode, filters, boost_week)
+
+    def _search(self, index: Generation, query: str, k: int, mode: str, filters: Filters | None,
+                boost_week: int | None) -> SearchResult:
         query = " ".join(query.split())
         if not query:
             raise InputError("Type a question or some words to search for.")
@@ -275,8 +281,8 @@ class Retriever:
         t0 = time.perf_counter()
         bundle = QueryBundle(query, embedding=embeddings.embed_one(query).tolist())
         timings["embed"] = (time.perf_counter() - t0) * 1000
-        dense = DenseRetriever(self.index, CANDIDATES, filters)
-        sparse = SparseRetriever(self.index, CANDIDATES, filters)
+        dense = DenseRetriever(index, CANDIDATES, filters)
+        sparse = SparseRetriever(index, CANDIDATES, filters)
         t1 = time.perf_counter()
         if mode == "dense":
             nodes = dense.retrieve(bundle)
@@ -287,10 +293,10 @@ class Retriever:
         else:
             nodes = FusionRetriever({"dense": dense, "bm25": sparse}).retrieve(bundle)
         timings["retrieve"] = (time.perf_counter() - t1) * 1000
-        weak = self._weak(query, nodes)
+        weak = self._weak(index, query, nodes)
         if mode == "hybrid":
             t2 = time.perf_counter()
-            post = self._postprocessor(max(k, 10), boost_week)
+            post = self._postprocessor(index, max(k, 10), boost_week)
             if post is not None:
                 nodes = post.postprocess_nodes(nodes, bundle)
             timings["rerank"] = (time.perf_counter() - t2) * 1000
@@ -302,14 +308,14 @@ class Retriever:
         timings["total"] = (time.perf_counter() - t0) * 1000
         return SearchResult(query=query, hits=hits, weak=weak, mode=mode, timings_ms=timings)
 
-    def _weak(self, query: str, nodes: list[NodeWithScore]) -> bool:
+    def _weak(self, index: Generation, query: str, nodes: list[NodeWithScore]) -> bool:
         if not nodes:
             return True
         best_dense = max((n.node.metadata.get("_dense_score", 0.0) for n in nodes), default=0.0)
         q_terms = set(tokenize([query])[0])
         if not q_terms:
             return best_dense < WEAK_DENSE
-        idf = self.index.idf
+        idf = index.idf
         q_weight = sum(idf.get(t, math.log(2)) for t in q_terms)
         best_cover = 0.0
         for n in nodes[:10]:

@@ -7,8 +7,10 @@ timeout let the UI and the CLI use the same database at once.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,6 +21,8 @@ import sqlite_utils
 
 from .errors import InputError, MentorError, StoreBusyError
 from .migrations import migrate
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 # SQLite lets one writer in at a time; threads of this process queue here instead of failing on a
@@ -76,11 +80,18 @@ class Store:
     @contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:
         db = self.db
+        if not _WRITE_LOCK.acquire(blocking=False):
+            # another thread is writing: say how long this one queued (the load test counts these lines)
+            t = time.perf_counter()
+            _WRITE_LOCK.acquire()
+            log.info("lock wait: %.1f ms for the history database's write lock", (time.perf_counter() - t) * 1000)
         try:
-            with _WRITE_LOCK, db.conn:
+            with db.conn:
                 yield db
         except sqlite3.OperationalError as exc:
             raise _busy(exc) from exc
+        finally:
+            _WRITE_LOCK.release()
 
     def on_reflection_saved(self, callback) -> None:
         """Register a callback(reflection_dict) run after a reflection is saved (used by the index)."""

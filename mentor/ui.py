@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +14,19 @@ from .core import Mentor, build_mentor
 from .errors import MentorError
 
 
+def _server_log() -> None:
+    """The app's own events (index opened or built, waits for the history database) in the server's log."""
+    logger = logging.getLogger("mentor")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 @st.cache_resource(show_spinner=False)
 def _mentor(config: Config) -> Mentor:
+    _server_log()
     m = build_mentor(config)
     # the model and the redaction engines load in the background while the first page renders
     threading.Thread(target=m.warm, name="mentor-warm-up", daemon=True).start()
@@ -33,23 +45,21 @@ def mentor() -> Mentor:
 def ensure_index(m: Mentor) -> None:
     """Build the index on first use, with a progress bar, and say so if it had to be rebuilt."""
     if m._index is None:
-        from .index import Index
-
         bar = st.progress(0.0, text="Loading the search index…")
 
         def progress(done: int, total: int, msg: str) -> None:
             bar.progress(done / max(total, 1), text=f"Building the search index: {msg}")
 
         try:
-            m._index = Index(m.config, m.store).open(progress=progress)
+            m.open_index(progress=progress)  # other sessions arriving meanwhile wait here for the same index
         except MentorError as exc:
             bar.empty()
             st.error(str(exc))
             st.stop()
         bar.empty()
-    if m._index.notice:
-        st.info(m._index.notice)
-        m._index.notice = ""
+    if m.index.notice:
+        st.info(m.index.notice)
+        m.index.notice = ""
 
 
 def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:

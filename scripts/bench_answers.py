@@ -19,7 +19,7 @@ from mentor.evaluation import load_questions  # noqa: E402
 
 def main() -> None:
     cfg = Config.from_env()
-    if not (cfg.index_dir / "chunks.json").exists():
+    if not (cfg.index_dir / "CURRENT").exists() and not (cfg.index_dir / "chunks.json").exists():
         cfg = cfg.with_(home=Path(tempfile.mkdtemp(prefix="mentor-bench-")))
     m = Mentor(cfg.with_(provider="offline", cache=False))
     m.warm()

@@ -63,8 +63,8 @@ def test_a_saved_reflection_is_searchable_at_once(tmp_path):
 
 def test_a_corrupt_index_is_rebuilt_with_a_message(tmp_path):
     cfg = make_config(tmp_path)
-    Index(cfg).open()
-    (cfg.index_dir / "chunks.json").write_text("{not json")
+    first = Index(cfg).open()
+    (cfg.index_dir / first.generation / "chunks.json").write_text("{not json")
     index = Index(cfg).open()
     assert "rebuilt" in index.notice and len(index.chunks) > 0
     assert Retriever(index).search("cache stampede").hits[0].meta["week"] == 6
