@@ -101,7 +101,8 @@ def test_reflection_saved_through_the_form_is_stored_and_searchable(tiny_corpus)
     assert saved["week"] == 3 and saved["hard"] == "Bounded contexts for the mentor were hard."
     assert saved["confidence"]["hexagonal-architecture"] == 2 and saved["confidence"]["fitness-functions"] == 3
     assert "Saved your week 3 reflection" in at.success[0].value
-    state = json.loads((tiny_corpus.parent / "home" / "index" / "chunks.json").read_text())
+    index = tiny_corpus.parent / "home" / "index"
+    state = json.loads((index / (index / "CURRENT").read_text() / "chunks.json").read_text())
     assert any(c["id"].startswith("reflections:") for c in state["chunks"])
 
 
