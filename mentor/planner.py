@@ -18,6 +18,7 @@ from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_
 from .errors import InputError
 from .llm import SENTENCE, LLMRequest
 from .progress import Progress
+from .reader import reader_link
 from .router import price
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Weekend")
@@ -46,7 +47,7 @@ def _hours(minutes: int) -> str:
 
 def _task(title: str, minutes: int, kind: str, source: str | None, reason: str, item: str) -> dict:
     return {"title": title, "day": "", "minutes": int(minutes), "kind": kind, "source": source, "reason": reason,
-            "item": item}
+            "item": item, "link": reader_link(source) if source else ""}
 
 
 class Planner:
@@ -81,7 +82,8 @@ class Planner:
         return value
 
     # planning ----------------------------------------------------------------------------------
-    def plan(self, week: int | None = None, hours: float | None = None) -> dict:
+    def plan(self, week: int | None = None, hours: float | None = None, advice: bool = True) -> dict:
+        """Plan a week (the current one by default); `advice=False` never asks a model."""
         cur = self.curriculum
         wk = cur.week(Progress(self.m).current_week() if week is None else week)
         number = wk.number
@@ -121,7 +123,7 @@ class Planner:
         tasks = self._layout(kept)
         notes = self._notes(wk, budget, tasks, dropped, catch_up)
         plan = {"week": number, "tasks": tasks, "notes": notes, "hours_budget": budget, "provider": "offline"}
-        advice, provider = self._advice(plan, wk)
+        advice, provider = self._advice(plan, wk) if advice else ("", "offline")
         if advice:
             plan["notes"] = f"{notes}\n\nMentor's advice: {advice}"
             plan["provider"] = provider

@@ -58,7 +58,7 @@ def test_ask_in_the_browser_and_find_it_again_after_reload(server, tmp_path):
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run", "--disable-quic"])
         page = browser.new_page()
-        page.goto(server)
+        page.goto(server + "/chat")  # Today is the landing page
         box = page.get_by_test_id("stChatInputTextArea")
         box.wait_for(timeout=120_000)
         box.fill(question)

@@ -10,7 +10,7 @@ from mentor.progress import Progress
 
 WEEK3 = "curriculum/phase-1-fundamentals/week-03-modularity"
 PLAN_KEYS = ["week", "tasks", "notes", "hours_budget", "provider", "plan_id"]
-TASK_KEYS = ["title", "day", "minutes", "kind", "source", "reason", "item"]
+TASK_KEYS = ["title", "day", "minutes", "kind", "source", "reason", "item", "link"]
 
 
 def make(tmp_path, **env) -> Mentor:

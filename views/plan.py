@@ -4,6 +4,7 @@ import streamlit as st
 
 from mentor.planner import DAYS, Planner
 from mentor.progress import Progress
+from mentor.reader import reader_link
 from mentor.ui import guarded, mentor
 
 m = mentor()
@@ -56,7 +57,8 @@ for day in DAYS:
         key = f"tick-{plan['plan_id']}-{t['item']}"
         st.checkbox(f"{t['title']} · {t['minutes']} min", value=t["item"] in done, key=key, on_change=tick,
                     args=(plan["plan_id"], t["item"]))
-        st.caption(t["reason"] + (f" · `{t['source']}`" if t.get("source") else ""))
+        link = reader_link(t["source"]) if t.get("source") else ""
+        st.caption(t["reason"] + (f" · [open in the reader]({link})" if link else ""))
 st.markdown("#### Notes")
 st.markdown(plan["notes"])
 st.download_button("Download as Markdown", Planner.markdown(plan, done), file_name=f"plan-week-{plan['week']:02d}.md",
