@@ -115,3 +115,16 @@ def test_a_citation_in_an_answer_opens_the_reader_at_its_section(monkeypatch):
     assert params == {"week": "6", "doc": "lesson", "section": "stampede-protection"}
     go(at, "views/learn.py", **params)
     assert first_section(at).startswith("## Stampede protection")
+
+
+def test_asking_for_a_hint_gives_the_first_rung_only():
+    at = app()
+    go(at, "views/learn.py", week="6", doc="exercises")
+    at.button(key="hint-w06-ex2").click().run()
+    assert not at.exception
+    hints = [md.value for md in at.markdown if md.value.startswith("**Hint ")]
+    assert len(hints) == 1 and hints[0].startswith("**Hint 1: a nudging question**")
+    assert "Implement an embedding cache" not in hints[0]  # no step of the exercise
+    at.button(key="hint-w06-ex2").click().run()
+    hints = [md.value for md in at.markdown if md.value.startswith("**Hint ")]
+    assert len(hints) == 2 and "learn?week=6&doc=lesson&section=stampede-protection" in hints[1]

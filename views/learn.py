@@ -7,11 +7,13 @@ Deep links open the exact section: `learn?week=6&doc=lesson&section=stampede-pro
 import streamlit as st
 
 from mentor import reader
+from mentor.hints import MAX_LEVEL, Tutor
 from mentor.progress import Progress
 from mentor.ui import guarded, mentor
 
 m = mentor()
 prog = Progress(m)
+tutor = Tutor(m)
 cur = prog.curriculum
 if not cur.weeks:
     st.info(f"No curriculum found under {m.config.corpus_dir}. Set MENTOR_CORPUS to the corpus folder.")
@@ -116,6 +118,17 @@ for s in doc.sections[target or 0:]:
     if kind == "exercises" and s.level == 2 and number.isdigit():
         ex_item = f"{wk.prefix}-ex{number}"
         st.session_state[f"learn-done-{ex_item}"] = ex_item in done
-        cols = st.columns([1, 1, 3])
-        cols[0].checkbox(f"Mark exercise {number} done", key=f"learn-done-{ex_item}", on_change=mark,
-                         args=(ex_item,))
+        st.checkbox(f"Mark exercise {number} done", key=f"learn-done-{ex_item}", on_change=mark, args=(ex_item,))
+        hints = st.session_state.setdefault(f"hints-{week}-{number}", [])
+        with st.expander(f"Stuck on exercise {number}? Get a hint", expanded=bool(hints)):
+            for h in hints:
+                st.markdown(f"**Hint {h.level}: {h.label}**  \n{h.text}")
+            stuck = st.text_input("Where are you stuck? (optional)", key=f"stuck-{week}-{number}")
+            level = len(hints) + 1
+            c1, c2 = st.columns(2)
+            if level <= MAX_LEVEL and c1.button("Next hint" if hints else "Give me a hint", key=f"hint-{ex_item}"):
+                hints += [h for h in [guarded(tutor.hint, week, int(number), level=level, stuck=stuck)] if h]
+                st.rerun()
+            if level > MAX_LEVEL and c2.button("Show me the full outline", key=f"full-{ex_item}"):
+                hints += [h for h in [guarded(tutor.hint, week, int(number), full=True, stuck=stuck)] if h]
+                st.rerun()
