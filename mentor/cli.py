@@ -201,13 +201,22 @@ def cmd_reflect(args) -> int:
         if not value.strip().isdigit():
             raise InputError(f"Confidence is topic=1..5, got {item!r}.")
         confidence[topic.strip()] = int(value)
+    found = None
+    if any((text, args.hard, args.questions)):
+        from .understanding import understand
+
+        # the topics named in the text; the learner's own --confidence ratings win
+        found = understand(m, args.week, went_well=text, hard=args.hard or "", questions=args.questions or "")
+        confidence = {**found.confidence(), **confidence}
     rid = m.store.save_reflection(args.week, went_well=text, hard=args.hard or "", questions=args.questions or "",
                                   confidence=confidence)
     if m._index is None:
         from .index import Index
 
         Index(m.config, m.store).update()  # the new reflection becomes searchable now
-    _out(args, m.store.reflection(rid), f"Saved reflection {rid} for week {args.week}.")
+    summary = f"\n{found.summary()}" if found else ""
+    _out(args, {**m.store.reflection(rid), "understood": found.summary() if found else ""},
+         f"Saved reflection {rid} for week {args.week}.{summary}")
     return 0
 
 

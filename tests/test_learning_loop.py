@@ -1,6 +1,8 @@
 """The learning loop through the real app (AppTest over real SQLite): Today, the reader, quizzes with FSRS."""
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -128,3 +130,31 @@ def test_asking_for_a_hint_gives_the_first_rung_only():
     at.button(key="hint-w06-ex2").click().run()
     hints = [md.value for md in at.markdown if md.value.startswith("**Hint ")]
     assert len(hints) == 2 and "learn?week=6&doc=lesson&section=stampede-protection" in hints[1]
+
+
+def test_a_free_text_reflection_yields_remediation_for_the_named_topics(tmp_path, monkeypatch):
+    week5 = Path("curriculum") / "phase-2-distributed-systems" / "week-05-message-queues-and-events"
+    shutil.copytree(ROOT / "corpus" / week5, tmp_path / "corpus" / week5)  # one week: the index builds in seconds
+    monkeypatch.setenv("MENTOR_CORPUS", str(tmp_path / "corpus"))
+    at = app()
+    go(at, "views/reflections.py")
+    at.text_area(key="refl-went_well").input(
+        "I struggled with the outbox pattern and with making consumers idempotent.")
+    next(b for b in at.button if b.label == "Save reflection").click()
+    at.run(timeout=240)
+    assert not at.exception, [e.value for e in at.exception]
+    understood = next(md.value for md in at.markdown if md.value.startswith("**What the mentor understood:**"))
+    assert "You found hard: The transactional outbox (week 5)" in understood
+    assert "idempotent consumers (week 5)" in understood
+    assert at.multiselect(key="refl-hard-topics").value == ["5:transactional-outbox", "5:delivery-semantics"]
+    # the learner corrects it: the outbox is fine after all
+    at.multiselect(key="refl-hard-topics").unselect("5:transactional-outbox").run()
+    next(b for b in at.button if b.label == "Save corrections").click().run()
+    (saved,) = mentor().store.reflections()
+    assert saved["confidence"] == {"delivery-semantics": 2}
+
+    go(at, "views/plan.py")
+    next(b for b in at.button if b.label == "Propose plan").click().run()
+    titles = [c.label for c in at.checkbox]
+    assert any(t.startswith("Revisit delivery-semantics") for t in titles), titles
+    assert not any("transactional-outbox" in t for t in titles)
