@@ -181,6 +181,18 @@ def cmd_plan(args) -> int:
     if args.hours is not None:
         planner.set_budget(args.hours)  # remembered for the next plans, as on the Plan page
     plan = planner.plan(week=args.week)
+    if args.export:
+        from . import plan_export
+
+        start = planner.m.store.setting("start_date")
+        data = (plan_export.ics(plan, start, args.app_url) if args.export == "ics"
+                else plan_export.markdown(plan, planner.done(plan), args.app_url).encode())
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(data.decode())
+        return 0
     _out(args, plan, None if args.json else Planner.markdown(plan))
     return 0
 
@@ -299,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)
     pl.add_argument("--hours", type=float, help="weekly hours budget (remembered)")
+    pl.add_argument("--export", choices=["ics", "md"], help="write the plan as a calendar or a Markdown checklist")
+    pl.add_argument("--output", "-o", help="the file to write the export to (default: standard output)")
+    pl.add_argument("--app-url", default="http://localhost:8501", help="the app's address, for links into the reader")
 
     rf = add("reflect", cmd_reflect, "write a weekly reflection (or --list them)")
     rf.add_argument("text", nargs="?", help="what went well (or - for standard input)")
