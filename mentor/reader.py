@@ -123,8 +123,8 @@ def safe_markdown(text: str, path: str = "") -> str:
 
 def _relink(m: re.Match, path: str) -> str:
     label, target = m.group(1), m.group(2)
-    if re.match(r"^[a-z]+:", target, re.I) or target.startswith("#"):
-        return m.group(0)
+    if re.match(r"^[a-z]+:", target, re.I) or target.startswith(("#", f"{PAGE}?")):
+        return m.group(0)  # a web address, an anchor, or already a link into the reader
     file, _, section = target.partition("#")
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), file))
     link = reader_link(resolved, section or None)

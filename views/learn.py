@@ -122,7 +122,7 @@ for s in doc.sections[target or 0:]:
         hints = st.session_state.setdefault(f"hints-{week}-{number}", [])
         with st.expander(f"Stuck on exercise {number}? Get a hint", expanded=bool(hints)):
             for h in hints:
-                st.markdown(f"**Hint {h.level}: {h.label}**  \n{h.text}")
+                st.markdown(f"**Hint {h.level}: {h.label}**  \n{reader.safe_markdown(h.text)}")
             stuck = st.text_input("Where are you stuck? (optional)", key=f"stuck-{week}-{number}")
             level = len(hints) + 1
             c1, c2 = st.columns(2)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from mentor.progress import Progress
 from mentor.quiz import RATINGS, Deck
-from mentor.reader import reader_link
+from mentor.reader import reader_link, safe_markdown
 from mentor.ui import guarded, mentor
 
 m = mentor()
@@ -61,12 +61,14 @@ q = deck.question(st.session_state["quiz-q"])
 
 st.subheader(f"Question {q.number}")
 st.markdown(q.text)
-checked = "quiz-checked" in st.session_state
-st.text_area("Your answer", key="quiz-answer", height=140, disabled=checked,
-             placeholder="Write it in your own words before you look at the key.")
-if not checked:
+if "quiz-checked" not in st.session_state:
+    st.text_area("Your answer", key="quiz-answer", height=140,
+                 placeholder="Write it in your own words before you look at the key.")
     st.button("Check my answer", type="primary", on_click=check)
     st.stop()
+
+st.markdown("**Your answer:**")
+st.markdown(safe_markdown(st.session_state["quiz-checked"] or "(no answer)"))
 
 with st.container(border=True):
     st.markdown(f"**Answer key:** {q.key}")
@@ -74,7 +76,7 @@ with st.container(border=True):
     st.caption(f"Concept: {q.concept}" + (f" · [read the lesson]({link})" if link else ""))
 model = st.session_state.get("quiz-grade")
 if model:
-    st.info(f"The mentor's grade: **{model.rating.capitalize()}**. {model.feedback}  \n"
+    st.info(f"The mentor's grade: **{model.rating.capitalize()}**. {safe_markdown(model.feedback)}  \n"
             "You decide: keep it or choose another grade below.")
 card = st.session_state.get("quiz-card")
 if card is None:
