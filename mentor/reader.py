@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -155,6 +156,13 @@ def _load(corpus_dir: Path, rel: str, kind: str) -> Doc:
     file = (root / rel).resolve()
     if not file.is_relative_to(root) or file.suffix != ".md" or not file.is_file():
         raise InputError(f"There is no course document {rel!r}; open one from the Learn page.")
+    stat = file.stat()
+    return _parse(file, rel, kind, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(file: Path, rel: str, kind: str, _mtime: int, _size: int) -> Doc:
+    """Parsed once per file version: every rerun of a page reads the same documents."""
     meta, body = split_front_matter(file.read_text(encoding="utf-8"))
     intro, sections = _sections(body, rel)
     title = str(meta.get("title") or file.stem)
