@@ -99,8 +99,9 @@ def today(mentor, now: datetime | None = None) -> Today:
     week = prog.current_week(on)
     cur = planner.curriculum
     day = RHYTHM[on.weekday()]
-    plan = planner.latest()
-    if not setup_needed and (plan is None or plan["week"] != week):
+    row = next((r for r in mentor.store.plans() if r["week"] == week), None)  # newest first
+    plan = {**row["plan"], "plan_id": row["id"]} if row else None
+    if not setup_needed and plan is None:
         plan = planner.plan(week=week, advice=False)  # this week's plan, computed without a model
     tasks, done = (plan["tasks"], planner.done(plan)) if plan and plan["week"] == week else ([], set())
     open_tasks = [t for t in tasks if t["item"] not in done]
