@@ -89,6 +89,11 @@ def test_a_new_learners_first_session_with_no_key():
     assert [c.id for c in later.cards_due] == ["w01-q1"]
     assert later.next_action.page == "views/quiz.py" and later.streak == 1
     assert today(mentor(), now=due - timedelta(minutes=1)).cards_due == []
+    # a card answered two days ago with Again is due now: the Today page lists it and sends the learner there
+    Deck(mentor()).review("w01-q2", "again", now=datetime.now(UTC) - timedelta(days=2))
+    go(at, "views/today.py")
+    assert next(mt for mt in at.metric if mt.label == "Quiz cards due").value == "1"
+    assert at.markdown[0].value.startswith("**Next:** Review 1 quiz card(s)")
 
 
 def test_a_deep_link_opens_the_reader_at_its_section():
