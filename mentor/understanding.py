@@ -19,7 +19,7 @@ from .curriculum import Curriculum, Topic, load_curriculum
 HARD_RATING = 2  # what a topic the learner found hard is saved as (the planner remediates 1-2)
 SURE_RATING = 4
 RATING_LABELS = {1: "lost", 2: "shaky", 3: "getting there", 4: "solid", 5: "could teach it"}
-SEARCH_K = 3
+SEARCH_K = 6  # hits to look through for one in a section that teaches a topic
 # stance cues: the verbs and adjectives of struggle and of confidence (not topic words)
 _STRUGGLE = re.compile(r"\b(struggl\w*|hard|difficult|confus\w*|lost|stuck|unclear|unsure|not sure|don'?t get|"
                        r"didn'?t get|hazy|shaky|tricky|wrong|fail\w*|weak)\b", re.I)
