@@ -5,7 +5,10 @@ import streamlit as st
 st.set_page_config(page_title="Architect Mentor", page_icon=":material/architecture:", layout="wide")
 
 pages = [
-    st.Page("views/chat.py", title="Ask", icon=":material/chat:", default=True),
+    st.Page("views/today.py", title="Today", icon=":material/today:", default=True),
+    st.Page("views/learn.py", title="Learn", icon=":material/menu_book:"),
+    st.Page("views/quiz.py", title="Quiz", icon=":material/quiz:"),
+    st.Page("views/chat.py", title="Ask", icon=":material/chat:"),
     st.Page("views/review.py", title="Review", icon=":material/code:"),
     st.Page("views/plan.py", title="Plan", icon=":material/event_note:"),
     st.Page("views/reflections.py", title="Reflections", icon=":material/edit_note:"),

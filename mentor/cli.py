@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from .cli_learning import register_learning
 from .errors import InputError, MentorError
 
 
@@ -181,6 +182,18 @@ def cmd_plan(args) -> int:
     if args.hours is not None:
         planner.set_budget(args.hours)  # remembered for the next plans, as on the Plan page
     plan = planner.plan(week=args.week)
+    if args.export:
+        from . import plan_export
+
+        start = planner.m.store.setting("start_date")
+        data = (plan_export.ics(plan, start, args.app_url) if args.export == "ics"
+                else plan_export.markdown(plan, planner.done(plan), args.app_url).encode())
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"Wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(data.decode())
+        return 0
     _out(args, plan, None if args.json else Planner.markdown(plan))
     return 0
 
@@ -201,13 +214,22 @@ def cmd_reflect(args) -> int:
         if not value.strip().isdigit():
             raise InputError(f"Confidence is topic=1..5, got {item!r}.")
         confidence[topic.strip()] = int(value)
+    found = None
+    if any((text, args.hard, args.questions)):
+        from .understanding import understand
+
+        # the topics named in the text; the learner's own --confidence ratings win
+        found = understand(m, args.week, went_well=text, hard=args.hard or "", questions=args.questions or "")
+        confidence = {**found.confidence(), **confidence}
     rid = m.store.save_reflection(args.week, went_well=text, hard=args.hard or "", questions=args.questions or "",
                                   confidence=confidence)
     if m._index is None:
         from .index import Index
 
         Index(m.config, m.store).update()  # the new reflection becomes searchable now
-    _out(args, m.store.reflection(rid), f"Saved reflection {rid} for week {args.week}.")
+    summary = f"\n{found.summary()}" if found else ""
+    _out(args, {**m.store.reflection(rid), "understood": found.summary() if found else ""},
+         f"Saved reflection {rid} for week {args.week}.{summary}")
     return 0
 
 
@@ -290,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)
     pl.add_argument("--hours", type=float, help="weekly hours budget (remembered)")
+    pl.add_argument("--export", choices=["ics", "md"], help="write the plan as a calendar or a Markdown checklist")
+    pl.add_argument("--output", "-o", help="the file to write the export to (default: standard output)")
+    pl.add_argument("--app-url", default="http://localhost:8501", help="the app's address, for links into the reader")
 
     rf = add("reflect", cmd_reflect, "write a weekly reflection (or --list them)")
     rf.add_argument("text", nargs="?", help="what went well (or - for standard input)")
@@ -303,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("action", nargs="?", choices=["show", "done", "undo"], default="show")
     pr.add_argument("items", nargs="*", help="item ids, e.g. w03-lesson, w03-ex2")
     pr.add_argument("--start", help="your start date, YYYY-MM-DD")
+
+    register_learning(add)  # today, quiz, hint, read: mentor/cli_learning.py
 
     e = add("eval", cmd_eval, "evaluate retrieval against baselines on the evaluation set")
     e.add_argument("--questions", help="folder of .jsonl question files (default eval/retrieval)")

@@ -74,11 +74,11 @@ class Mentor:
         items = sorted((k, v["hash"]) for k, v in self.index.manifest.items() if not k.startswith("reflections:"))
         return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
-    def current_week(self) -> int:
+    def current_week(self, on: date | None = None) -> int:
         start = self.store.setting("start_date")
         if start:
             try:
-                days = (date.today() - date.fromisoformat(start)).days
+                days = ((on or date.today()) - date.fromisoformat(start)).days
                 return max(1, min(20, days // 7 + 1))
             except ValueError:
                 pass

@@ -107,3 +107,14 @@ def m003_semantic_cache(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["semantic_cache"].create_index(["mode", "corpus_version"])
+
+
+@migration
+def m004_quiz_cards(db: sqlite_utils.Database) -> None:
+    # one FSRS card per quiz question (card: fsrs.Card.to_json()); due is ISO UTC so it sorts as text
+    db["quiz_cards"].create({"id": str, "week": int, "concept": str, "card": str, "due": str, "created": str,
+                             "updated": str}, pk="id")
+    db["quiz_cards"].create_index(["due"])
+    db["quiz_reviews"].create({"id": int, "card_id": str, "rating": str, "answer": str, "model_rating": str,
+                               "feedback": str, "reviewed": str}, pk="id")
+    db["quiz_reviews"].create_index(["card_id"])

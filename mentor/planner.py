@@ -18,6 +18,8 @@ from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_
 from .errors import InputError
 from .llm import SENTENCE, LLMRequest
 from .progress import Progress
+from .quiz import Deck
+from .reader import reader_link, reading_item
 from .router import price
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Weekend")
@@ -46,7 +48,7 @@ def _hours(minutes: int) -> str:
 
 def _task(title: str, minutes: int, kind: str, source: str | None, reason: str, item: str) -> dict:
     return {"title": title, "day": "", "minutes": int(minutes), "kind": kind, "source": source, "reason": reason,
-            "item": item}
+            "item": item, "link": reader_link(source) if source else ""}
 
 
 class Planner:
@@ -81,7 +83,8 @@ class Planner:
         return value
 
     # planning ----------------------------------------------------------------------------------
-    def plan(self, week: int | None = None, hours: float | None = None) -> dict:
+    def plan(self, week: int | None = None, hours: float | None = None, advice: bool = True) -> dict:
+        """Plan a week (the current one by default); `advice=False` never asks a model."""
         cur = self.curriculum
         wk = cur.week(Progress(self.m).current_week() if week is None else week)
         number = wk.number
@@ -110,7 +113,12 @@ class Planner:
             catch_up += [self._item_task(i, reason=f"unfinished from week {n}")
                          for i in cur.weeks[n].items() if i.id not in done]
 
-        ordered = lesson + remediation + exercises + wrap_up + catch_up  # priority order
+        reading = [_task(f"Read the note: {r.title}", r.minutes, "reading", r.path,
+                         f"week {number}'s reading plan, about {_hours(r.minutes)} with notes",
+                         reading_item(number, r.path)) for r in wk.reading if reading_item(number, r.path) not in done]
+        # priority: the first exercise is the week's core; the quiz, review and reflection come before the
+        # optional exercises so that Friday and the weekend get their work too
+        ordered = lesson + remediation + exercises[:1] + wrap_up + reading + exercises[1:] + catch_up
         kept, dropped, left = [], [], int(round(budget * 60))
         for task in ordered:
             if task["minutes"] <= left:
@@ -121,7 +129,7 @@ class Planner:
         tasks = self._layout(kept)
         notes = self._notes(wk, budget, tasks, dropped, catch_up)
         plan = {"week": number, "tasks": tasks, "notes": notes, "hours_budget": budget, "provider": "offline"}
-        advice, provider = self._advice(plan, wk)
+        advice, provider = self._advice(plan, wk) if advice else ("", "offline")
         if advice:
             plan["notes"] = f"{notes}\n\nMentor's advice: {advice}"
             plan["provider"] = provider
@@ -161,6 +169,9 @@ class Planner:
             for tag in hard:
                 key = (w, tag)
                 flags[key] = {**flags.get(key, {"rating": None}), "hard": True, "week": w}
+        for (w, concept), score in Deck(self.m).weak_concepts().items():  # quiz answers graded Again/Hard
+            if w <= number and w in cur.weeks and cur.weeks[w].topic(concept) is not None:
+                flags.setdefault((w, concept), {"rating": None, "hard": False, "week": w})["quiz"] = score
         tasks = []
         for (topic_week, tag), flag in sorted(flags.items(), key=lambda kv: (kv[1]["rating"] or 3, kv[0])):
             wk = cur.weeks[topic_week]
@@ -176,8 +187,10 @@ class Planner:
             reason = f'you rated "{topic.tag}" {rating}/5 and called it hard in your week {w} reflection'
         elif rating is not None:
             reason = f'you rated "{topic.tag}" {rating}/5 in your week {w} reflection'
-        else:
+        elif flag["hard"]:
             reason = f'you wrote that "{topic.tag}" was hard in your week {w} reflection'
+        else:
+            reason = f'your latest quiz answers on "{topic.tag}" were graded {flag["quiz"]:.1f} of 4 on average'
         if topic.section:
             title = f'Revisit {topic.tag}: re-read "{topic.section}" (week {wk.number} lesson)'
             minutes, source = reading_minutes(topic.section_words), f"{wk.lesson}#{topic.section}"
@@ -194,16 +207,20 @@ class Planner:
 
     @staticmethod
     def _layout(tasks: list[dict]) -> list[dict]:
-        """Monday learn, Tuesday to Thursday build (balanced by time), Friday review, weekend reflect."""
-        load = dict.fromkeys(BUILD_DAYS, 0)
-        for task in tasks:
+        """Monday learn, Tuesday to Thursday build (balanced by time), Friday review, weekend reflect; reading
+        notes go to the least loaded of Monday to Thursday, so no day of the rhythm stays empty."""
+        fixed = {"lesson": "Monday", "remediation": "Monday", "quiz": "Friday", "review": "Friday",
+                 "reflection": "Weekend"}
+        load = dict.fromkeys(DAYS, 0)
+        for task in sorted(tasks, key=lambda t: t["kind"] == "reading"):  # readings fill in around the rest
             if task["kind"] == "exercise":
                 day = min(BUILD_DAYS, key=lambda d: (load[d], BUILD_DAYS.index(d)))
-                load[day] += task["minutes"]
+            elif task["kind"] == "reading":
+                day = min(("Monday", *BUILD_DAYS), key=lambda d: (load[d], DAYS.index(d)))
             else:
-                day = {"lesson": "Monday", "remediation": "Monday", "quiz": "Friday", "review": "Friday",
-                       "reflection": "Weekend"}[task["kind"]]
+                day = fixed[task["kind"]]
             task["day"] = day
+            load[day] += task["minutes"]
         return sorted(tasks, key=lambda t: DAYS.index(t["day"]))  # stable: priority order within a day
 
     @staticmethod

@@ -52,13 +52,22 @@ class Progress:
         return self.m.store.setting("start_date")
 
     def mark(self, item: str, done: bool = True) -> None:
-        self.curriculum.item(item)  # raises InputError for an unknown id
+        if item not in self.reading_items():
+            self.curriculum.item(item)  # raises InputError for an unknown id
         self.m.store.set_done(item, done)
 
-    def current_week(self) -> int:
+    def reading_items(self, week: int | None = None) -> dict[str, tuple[int, str]]:
+        """Progress ids of the reading notes (of one week, or all): id -> (week, path)."""
+        from .reader import reading_item
+
+        weeks = self.curriculum.weeks
+        return {reading_item(n, r.path): (n, r.path) for n, wk in weeks.items() if week in (None, n)
+                for r in wk.reading}
+
+    def current_week(self, on: date | None = None) -> int:
         """From the start date if there is one, else the first week with something left to do."""
         if self.start_date():
-            return self.m.current_week()
+            return self.m.current_week(on)
         done = self.m.store.done_items()
         weeks = self.curriculum.weeks
         for n, week in weeks.items():

@@ -59,6 +59,7 @@ class Reply:
     usage: bool = True  # False: an OpenAI-compatible server that reports no usage
     message: str = ""  # the error message, for error statuses
     fail_midway: bool = False  # Anthropic: an `error` event (overloaded) after the first piece of text
+    tool_input: dict | None = None  # Anthropic: answer with a `tool_use` block calling the request's first tool
 
 
 @dataclass
@@ -266,6 +267,10 @@ class AnthropicServer(FakeServer):
             "model": body.get("model", "claude-test"), "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn", "stop_sequence": None, "usage": usage,
         }
+        if reply.tool_input is not None and body.get("tools"):
+            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
+                                   "input": reply.tool_input}]
+            message["stop_reason"] = "tool_use"
         if not body.get("stream"):
             return h.send_json(200, message, {"request-id": request_id})
         h.start_sse({"request-id": request_id})

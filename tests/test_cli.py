@@ -39,3 +39,28 @@ def test_expected_failures_exit_without_a_traceback(capsys):
     assert main(["ask", "   "]) == 2
     err = capsys.readouterr().err
     assert err.startswith("mentor: ") and "Traceback" not in err
+
+
+def test_the_learning_loop_on_the_command_line(monkeypatch, capsys):
+    monkeypatch.setenv("MENTOR_CORPUS", str(ROOT / "corpus"))
+    assert main(["today", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["setup_needed"] is True
+    assert main(["today", "--start", "2026-09-07", "--hours", "8", "--json"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["setup_needed"] is False and view["next_action"]["label"]
+    assert main(["quiz", "take", "--week", "6", "--json"]) == 0
+    asked = json.loads(capsys.readouterr().out)
+    assert asked["id"] == "w06-q1" and "key" not in asked  # the key only after an answer
+    assert main(["quiz", "take", "--question", "w06-q1", "--answer", "a race", "--grade", "again", "--json"]) == 0
+    taken = json.loads(capsys.readouterr().out)
+    assert taken["key"].startswith("A reader missed") and taken["card"]["last_rating"] == "again"
+    assert main(["quiz", "due", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # due again in a minute, not now
+    assert main(["hint", "--week", "6", "--exercise", "2", "--json"]) == 0
+    hint = json.loads(capsys.readouterr().out)
+    assert hint["level"] == 1 and hint["text"].endswith("?")
+    assert main(["read", "--week", "6", "--section", "Stampede protection", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["text"].startswith("## Stampede protection") and doc["link"].endswith("#stampede-protection")
+    assert main(["read", "--week", "6", "--section", "nope"]) == 2
+    assert "has no section" in capsys.readouterr().err

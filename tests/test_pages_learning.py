@@ -87,19 +87,22 @@ def test_progress_start_date_is_saved_and_sets_the_current_week():
 def test_reflection_saved_through_the_form_is_stored_and_searchable(tiny_corpus):
     at = run("reflections.py")
     assert at.selectbox(key="refl-week").value == 3  # the first week with something to do
-    sliders = {s.label for s in at.slider}
-    assert "hexagonal-architecture" in sliders and len(sliders) == 6
+    sliders = {s.label: s.value for s in at.select_slider}
+    assert len(sliders) == 6 and set(sliders.values()) == {"not rated"}  # readable labels, nothing preset
+    assert "Layered, hexagonal and clean architecture" in sliders
     at.text_area(key="refl-went_well").input("The coupling audit found real problems.")
     at.text_area(key="refl-hard").input("Bounded contexts for the mentor were hard.")
     at.text_area(key="refl-questions").input("Is a modular monolith enough for the capstone?")
-    at.slider(key="refl-conf-3-hexagonal-architecture").set_value(2)
+    at.select_slider(key="refl-conf-3-hexagonal-architecture").set_value("2 · shaky")
     button(at, "Save reflection").click()
     at.run(timeout=180)  # first save builds the (tiny) search index
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
     (saved,) = store().reflections()
     assert saved["week"] == 3 and saved["hard"] == "Bounded contexts for the mentor were hard."
-    assert saved["confidence"]["hexagonal-architecture"] == 2 and saved["confidence"]["fitness-functions"] == 3
+    assert saved["confidence"]["hexagonal-architecture"] == 2 and "fitness-functions" not in saved["confidence"]
+    assert saved["confidence"]["bounded-contexts"] == 2  # understood from "Bounded contexts ... were hard"
+    assert any("You found hard: Bounded contexts" in md.value for md in at.markdown)
     assert "Saved your week 3 reflection" in at.success[0].value
     index = tiny_corpus.parent / "home" / "index"
     state = json.loads((index / (index / "CURRENT").read_text() / "chunks.json").read_text())
@@ -114,7 +117,7 @@ def test_edit_loads_a_past_reflection_and_saving_updates_it(tiny_corpus):
     button(at, "Edit").click()
     at.run()
     assert at.text_area(key="refl-went_well").value == "Ports were clear."
-    assert at.slider(key="refl-conf-3-bounded-contexts").value == 1
+    assert at.select_slider(key="refl-conf-3-bounded-contexts").value == "1 · lost"
     assert any(f"Editing reflection {rid}" in i.value for i in at.info)
     at.text_area(key="refl-went_well").input("Ports were clear after a second read.")
     button(at, "Save reflection").click()

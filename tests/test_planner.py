@@ -10,7 +10,7 @@ from mentor.progress import Progress
 
 WEEK3 = "curriculum/phase-1-fundamentals/week-03-modularity"
 PLAN_KEYS = ["week", "tasks", "notes", "hours_budget", "provider", "plan_id"]
-TASK_KEYS = ["title", "day", "minutes", "kind", "source", "reason", "item"]
+TASK_KEYS = ["title", "day", "minutes", "kind", "source", "reason", "item", "link"]
 
 
 def make(tmp_path, **env) -> Mentor:
@@ -86,7 +86,7 @@ def test_reflections_from_later_weeks_do_not_count(m):
 def test_tasks_fall_on_the_right_days(m):
     plan = Planner(m).plan(week=3, hours=40)
     days = {t["item"]: t["day"] for t in plan["tasks"]}
-    assert {k: v for k, v in days.items() if k.startswith("w03")} == {
+    assert {k: v for k, v in days.items() if k.startswith("w03") and "-read-" not in k} == {
         "w03-lesson": "Monday", "w03-ex1": "Tuesday", "w03-ex2": "Wednesday", "w03-ex3": "Thursday",
         "w03-quiz": "Friday", "w03-review": "Friday", "w03-reflection": "Weekend"}
     assert days["w01-lesson"] == days["w02-lesson"] == "Monday" and days["w02-quiz"] == "Friday"
@@ -113,7 +113,7 @@ def test_completed_items_are_never_planned_again(m):
     Progress(m).mark("w03-lesson")
     Progress(m).mark("w03-ex2")
     plan = Planner(m).plan(week=3, hours=40)
-    items = set(by_item(plan))
+    items = {i for i in by_item(plan) if "-read-" not in i}  # and the week's reading notes
     assert items == {"w03-ex1", "w03-ex3", "w03-quiz", "w03-review", "w03-reflection"}
     assert not any("unfinished" in t["reason"] for t in plan["tasks"])
     m.store.save_reflection(3, confidence={"fitness-functions": 1})
@@ -147,7 +147,7 @@ def test_hours_budget_is_respected_and_dropped_tasks_are_named(m):
     notes = plan["notes"]
     assert "Dropped to fit the budget" in notes
     assert "Week 3 Exercise 2: Carve the mentor system into bounded contexts and ports (4 h)" in notes
-    assert "Week 2 Exercise 2" in notes
+    assert "more unfinished item(s)" in notes  # the earlier weeks' items, counted
 
 
 def test_the_lesson_comes_before_everything_else(m):
@@ -231,7 +231,9 @@ class FakeRedactor:
 
 
 def test_a_model_adds_advice_to_the_notes_but_never_changes_tasks(tmp_path, anthropic_server):
-    offline = Planner(make(tmp_path / "a")).plan(week=3)
+    a = make(tmp_path / "a")
+    a.store.save_reflection(3, questions="Should I mail ana@example.com about ports?")
+    offline = Planner(a).plan(week=3)
     m = make(tmp_path / "b", MENTOR_PROVIDER="anthropic", ANTHROPIC_API_KEY="sk-ant-test-key-123",
              ANTHROPIC_BASE_URL=anthropic_server.base_url)
     m.redactor = FakeRedactor()
@@ -240,7 +242,7 @@ def test_a_model_adds_advice_to_the_notes_but_never_changes_tasks(tmp_path, anth
                              "Keep each exercise small. Ship something each day. Also a fifth sentence.")
     plan = Planner(m).plan(week=3)
     assert plan["provider"] == "anthropic"
-    assert plan["tasks"] == [t for t in offline["tasks"] if t["kind"] != "reflection"]
+    assert plan["tasks"] == offline["tasks"]
     assert plan["notes"].endswith("Mentor's advice: Start with the lesson on Monday. Write to ana@example.com if "
                                   "you get stuck. Keep each exercise small. Ship something each day.")
     body = anthropic_server.requests[-1].body
@@ -257,3 +259,26 @@ def test_a_failing_model_falls_back_silently_to_the_offline_plan(tmp_path, anthr
     plan = Planner(m).plan(week=3)
     assert plan["provider"] == "offline" and "advice" not in plan["notes"]
     assert len(anthropic_server.requests) == 6
+
+
+def test_every_day_of_the_rhythm_gets_work_and_the_quiz_and_reflection_come_before_optional_exercises(m):
+    plan = Planner(m).plan(week=1, hours=10)
+    days = {t["day"] for t in plan["tasks"]}
+    assert days == {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Weekend"}
+    items = {t["item"] for t in plan["tasks"]}
+    assert {"w01-quiz", "w01-reflection", "w01-review", "w01-ex1"} <= items and "w01-ex2" not in items
+    readings = [t for t in plan["tasks"] if t["kind"] == "reading"]
+    assert readings and all(t["link"].startswith("learn?doc=note&path=") for t in readings)
+    assert by_item(plan)["w01-lesson"]["link"].startswith("learn?week=1&doc=lesson")
+    assert sum(t["minutes"] for t in plan["tasks"]) <= 10 * 60
+
+
+def test_quiz_answers_graded_again_or_hard_yield_remediation(m):
+    from mentor.quiz import Deck
+
+    Deck(m).review("w03-q1", "again")
+    concept = Deck(m).question("w03-q1").concept
+    task = by_item(Planner(m).plan(week=3, hours=40))[f"w03-fix-{concept}"]
+    assert task["kind"] == "remediation" and "quiz answers" in task["reason"]
+    Deck(m).review("w03-q1", "good")
+    assert f"w03-fix-{concept}" not in by_item(Planner(m).plan(week=3, hours=40))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mentor.errors import MentorError
+from mentor.reader import reader_link, safe_markdown
 from mentor.ui import answer_caption, ensure_index, mentor
 
 m = mentor()
@@ -52,8 +53,10 @@ def render_answer(msg: dict) -> None:
     for c in msg.get("citations") or []:
         where = f"week {c['week']}" if c.get("week") else (c.get("book") or c.get("paper") or c.get("kind"))
         with st.expander(f"[{c.get('n')}] {c.get('title')} › {c.get('heading') or ''} ({where})"):
-            st.markdown(c.get("text") or "")
-            st.caption(c.get("source") or "")
+            st.markdown(safe_markdown(c.get("text") or "", c.get("source") or ""))
+            link = reader_link(c.get("source") or "", c.get("heading"))
+            if link:
+                st.markdown(f"[Open in the reader]({link})")
     fb = store.feedback(msg["id"])
     cols = st.columns([1, 1, 6])
     if cols[0].button("Helpful", icon=":material/thumb_up:", key=f"up-{msg['id']}",

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from mentor import plan_export
 from mentor.planner import DAYS, Planner
 from mentor.progress import Progress
+from mentor.reader import reader_link
 from mentor.ui import guarded, mentor
 
 m = mentor()
@@ -56,8 +58,13 @@ for day in DAYS:
         key = f"tick-{plan['plan_id']}-{t['item']}"
         st.checkbox(f"{t['title']} · {t['minutes']} min", value=t["item"] in done, key=key, on_change=tick,
                     args=(plan["plan_id"], t["item"]))
-        st.caption(t["reason"] + (f" · `{t['source']}`" if t.get("source") else ""))
+        link = reader_link(t["source"]) if t.get("source") else ""
+        st.caption(t["reason"] + (f" · [open in the reader]({link})" if link else ""))
 st.markdown("#### Notes")
 st.markdown(plan["notes"])
-st.download_button("Download as Markdown", Planner.markdown(plan, done), file_name=f"plan-week-{plan['week']:02d}.md",
-                   mime="text/markdown", icon=":material/download:")
+app_url = (st.context.url or plan_export.DEFAULT_APP_URL).split("?")[0].rsplit("/", 1)[0]  # the app's root
+c1, c2 = st.columns(2)
+c1.download_button("Download as Markdown", plan_export.markdown(plan, done, app_url),
+                   file_name=f"plan-week-{plan['week']:02d}.md", mime="text/markdown", icon=":material/download:")
+c2.download_button("Add to calendar (.ics)", plan_export.ics(plan, m.store.setting("start_date"), app_url),
+                   file_name=f"plan-week-{plan['week']:02d}.ics", mime="text/calendar", icon=":material/event:")

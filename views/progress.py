@@ -5,10 +5,12 @@ from datetime import date
 import streamlit as st
 
 from mentor.progress import Progress
+from mentor.reader import reader_link
 from mentor.ui import guarded, mentor
 
 m = mentor()
 prog = Progress(m)
+cur = prog.curriculum
 
 
 def save_start() -> None:
@@ -46,6 +48,7 @@ for week in summary["weeks"]:
     done = sum(1 for i in week["items"] if i["done"])
     label = f"Week {week['week']}: {week['title']} ({done}/{len(week['items'])})"
     with st.expander(label, expanded=week["week"] == summary["current_week"]):
+        st.markdown(f"[Open week {week['week']} in the reader]({reader_link(cur.week(week['week']).lesson)})")
         for item in week["items"]:
             st.checkbox(f"{item['title']} · {item['minutes']} min", value=item["done"], key=f"item-{item['id']}",
                         on_change=toggle, args=(item["id"],), help=item["id"])

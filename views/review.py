@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mentor.errors import MentorError
+from mentor.reader import markdown_link
 from mentor.ui import mentor
 
 m = mentor()
@@ -63,4 +64,5 @@ if "review_result" in st.session_state:
                 if f.get("suggestion"):
                     st.markdown(f"**Suggested change:** {f['suggestion']}")
                 for ref in f.get("references") or []:
-                    st.caption(f"Learn more: {ref.get('title') or ref.get('source')} ({ref.get('source')})")
+                    st.caption("Learn more: " + markdown_link(ref.get("title") or ref.get("source") or "",
+                                                              ref.get("source") or "", ref.get("heading")))
