@@ -107,3 +107,16 @@ def m003_semantic_cache(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["semantic_cache"].create_index(["mode", "corpus_version"])
+
+
+@migration
+def m004_cache_verified(db: sqlite_utils.Database) -> None:
+    # the cache compares normalised questions exactly and verifies the rest with a model: no word analysis kept
+    from .cache import normalise
+
+    table = db["semantic_cache"]
+    table.add_column("normalised", str)
+    for row in list(table.rows):
+        table.update(row["id"], {"normalised": normalise(row["question"])})
+    table.transform(drop={"key_terms"})
+    table.create_index(["mode", "corpus_version", "normalised"])
