@@ -118,3 +118,16 @@ def m004_quiz_cards(db: sqlite_utils.Database) -> None:
     db["quiz_reviews"].create({"id": int, "card_id": str, "rating": str, "answer": str, "model_rating": str,
                                "feedback": str, "reviewed": str}, pk="id")
     db["quiz_reviews"].create_index(["card_id"])
+
+
+@migration
+def m005_cache_verified(db: sqlite_utils.Database) -> None:
+    # the cache compares normalised questions exactly and verifies the rest with a model: no word analysis kept
+    from .cache import normalise
+
+    table = db["semantic_cache"]
+    table.add_column("normalised", str)
+    for row in list(table.rows):
+        table.update(row["id"], {"normalised": normalise(row["question"])})
+    table.transform(drop={"key_terms"})
+    table.create_index(["mode", "corpus_version", "normalised"])

@@ -44,7 +44,7 @@ def mentor() -> Mentor:
 
 def ensure_index(m: Mentor) -> None:
     """Build the index on first use, with a progress bar, and say so if it had to be rebuilt."""
-    if m._index is None:
+    if not m.index_open:
         bar = st.progress(0.0, text="Loading the search index…")
 
         def progress(done: int, total: int, msg: str) -> None:

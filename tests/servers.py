@@ -270,6 +270,9 @@ class AnthropicServer(FakeServer):
         if reply.tool_input is not None and body.get("tools"):
             message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
                                    "input": reply.tool_input}]
+        elif body.get("tools"):  # tool use: the scripted text is the JSON input of the (first) tool
+            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
+                                   "input": json.loads(text)}]
             message["stop_reason"] = "tool_use"
         if not body.get("stream"):
             return h.send_json(200, message, {"request-id": request_id})
