@@ -40,6 +40,7 @@ ENV_VARS = (
     "MENTOR_CACHE",
     "CHROMA_HOST",
     "CHROMA_PORT",
+    "MENTOR_IMAGE_HOSTS",
 )
 
 
@@ -85,6 +86,7 @@ class Config:
     cache: bool = True
     chroma_host: str = ""
     chroma_port: int = 8000
+    image_hosts: tuple[str, ...] = ()  # https hosts whose images untrusted Markdown may show; none by default
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -116,6 +118,7 @@ class Config:
             cache=_flag(env, "MENTOR_CACHE", True),
             chroma_host=env.get("CHROMA_HOST", "").strip(),
             chroma_port=int(port) if port else 8000,
+            image_hosts=tuple(h.strip().lower() for h in env.get("MENTOR_IMAGE_HOSTS", "").split(",") if h.strip()),
         )
 
     def with_(self, **changes) -> Config:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import ipaddress
 import re
 import threading
@@ -23,6 +24,7 @@ from .llm import LLMRequest
 
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 SECRET_KINDS = ("API_KEY", "SECRET", "PASSWORD")
+DS_LINE_CHARS = 1000
 PROPAGATE_MIN_CHARS = 6  # a secret this long is also replaced wherever else it appears in the request
 PRESIDIO_KINDS = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CREDIT_CARD",
                   "IBAN_CODE": "IBAN", "IP_ADDRESS": "IP_ADDRESS"}
@@ -30,18 +32,22 @@ DETECT_SECRETS_KINDS = {"Basic Auth Credentials": "PASSWORD", "JSON Web Token": 
                         "Base64 High Entropy String": "SECRET"}  # every other plugin finds an API_KEY
 # Presidio finds IPs, our pattern takes whole key blocks, and quoted hex is mostly commit and file hashes
 DETECT_SECRETS_SKIPPED = {"Public IP (ipv4)", "Private Key", "Hex High Entropy String"}
+DETECT_SECRETS_HEURISTIC = {"Secret Keyword", "Basic Auth Credentials", "Base64 High Entropy String"}
 PATTERN_TIER, CONTEXT_TIER, DETECT_SECRETS_TIER, PII_TIER, ECHO_TIER = 4, 3, 2, 1, 0
 
-# formats that are unmistakable on their own
-_KEY_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
-    ("SECRET", r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----"
-               r"|(?:\r?\n[A-Za-z0-9+/=]+(?=\r?\n|\Z))*)"),  # or, cut off when pasted, its base64 lines
-    ("API_KEY", r"\bsk-(?=[\w-]*\d)(?=[\w-]*[A-Z])[\w-]{20,}"),  # Anthropic sk-ant-..., OpenAI sk-..., sk-proj-...
-    ("API_KEY", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
-    ("API_KEY", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,})"),
-    ("API_KEY", r"\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|AIza[\w-]{35}|hf_[A-Za-z0-9]{30,}|[sr]k_(?:live|test)_\w{16,})"),
-    ("SECRET", r"https://hooks\.slack\.com/services/[\w/]+"),
-    ("SECRET", r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"),  # JWT
+# formats that are unmistakable on their own: (kind, review rule, pattern)
+_KEY_PATTERNS = [(kind, rule, re.compile(rx)) for kind, rule, rx in [
+    ("SECRET", "secret:private-key",
+     r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----"
+     r"|(?:(?:\r?\n|\\n)[ \t|\d\"'+]*[A-Za-z0-9+/=]{16,}[\"',]*)*)"),  # or, cut off when pasted, its base64 lines
+    ("API_KEY", "secret:anthropic-key", r"\bsk-ant-[\w-]{20,}"),
+    ("API_KEY", "secret:openai-key", r"\bsk-(?!ant-)(?=[\w-]*\d)(?=[\w-]*[A-Z])[\w-]{20,}"),  # sk-..., sk-proj-...
+    ("API_KEY", "secret:aws-key", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+    ("API_KEY", "secret:github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,})"),
+    ("API_KEY", "secret:api-key",
+     r"\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|AIza[\w-]{35}|hf_[A-Za-z0-9]{30,}|[sr]k_(?:live|test)_\w{16,})"),
+    ("SECRET", "secret:webhook", r"https://hooks\.slack\.com/services/[\w/]+"),
+    ("SECRET", "secret:jwt", r"\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}"),  # JWT
 ]]
 # credentials recognised by what surrounds them: group 1, the value, is replaced
 _CONTEXT_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
@@ -58,6 +64,7 @@ _SECRET_NAME = re.compile(r"(?:password|passwd|secret|token|(?:^|[_.-])(?:pass|p
                           r"|secret[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?))$")
 _TEMPLATED = re.compile(r"^(?:\$|\{|<|\[|%\(|\*+$|x+$|\.\.\.)|[})>\]]$", re.I)  # ${X}, <key>, [PAD], ***
 _REFERENCE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z]+(?:_[A-Z]+)*$")  # settings.SECRET_KEY, "API_KEY"
+_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _KEYWORD_HINT = re.compile(r"(?i)key|pass|pwd|secret|contrase")  # detect-secrets' keyword denylist, loosely
 _PHONE_CANDIDATE = re.compile(r"(?<![\w.+-])\+?\(?\d[\d ().-]{5,20}\d(?![\w-]|\.\d)")
 _PHONE_CONTEXT = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|sms|whatsapp|fax)\b")
@@ -73,6 +80,46 @@ class Span(NamedTuple):
     end: int
     kind: str
     tier: int
+    rule: str = ""  # what found it, as review names it: secret:aws-key, detect-secrets:Secret Keyword, ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Secret:
+    """One secret in a text: where it is, what kind, which rule found it, and its value."""
+
+    line: int  # 1-based line of its start
+    start: int
+    end: int
+    kind: str  # API_KEY, SECRET or PASSWORD
+    rule: str
+    value: str
+
+    @property
+    def heuristic(self) -> bool:
+        """Found by an entropy or keyword guess rather than a format: worth a warning, not an error."""
+        return self.rule.removeprefix("detect-secrets:") in DETECT_SECRETS_HEURISTIC
+
+
+def find_secrets(text: str) -> list[Secret]:
+    """The one secret detector: what `mentor review` reports and what redaction replaces (same spans).
+    Offline, without the PII engine; call it on the original text (a masked line hides what it keys on)."""
+    if not text.strip():
+        return []
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return [Secret(bisect.bisect_right(starts, s.start), s.start, s.end, s.kind, s.rule, text[s.start:s.end])
+            for s in resolve(detect_secret_spans(text))]
+
+
+def mask_secrets(text: str) -> str:
+    """The text with each secret replaced by <SECRET_n> (one number per distinct value); the line breaks a
+    multi-line secret held are kept, so line numbers stay true."""
+    numbers: dict[str, int] = {}
+    parts, pos = [], 0
+    for s in find_secrets(text):
+        n = numbers.setdefault(s.value, len(numbers) + 1)
+        parts += [text[pos:s.start], f"<SECRET_{n}>" + "\n" * s.value.count("\n")]
+        pos = s.end
+    return "".join(parts) + text[pos:]
 
 
 @dataclasses.dataclass
@@ -88,6 +135,7 @@ class Redactor:
     def warm(self) -> None:
         """Load the detection engines now (a few seconds, mostly imports) instead of at the first request."""
         _engines()
+        _plugins()
 
     def redact(self, text: str) -> Redaction:
         [redacted], mapping = self._redact_all([text])
@@ -131,13 +179,42 @@ def redact_request(request: LLMRequest) -> tuple[LLMRequest, Callable[[str], str
 
 
 def make_restore(mapping: dict[str, str]) -> Callable[[str], str]:
-    """Puts original values back where the model echoed a placeholder; unknown placeholders stay as they are."""
+    """Puts original values back where the model echoed a placeholder; unknown placeholders stay as they are.
+
+    A placeholder inside a URL (a link target, an image source, an autolink, a bare URL, a reference definition)
+    stays a placeholder: restored there, a secret would leave in the browser's request. The returned function
+    reads one answer in order, whole or in consecutive pieces (streaming): it keeps the tail of what it has read
+    as the left context of the next piece."""
     mapping = dict(mapping)
+    seen = [""]
 
     def restore(text: str) -> str:
-        return PLACEHOLDER.sub(lambda m: mapping.get(m.group(0), m.group(0)), text) if "<" in text else text
+        before = seen[0]
+        seen[0] = (before + text)[-URL_CONTEXT_CHARS:]
+        if "<" not in text:
+            return text
+        return PLACEHOLDER.sub(lambda m: m.group(0) if in_url(before + text[:m.start()])
+                               else mapping.get(m.group(0), m.group(0)), text)
 
     return restore
+
+
+URL_CONTEXT_CHARS = 2000
+_URL_TOKEN = re.compile(  # schemes a browser fetches or follows; redis:// or postgres:// strings it never loads
+    r"(?i)(?:\b(?:https?|ftp|wss?|file|blob)://|\b(?:mailto|data|javascript|tel):|www\.|\]\(|\]\["
+    r"|(?:src|href|srcset|action|poster)\s*=)")
+_REF_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:\s*<?\S*$")
+
+
+def in_url(before: str) -> bool:
+    """Whether text ending with `before` is inside a URL: the current word holds a scheme, `www.`, `](` or an
+    attribute, the line has an unclosed link target `](`, or it is a reference definition `[ref]: ...`."""
+    line = before[before.rfind("\n") + 1:]
+    word = re.split(r"\s", line)[-1]
+    if _URL_TOKEN.search(word) or _REF_DEFINITION.match(line):
+        return True
+    target = line.rfind("](")
+    return target != -1 and ")" not in line[target:]
 
 
 def count(mapping: dict[str, str]) -> dict[str, int]:
@@ -179,21 +256,28 @@ def resolve(spans: list[Span]) -> list[Span]:
 
 
 def detect(text: str) -> list[Span]:
-    """Every candidate span in the text, overlapping ones included."""
+    """Every candidate span in the text, overlapping ones included: personal data and secrets."""
     if not text.strip():
         return []
-    analyzer, plugins = _engines()
     spans = [Span(r.start, r.end, PRESIDIO_KINDS[r.entity_type], PII_TIER)
-             for r in analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
-    spans += [Span(m.start(), m.end(), kind, PATTERN_TIER) for kind, rx in _KEY_PATTERNS for m in rx.finditer(text)]
-    spans += [Span(m.start(1), m.end(1), kind, CONTEXT_TIER) for kind, rx in _CONTEXT_PATTERNS
+             for r in _engines().analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
+    return spans + detect_secret_spans(text)
+
+
+def detect_secret_spans(text: str) -> list[Span]:
+    """Every candidate secret span: key formats, credentials by their context, detect-secrets' plugins."""
+    spans = [Span(m.start(), m.end(), kind, PATTERN_TIER, rule) for kind, rule, rx in _KEY_PATTERNS
+             for m in rx.finditer(text)]
+    spans += [Span(m.start(1), m.end(1), kind, CONTEXT_TIER, "secret:password") for kind, rx in _CONTEXT_PATTERNS
               for m in rx.finditer(text) if _plausible(m.group(1), quoted=True)]
     for m in _ASSIGNMENT.finditer(text):
         name, which = m.group("name").lower(), "bare" if m.group("quoted") is None else "quoted"
-        if _SECRET_NAME.search(name) and _plausible(m.group(which), quoted=which == "quoted"):
-            kind = "PASSWORD" if re.search("pass|pwd", name) else "API_KEY" if re.search("api.?key", name) else "SECRET"
-            spans.append(Span(m.start(which), m.end(which), kind, CONTEXT_TIER))
-    return spans + _detect_secrets(text, plugins)
+        value, password = m.group(which), bool(re.search("pass|pwd", name))
+        if _SECRET_NAME.search(name) and _plausible(value, quoted=which == "quoted") and (
+                password or which == "bare" or _DIGIT_AND_LETTER.search(value)):  # a token is not "Bearer"
+            kind = "PASSWORD" if password else "API_KEY" if re.search("api.?key", name) else "SECRET"
+            spans.append(Span(m.start(which), m.end(which), kind, CONTEXT_TIER, "secret:password"))
+    return spans + _detect_secrets(text, _plugins())
 
 
 def _plausible(value: str, quoted: bool) -> bool:
@@ -217,7 +301,8 @@ def _detect_secrets(text: str, plugins: list) -> list[Span]:
 
     spans = []
     for line_match in re.finditer(r"[^\n]+", text):
-        line, base = line_match.group(0), line_match.start()
+        # detect-secrets is quadratic in line length: it sees a line's first DS_LINE_CHARS (our patterns see all)
+        line, base = line_match.group(0)[:DS_LINE_CHARS], line_match.start()
         for plugin in plugins:
             if plugin.secret_type == "Secret Keyword" and not _KEYWORD_HINT.search(line):
                 continue  # its regexes are the slow part of a scan, and need one of these words
@@ -238,7 +323,8 @@ def _detect_secrets(text: str, plugins: list) -> list[Span]:
                     kind = "PASSWORD" if re.search(r"(?i)pass|pwd|contrase", line) else "SECRET"
                 start = line.find(value)
                 while start != -1:
-                    spans.append(Span(base + start, base + start + len(value), kind, DETECT_SECRETS_TIER))
+                    spans.append(Span(base + start, base + start + len(value), kind, DETECT_SECRETS_TIER,
+                                      "detect-secrets:" + plugin.secret_type))
                     start = line.find(value, start + len(value))
     return spans
 
@@ -252,7 +338,6 @@ def _echo_pattern(known: dict[str, str]) -> re.Pattern:
 
 class _Engines(NamedTuple):
     analyzer: Any  # presidio_analyzer.AnalyzerEngine
-    plugins: list  # detect-secrets plugin instances
 
 
 _ENGINES: _Engines | None = None
@@ -271,7 +356,6 @@ def _engines() -> _Engines:
 def _load() -> _Engines:
     """Presidio without a spaCy model or a public-suffix download; detect-secrets without its global settings."""
     import tldextract
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer import predefined_recognizers as pr
     from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
@@ -326,6 +410,13 @@ def _load() -> _Engines:
                               context_aware_enhancer=NoContext(0, 0, 0, 0))
     # the public-suffix snapshot and phonenumbers' region data load lazily: pay for them here, not in a request
     analyzer.analyze("a@example.com, call (415) 555-0132 or 020 7946 0958 or +44 20 7946 0958", language="en")
-    plugins = [cls() for secret_type, cls in get_mapping_from_secret_type_to_class().items()
-               if secret_type not in DETECT_SECRETS_SKIPPED]
-    return _Engines(analyzer, plugins)
+    return _Engines(analyzer)
+
+
+@functools.cache
+def _plugins() -> list:
+    """detect-secrets' plugin instances, without its global settings."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    return [cls() for secret_type, cls in get_mapping_from_secret_type_to_class().items()
+            if secret_type not in DETECT_SECRETS_SKIPPED]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mentor.errors import MentorError
-from mentor.ui import answer_caption, ensure_index, mentor
+from mentor.ui import answer_caption, ensure_index, mentor, show_markdown, stream_markdown
 
 m = mentor()
 store = m.store
@@ -52,7 +52,7 @@ def render_answer(msg: dict) -> None:
     for c in msg.get("citations") or []:
         where = f"week {c['week']}" if c.get("week") else (c.get("book") or c.get("paper") or c.get("kind"))
         with st.expander(f"[{c.get('n')}] {c.get('title')} › {c.get('heading') or ''} ({where})"):
-            st.markdown(c.get("text") or "")
+            show_markdown(c.get("text"))
             st.caption(c.get("source") or "")
     fb = store.feedback(msg["id"])
     cols = st.columns([1, 1, 6])
@@ -77,7 +77,7 @@ cid = st.session_state.get("conversation_id")
 messages = store.messages(cid) if cid else []
 for msg in messages:
     with st.chat_message(msg["role"]):
-        st.markdown(msg["content"])
+        show_markdown(msg["content"])
         if msg["role"] == "user" and msg.get("status") == "failed":
             st.warning(f"Not answered: {msg.get('error') or 'the answer failed'}")
         if msg["role"] == "assistant":
@@ -90,12 +90,12 @@ if again and not question:
 
 if question:
     with st.chat_message("user"):
-        st.markdown(question)
+        show_markdown(question)
     with st.chat_message("assistant"):
         try:
             stream = m.chat.ask_stream(question, cid, bypass_cache=bypass)
             st.session_state.conversation_id = stream.conversation_id
-            st.write_stream(stream)
+            stream_markdown(stream)
             answer = stream.answer
             st.session_state.conversation_id = answer.conversation_id
             for note in answer.notices:

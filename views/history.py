@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mentor.export import export_json, export_markdown
-from mentor.ui import answer_caption, mentor
+from mentor.ui import answer_caption, mentor, show_markdown
 
 m = mentor()
 store = m.store
@@ -16,7 +16,7 @@ if query.strip():
     for r in rows:
         who = "You" if r["role"] == "user" else "Mentor"
         cols = st.columns([6, 1])
-        cols[0].markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}")
+        show_markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}", cols[0])
         if cols[1].button("Open", key=f"open-{r['id']}"):
             st.session_state.history_open = r["conversation_id"]
 
@@ -34,7 +34,7 @@ for conv in conversations:
     with st.expander(f"{conv['title']} · {conv['updated'][:16]}", expanded=opened):
         for msg in store.messages(conv["id"]):
             with st.chat_message(msg["role"]):
-                st.markdown(msg["content"])
+                show_markdown(msg["content"])
                 if msg["role"] == "assistant":
                     st.caption(answer_caption(msg))
                 elif msg.get("status") == "failed":

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mentor.planner import DAYS, Planner
 from mentor.progress import Progress
-from mentor.ui import guarded, mentor
+from mentor.ui import guarded, mentor, show_markdown
 
 m = mentor()
 planner = Planner(m)
@@ -58,6 +58,6 @@ for day in DAYS:
                     args=(plan["plan_id"], t["item"]))
         st.caption(t["reason"] + (f" · `{t['source']}`" if t.get("source") else ""))
 st.markdown("#### Notes")
-st.markdown(plan["notes"])
+show_markdown(plan["notes"])
 st.download_button("Download as Markdown", Planner.markdown(plan, done), file_name=f"plan-week-{plan['week']:02d}.md",
                    mime="text/markdown", icon=":material/download:")

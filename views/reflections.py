@@ -4,7 +4,7 @@ import streamlit as st
 
 from mentor.curriculum import load_curriculum
 from mentor.progress import Progress
-from mentor.ui import ensure_index, guarded, mentor
+from mentor.ui import ensure_index, guarded, mentor, show_markdown
 
 DEFAULT_CONFIDENCE = 3
 TEXT_FIELDS = (("went_well", "What went well"), ("hard", "What was hard"), ("questions", "Open questions"))
@@ -85,7 +85,7 @@ for r in reversed(past):
         st.markdown(f"**{week_label(int(r['week']))}** · updated {str(r.get('updated') or '')[:10]}")
         for key, label in TEXT_FIELDS:
             if r.get(key):
-                st.markdown(f"*{label}:* {r[key]}")
+                show_markdown(f"*{label}:* {r[key]}")
         if r.get("confidence"):
             st.caption(" · ".join(f"{topic} {value}/5" for topic, value in r["confidence"].items()))
         st.button("Edit", key=f"edit-{r['id']}", on_click=load_into_form, args=(r,))
