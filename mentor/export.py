@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .errors import InputError
+from .prompts import IMPORTED
 from .store import Store
 
 EXPORT_VERSION = 1
@@ -34,7 +35,7 @@ def import_json(store: Store, text: str) -> list[int]:
         for msg in conv.get("messages", []):
             fields = {k: v for k, v in msg.items()
                       if k not in ("id", "conversation_id", "role", "content", "created", "reply_to")}
-            store.add_message(cid, msg["role"], msg["content"], **fields)
+            store.add_message(cid, msg["role"], msg["content"], **{**fields, "mode": IMPORTED})
         new_ids.append(cid)
     return new_ids
 
