@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from . import prompts
+from . import limits, prompts
 from .errors import InputError, MentorError, NeedsKeyError, ProviderError
 from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, Provider, Usage
 from .router import Decision, Route, price
@@ -113,6 +113,8 @@ class ChatService:
     def _prepare(self, route: Route, request: LLMRequest):
         """(provider, request as it may leave, restore, redaction counts): redacted only for the cloud."""
         provider = self.provider_for(route)
+        if provider.name != "offline":  # per-request and per-day token budgets (mentor/limits.py)
+            limits.check_request(request, self.m.store.tokens_today())
         if provider.name == "anthropic" and self.m.redactor is not None:
             req, restore, redactions = self.m.redactor.redact_request(request)
             return provider, req, restore, redactions

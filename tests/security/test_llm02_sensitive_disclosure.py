@@ -14,6 +14,7 @@ from mentor.config import Config
 from mentor.core import Mentor
 from mentor.privacy import find_secrets, mask_secrets
 from mentor.review import ReviewService
+from tests.conftest import FIXTURE_CORPUS
 
 BODY = ("MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9OiZ1TqA8d6v0xYbQ7nL2kR4sU9wE3",
         "hY7gT5rE3wQ1aZ9xC7vB5nM3kL1jH9gF7dS5aP3oI1uY",
@@ -53,3 +54,48 @@ def test_one_detector_for_findings_and_masking():
     masked = mask_secrets(PEM_IN_YAML)
     assert BODY[0] not in masked and masked.count("\n") == PEM_IN_YAML.count("\n")  # line numbers stay true
     assert "user: deploy" in masked
+
+
+GAPS = {  # the values the sweep found leaking, each in the shape it leaked in
+    "Note: password = hunter2x": "hunter2x",
+    "Error: api_key=abcd1234efgh5678 while calling": "abcd1234efgh5678",
+    "my password is Tr0ub4dor&3, do not share": "Tr0ub4dor&3",
+    "the password for the staging db was: correcthorsebatterystaple": "correcthorsebatterystaple",
+    "aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in the notebook": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "key sk-abcdef1234567890abcdef12 from the dashboard": "sk-abcdef1234567890abcdef12",
+    "my number is 4155550132 if it breaks": "4155550132",
+    "My name is Lena Ortiz and I work on the feature store": "Lena Ortiz",
+    "send it to 42 Baker Street, Springfield please": "42 Baker Street",
+}
+
+
+@pytest.mark.parametrize("text,value", list(GAPS.items()), ids=list(GAPS.values()))
+def test_redaction_gaps_are_closed_in_what_leaves(tmp_path, anthropic_server, text, value):
+    anthropic_server.enqueue("Noted [1].")
+    m = Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "anthropic", "MENTOR_CACHE": "0",
+                                "ANTHROPIC_API_KEY": "sk-ant-test-123", "ANTHROPIC_BASE_URL": anthropic_server.base_url,
+                                "MENTOR_CORPUS": str(FIXTURE_CORPUS)}))
+    m.chat.ask(f"Question about a cache stampede. {text}")
+    sent = anthropic_server.requests[-1].text
+    assert value not in sent and "cache stampede" in sent
+
+
+def test_technical_names_are_not_taken_for_people():
+    """NER tags Kafka and Redis as PERSON; words the course material uses are kept (the real corpus here)."""
+    from mentor.config import DEFAULT_CORPUS
+    from mentor.privacy import Redactor
+
+    red = Redactor(corpus_dir=DEFAULT_CORPUS).redact(
+        "Call Lena Ortiz about the Kafka cluster, Redis and Kubernetes, as Martin Kleppmann explains in DDIA.")
+    assert "Lena Ortiz" not in red.text and red.counts.get("PERSON") == 1
+    for word in ("Kafka", "Redis", "Kubernetes", "Martin Kleppmann", "DDIA"):
+        assert word in red.text
+
+
+def test_the_readme_states_the_privacy_notice_the_app_shows():
+    from mentor.privacy import PRIVACY_NOTICE
+    from tests.conftest import ROOT
+
+    readme = " ".join((ROOT / "README.md").read_text().replace(">", " ").replace("`", "").split())
+    for line in PRIVACY_NOTICE:
+        assert " ".join(line.replace(">", " ").split()) in readme
