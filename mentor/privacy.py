@@ -155,12 +155,14 @@ class Redactor:
     material (`corpus_dir`: Kafka, Redis, Fowler) is technical vocabulary, not a person, and is kept."""
 
     def __init__(self, corpus_dir: Path | None = None, names: bool = True):
-        self.corpus_dir = corpus_dir
+        from .config import DEFAULT_CORPUS
+
+        self.corpus_dir = corpus_dir or DEFAULT_CORPUS
         self.names = names
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        return corpus_vocabulary(self.corpus_dir) if self.corpus_dir is not None else frozenset()
+        return corpus_vocabulary(self.corpus_dir)
 
     def warm(self) -> None:
         """Load the detection engines now (seconds, mostly imports) instead of at the first request."""
@@ -462,7 +464,9 @@ def _load() -> _Engines:
             ip = ipaddress.ip_interface(pattern_text).ip
             groups = [g for g in pattern_text.split("/")[0].split(":") if g]
             short_v6 = ip.version == 6 and "." not in pattern_text and len(groups) < 3  # a[::2], std::map
-            return ip.is_loopback or ip.is_unspecified or short_v6 or any(ip in n for n in _NOT_PRIVATE_NETS)
+            network = ip.version == 4 and ip.packed[-1] == 0  # 10.0.0.0/16: a subnet in a design, not a host
+            return (ip.is_loopback or ip.is_unspecified or short_v6 or network
+                    or any(ip in n for n in _NOT_PRIVATE_NETS))
 
     class Phone(pr.PhoneRecognizer):
         """phonenumbers on digit runs only (fast), and a bare run of digits only after a word like 'phone'."""

@@ -50,8 +50,11 @@ def luhn(prefix: str, length: int = 16) -> str:
     return digits + str((10 - total % 10) % 10)
 
 
-def iban(country: str = "DE", bban_len: int = 18) -> str:
-    bban = rnd(string.digits, bban_len)
+def iban(country: str) -> str:
+    """A valid IBAN (checksum and national length): DE 18 digits, NL a bank code and 10 digits, GB 4+14."""
+    bban = {"DE": lambda: rnd(string.digits, 18),
+            "NL": lambda: R.choice(["ABNA", "INGB", "RABO"]) + rnd(string.digits, 10),
+            "GB": lambda: R.choice(["NWBK", "BARC", "MIDL"]) + rnd(string.digits, 14)}[country]()
     num = "".join(str(int(c, 36)) for c in bban + country + "00")
     return f"{country}{98 - int(num) % 97:02d}{bban}"
 
@@ -65,7 +68,7 @@ GENERATORS = {  # type -> a value; each type gets N values
     .format(R.randrange(10000)),
     "PHONE_DIGITS": lambda: R.choice(["0770090", "4155550", "0612345"]) + rnd(string.digits, 4),
     "CREDIT_CARD": lambda: luhn(R.choice(["4", "51", "37"]), 16),
-    "IBAN": lambda: iban(R.choice(["DE", "FR", "NL"]), 18),
+    "IBAN": lambda: iban(R.choice(["DE", "NL", "GB"])),
     "IP_ADDRESS": lambda: f"{R.choice([10, 172, 81, 145])}.{R.randrange(256)}.{R.randrange(256)}.{R.randrange(1, 255)}",
     "AWS_KEY_ID": lambda: "AKIA" + rnd(string.ascii_uppercase + string.digits, 16),
     "AWS_SECRET": lambda: rnd(B64, 18) + "/" + rnd(B64, 10) + "7Kq" + rnd(B64, 8),
@@ -82,28 +85,34 @@ GENERATORS = {  # type -> a value; each type gets N values
     "ADDRESS": lambda: f"{R.randrange(1, 300)} {R.choice(STREETS)} {R.choice(SUFFIX)}, {R.choice(CITIES)}",
 }
 TEMPLATES = {  # channel -> how the value appears there, per kind of value
-    "question": {"PASSWORD": "My password is {v} and the login to the feature store fails, why?",
+    "question": {"PHONE_DIGITS": "My number is {v}, can the mentor text me a reminder for the week?",
+                 "PASSWORD": "My password is {v} and the login to the feature store fails, why?",
                  "PERSON": "My manager {v} wants a design review of our RAG service; what should I prepare?",
                  "ADDRESS": "We host the GPU box at {v}; is one region enough for the RPO we need?",
                  "*": "Why does my client fail with this value {v} when calling the embedding service?"},
-    "history": {"PASSWORD": "Earlier I said: Note: password = {v}",
+    "history": {"PHONE_DIGITS": "Earlier: call me on {v} if the job fails again.",
+                 "PASSWORD": "Earlier I said: Note: password = {v}",
                 "PERSON": "I was pairing with {v} on the outbox pattern yesterday.",
                 "ADDRESS": "The office moved to {v} last month.",
                 "*": "Earlier I pasted {v} by mistake while asking about retries."},
-    "reflection": {"PASSWORD": "Hard: I reused the password {v} on the lab cluster, must rotate it.",
+    "reflection": {"PHONE_DIGITS": "Questions: should I give the on-call rota my mobile {v}?",
+                 "PASSWORD": "Hard: I reused the password {v} on the lab cluster, must rotate it.",
                    "PERSON": "Went well: a long talk with {v} about bounded contexts.",
                    "ADDRESS": "Met the study group at {v} on Saturday.",
                    "*": "Hard: debugging the pipeline that logged {v} in plain text."},
-    "note": {"PASSWORD": "# Lab setup\n\nError: password={v} in the compose file.\n",
+    "note": {"PHONE_DIGITS": "# Contacts\n\nDBA on call, phone {v}.\n",
+                 "PASSWORD": "# Lab setup\n\nError: password={v} in the compose file.\n",
              "PERSON": "# 1:1 notes\n\nAsk {v} about the event-sourcing spike.\n",
              "ADDRESS": "# Meetup\n\nVenue: {v}.\n",
              "*": "# Debug log\n\nThe failing request carried {v} in a header.\n"},
-    "code": {"PASSWORD": 'DB_PASSWORD = "{v}"\n\ndef connect():\n    return psycopg.connect(password=DB_PASSWORD)\n',
+    "code": {"PHONE_DIGITS": 'ALERT_SMS = "{v}"  # my phone, for pager tests\n',
+             "PASSWORD": 'DB_PASSWORD = "{v}"\n\ndef connect():\n    return psycopg.connect(password=DB_PASSWORD)\n',
              "PRIVATE_KEY": 'KEY = """{v}"""\n',
              "PERSON": "# author: {v}\ndef train(model):\n    return model.fit()\n",
              "ADDRESS": '# shipping address: {v}\nWAREHOUSE = "main"\n',
              "*": 'client = Client(token="{v}")\nresult = client.embed(texts)\n'},
-    "design": {"PASSWORD": "## Secrets\n\nFor now the admin password is {v}; move it to the vault in phase 2.\n",
+    "design": {"PHONE_DIGITS": "## Escalation\n\nPhone the owner on {v} out of hours.\n",
+               "PASSWORD": "## Secrets\n\nFor now the admin password is {v}; move it to the vault in phase 2.\n",
                "PERSON": "## Owners\n\nService owner: {v} (ML platform).\n",
                "ADDRESS": "## Data centre\n\nPrimary site: {v}.\n",
                "*": "## Integration\n\nThe partner API is called with {v} until SSO lands.\n"},
@@ -190,6 +199,7 @@ def sent_text(req: LLMRequest) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    ap.add_argument("--show", action="store_true", help="print each leaked value in its channel")
     args = ap.parse_args()
     redactor = Redactor(corpus_dir=DEFAULT_CORPUS)
     t0 = time.perf_counter()
@@ -202,6 +212,8 @@ def main() -> None:
     for item in chosen:
         safe, _, _ = redactor.redact_request(request_for(item))
         bad = leaked(item, sent_text(safe))
+        if bad and args.show:
+            print(f"leak: {item.kind} in {item.channel}: {sent_text(safe)!r}"[:300])
         per_kind[item.kind][0] += bad
         per_kind[item.kind][1] += 1
         per_channel[item.channel][0] += bad

@@ -9,7 +9,7 @@ import time
 
 from mentor.cli import main
 from mentor.core import Mentor
-from tests.conftest import make_config
+from tests.conftest import FIXTURE_CORPUS, make_config
 
 LAUGHS = "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
@@ -34,7 +34,8 @@ def notes_folder(tmp_path):
     return notes
 
 
-def test_bad_note_files_are_skipped_one_line_each_and_the_rest_indexed(tmp_path, capsys):
+def test_bad_note_files_are_skipped_one_line_each_and_the_rest_indexed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
     notes = notes_folder(tmp_path)
     t0 = time.perf_counter()
     assert main(["notes", "add", str(notes)]) == 0
