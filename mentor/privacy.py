@@ -73,7 +73,7 @@ _CONTEXT_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
 ]]
 _PROSE_PASSWORD = re.compile(  # "my password is hunter2", "the wifi passphrase was: Tr0ub4dor&3", "PIN is 4821"
     r"(?i)\b(?:password|passwd|passphrase|passcode|pwd|pin)(?:\s+(?:for|of|to|on|at)\s+(?:the\s+|my\s+|our\s+)?"
-    r"[\w.@-]+)?\s*(?:is|was|=|:|are|reads)\s*[:=]?\s*[\"'\u201c`]?([^\s\"'\u201d`]{4,})")
+    r"(?:[\w.@-]+\s+){0,2}[\w.@-]+)?\s*(?:is|was|=|:|are|reads)\s*[:=]?\s*[\"'\u201c`]?([^\s\"'\u201d`]{4,})")
 _ASSIGNMENT = re.compile(  # name = "value", name: str = "value", name: value, "name": "value"; not name = call()
     r"""(?P<name>[A-Za-z_][\w.-]{0,60})["']?(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,40}?(?=[ \t]*=))?"""
     r"""[ \t]*(?:=|:=|:|=>)[ \t]*"""
@@ -352,9 +352,10 @@ def detect_secret_spans(text: str) -> list[Span]:
              for m in rx.finditer(text)]
     spans += [Span(m.start(1), m.end(1), kind, CONTEXT_TIER, "secret:password") for kind, rx in _CONTEXT_PATTERNS
               for m in rx.finditer(text) if _plausible(m.group(1), quoted=True)]
-    spans += [Span(m.start(1), m.end(1), "PASSWORD", CONTEXT_TIER, "secret:password")
-              for m in _PROSE_PASSWORD.finditer(text) if _plausible(m.group(1).rstrip(".,;:!?)"), quoted=False)
-              or len(m.group(1)) >= 12]
+    for m in _PROSE_PASSWORD.finditer(text):
+        value = m.group(1).rstrip(".,;:!?)")  # the sentence goes on after the password
+        if _plausible(value, quoted=False) or len(value) >= 12:
+            spans.append(Span(m.start(1), m.start(1) + len(value), "PASSWORD", CONTEXT_TIER, "secret:password"))
     pos = 0
     while (m := _ASSIGNMENT.search(text, pos)) is not None:
         name, which = m.group("name").lower(), "bare" if m.group("quoted") is None else "quoted"
