@@ -309,7 +309,7 @@ MAX_NER_CHARS = 100_000  # spaCy's small model reads about 10k words a second; l
 _STREET = re.compile(
     r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|"
     r"Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Close|Square|Sq|Crescent|Parkway|Pkwy|Highway|Hwy|Strasse|Straße)\b\.?"
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\w+)?")
+    r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\w+)?(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)?")  # city
 _WORD = re.compile(r"[a-z][a-z0-9+#'-]*")
 
 

@@ -66,7 +66,7 @@ GENERATORS = {  # type -> a value; each type gets N values
                      f"{R.choice(['gmail.com', 'acme.io', 'uni-graz.at'])}",
     "PHONE": lambda: R.choice(["+44 20 7946 {:04d}", "(415) 555-{:04d}", "+49 30 1234{:04d}", "020 7946 {:04d}"])
     .format(R.randrange(10000)),
-    "PHONE_DIGITS": lambda: R.choice(["0770090", "4155550", "0612345"]) + rnd(string.digits, 4),
+    "PHONE_DIGITS": lambda: R.choice(["0770090", "415555", "0612345"]) + rnd(string.digits, 4),  # UK, US, NL
     "CREDIT_CARD": lambda: luhn(R.choice(["4", "51", "37"]), 16),
     "IBAN": lambda: iban(R.choice(["DE", "NL", "GB"])),
     "IP_ADDRESS": lambda: f"{R.choice([10, 172, 81, 145])}.{R.randrange(256)}.{R.randrange(256)}.{R.randrange(1, 255)}",

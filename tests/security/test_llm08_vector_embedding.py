@@ -7,8 +7,11 @@ folder into what is embedded and sent as passages. (Injected instructions inside
 
 import time
 
+import pytest
+
 from mentor.cli import main
 from mentor.core import Mentor
+from mentor.corpus import split_front_matter
 from tests.conftest import FIXTURE_CORPUS, make_config
 
 LAUGHS = "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
@@ -38,8 +41,10 @@ def test_bad_note_files_are_skipped_one_line_each_and_the_rest_indexed(tmp_path,
     monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
     notes = notes_folder(tmp_path)
     t0 = time.perf_counter()
+    with pytest.raises(ValueError, match="aliases"):
+        split_front_matter(LAUGHS)
+    assert time.perf_counter() - t0 < 1  # refused, not expanded (it took 37 s and 2.4 GB)
     assert main(["notes", "add", str(notes)]) == 0
-    assert time.perf_counter() - t0 < 60  # the bomb is refused, not expanded (it took 37 s and 2.4 GB)
     err = capsys.readouterr().err.strip().splitlines()
     for name in BAD:
         (line,) = [e for e in err if name in e]
