@@ -45,7 +45,7 @@ DETECT_SECRETS_KINDS = {"Basic Auth Credentials": "PASSWORD", "JSON Web Token": 
 # Presidio finds IPs, our pattern takes whole key blocks, and quoted hex is mostly commit and file hashes
 DETECT_SECRETS_SKIPPED = {"Public IP (ipv4)", "Private Key", "Hex High Entropy String"}
 DETECT_SECRETS_HEURISTIC = {"Secret Keyword", "Basic Auth Credentials", "Base64 High Entropy String"}
-PATTERN_TIER, CONTEXT_TIER, DETECT_SECRETS_TIER, PII_TIER, ECHO_TIER = 4, 3, 2, 1, 0
+PATTERN_TIER, CONTEXT_TIER, DETECT_SECRETS_TIER, PII_TIER, ECHO_TIER, NER_TIER = 4, 3, 2, 1, 0, -1
 
 # formats that are unmistakable on their own: (kind, review rule, pattern)
 _KEY_PATTERNS = [(kind, rule, re.compile(rx)) for kind, rule, rx in [
@@ -310,18 +310,24 @@ _STREET = re.compile(
     r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|"
     r"Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Close|Square|Sq|Crescent|Parkway|Pkwy|Highway|Hwy|Strasse|Straße)\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\w+)?(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)?")  # city
-_WORD = re.compile(r"[a-z][a-z0-9+#'-]*")
+_WORD = re.compile(r"[a-z][a-z0-9+#-]*")
+_CAPITALISED = re.compile(r"(?<![\w.@/-])[A-Z][a-z]+")
 
 
 def _ner_spans(text: str, vocabulary: frozenset[str]) -> list[Span]:
-    """PERSON, ADDRESS and LOCATION entities that hold a word the course material never uses."""
-    nlp = _ner()
+    """PERSON, ADDRESS and LOCATION entities that hold a word the course material never uses. Only lines with a
+    capitalised word outside that vocabulary can hold one, so only those lines go through the model."""
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text[:MAX_NER_CHARS])
+             if any(w.lower() not in vocabulary for w in _CAPITALISED.findall(m.group(0)))]
+    if not lines:
+        return []
     spans = []
-    for ent in nlp(text[:MAX_NER_CHARS]).ents:
-        kind = NER_KINDS.get(ent.label_)
-        words = _WORD.findall(ent.text.lower())
-        if kind and words and not all(w in vocabulary for w in words) and not PLACEHOLDER.search(ent.text):
-            spans.append(Span(ent.start_char, ent.end_char, kind, PII_TIER))
+    for (base, _), doc in zip(lines, _ner().pipe(line for _, line in lines), strict=True):
+        for ent in doc.ents:
+            kind = NER_KINDS.get(ent.label_)
+            words = _WORD.findall(ent.text.lower())
+            if kind and words and not all(w in vocabulary for w in words) and not PLACEHOLDER.search(ent.text):
+                spans.append(Span(base + ent.start_char, base + ent.end_char, kind, NER_TIER))
     return spans
 
 
