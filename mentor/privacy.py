@@ -73,7 +73,7 @@ _CONTEXT_PATTERNS = [(kind, re.compile(rx)) for kind, rx in [
 ]]
 _PROSE_PASSWORD = re.compile(  # "my password is hunter2", "the wifi passphrase was: Tr0ub4dor&3", "PIN is 4821"
     r"(?i)\b(?:password|passwd|passphrase|passcode|pwd|pin)(?:\s+(?:for|of|to|on|at)\s+(?:the\s+|my\s+|our\s+)?"
-    r"(?:[\w.@-]+\s+){0,2}[\w.@-]+)?\s*(?:is|was|=|:|are|reads)\s*[:=]?\s*[\"'\u201c`]?([^\s\"'\u201d`]{4,})")
+    r"(?:[\w.@-]+\s+){0,2}[\w.@-]+)?\s*(?:is|was|are|reads)\s*[:=]?\s*[\"'\u201c`]?([^\s\"'\u201d`]{4,})")
 _ASSIGNMENT = re.compile(  # name = "value", name: str = "value", name: value, "name": "value"; not name = call()
     r"""(?P<name>[A-Za-z_][\w.-]{0,60})["']?(?:[ \t]*:[ \t]*[A-Za-z_][\w\[\], .|]{0,40}?(?=[ \t]*=))?"""
     r"""[ \t]*(?:=|:=|:|=>)[ \t]*"""
