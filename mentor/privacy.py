@@ -5,8 +5,9 @@
     answer = restore(provider.complete(safe)[0])  # counts such as {"EMAIL": 1, "API_KEY": 2}, never values
 
 Detection runs in memory and offline: Presidio's pattern recognizers (e-mail, phone, card with Luhn check, IBAN,
-IP; no NER model, so no PERSON or LOCATION), detect-secrets' plugins line by line, and patterns of ours for key
-formats and credentials in code. Where spans overlap, the most specific source wins, then the longest span.
+IP), detect-secrets' plugins line by line, patterns of ours for key formats and credentials in code and prose, and
+names and places from mentor/names.py (spaCy NER). Where spans overlap, the most specific source wins, then the
+longest span. `find_secrets` is the one secret detector, for review findings as for redaction.
 """
 
 from __future__ import annotations
