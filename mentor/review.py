@@ -249,8 +249,8 @@ def review_request(code: str, language: str, filename: str | None, findings: lis
     cut = "\n(The code was cut here; review only what is shown.)" if len(code) > len(shown) else ""
     static = "\n".join(f"- line {f.line} [{f.severity}] {f.rule} ({f.principle}): {f.message}"
                        for f in findings[:40]) or "- none"
-    name = f' file="{prompts.attribute(filename)}"' if filename else ""  # a file name is untrusted too
-    body = (f"Review this {language} code.\n\n<code language=\"{language}\"{name}>\n{prompts.fence(numbered)}\n"
+    name = f' (file name: "{prompts.attribute(filename)}")' if filename else ""  # untrusted too: quoted, escaped
+    body = (f"Review this {language} code{name}.\n\n<code language=\"{language}\">\n{prompts.fence(numbered)}\n"
             f"</code>{cut}\n\n<static_findings>\n{prompts.fence(static)}\n</static_findings>\n\n"
             + (prompts.format_passages(passages) if passages else "<passages>\n</passages>"))
     return LLMRequest(system=prompts.with_data_rule(REVIEW_SYSTEM), messages=[{"role": "user", "content": body}],
