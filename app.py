@@ -1,8 +1,12 @@
 """Architect Mentor: the Streamlit entry point (navigation only; pages render, mentor/ decides)."""
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Architect Mentor", page_icon=":material/architecture:", layout="wide")
+# a local file: a ":material/...:" page icon makes the browser fetch the favicon from an external font host
+ICON = Path(__file__).parent / "static" / "icon.png"
+st.set_page_config(page_title="Architect Mentor", page_icon=str(ICON), layout="wide")
 
 pages = [
     st.Page("views/today.py", title="Today", icon=":material/today:", default=True),

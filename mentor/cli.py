@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -19,9 +20,13 @@ def _out(args, data, text: str | None = None) -> None:
 
 
 def _read_arg(value: str | None) -> str:
-    if value in (None, "-"):
-        return sys.stdin.read()
-    return value
+    """An argument, or standard input for None or '-'; text that is not UTF-8 is refused in one line."""
+    try:
+        text = sys.stdin.read() if value in (None, "-") else value
+        text.encode("utf-8")  # an undecodable argument arrives as lone surrogates ('\udcff')
+    except UnicodeError:
+        raise InputError("The input is not UTF-8 text.") from None
+    return text
 
 
 def _mentor():
@@ -54,7 +59,10 @@ def cmd_history(args) -> int:
     elif args.action == "export":
         text = export_json(m.store, args.id) if args.format == "json" else export_markdown(m.store, args.id)
         if args.output:
-            Path(args.output).write_text(text)
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"Cannot write {args.output}: {exc.strerror or exc}.") from None
             print(f"Wrote {args.output}", file=sys.stderr)
         else:
             print(text)
@@ -99,7 +107,8 @@ def cmd_notes(args) -> int:
     elif args.action == "remove":
         remove_folder(m.store, args.folder or "")
     if args.action in ("add", "remove"):
-        Index(m.config, m.store).update()
+        for problem in Index(m.config, m.store).update().problems or []:
+            print(f"mentor: note: {problem}", file=sys.stderr)  # one bad file is skipped, the rest indexed
     folders = [str(f) for f in all_folders(m.config, m.store)]
     _out(args, {"folders": folders}, "\n".join(folders) or "No note folders yet: mentor notes add DIR")
     return 0
@@ -126,7 +135,7 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     m = _mentor()
-    question = " ".join(args.question) if args.question and args.question != ["-"] else sys.stdin.read()
+    question = _read_arg(" ".join(args.question) if args.question and args.question != ["-"] else None)
     ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route, deep=args.deep)
     d = ans.as_dict()
     d["citations"] = [{k: v for k, v in c.as_dict().items() if k != "text"} | {"link": c.link}
@@ -148,7 +157,7 @@ def cmd_ask(args) -> int:
 
 # learning --------------------------------------------------------------------------------------
 def cmd_review(args) -> int:
-    from .review import ReviewService
+    from .review import MAX_CODE_BYTES, ReviewService
 
     m = _mentor()
     if args.file in (None, "-"):
@@ -157,7 +166,13 @@ def cmd_review(args) -> int:
         path = Path(args.file)
         if not path.is_file():
             raise InputError(f"No such file: {args.file}")
-        raw = path.read_bytes()
+        if path.stat().st_size > MAX_CODE_BYTES:  # before reading: a 1 GB file is refused, not loaded
+            raise InputError(f"{args.file} is {path.stat().st_size / 1024:.0f} KB; a review takes up to "
+                             f"{MAX_CODE_BYTES // 1024} KB. Review one module at a time.")
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
         try:
             code = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -226,7 +241,8 @@ def cmd_reflect(args) -> int:
     if not m.index_open:
         from .index import Index
 
-        Index(m.config, m.store).update()  # the new reflection becomes searchable now
+        for problem in Index(m.config, m.store).update().problems or []:  # the new reflection is searchable now
+            print(f"mentor: note: {problem}", file=sys.stderr)
     summary = f"\n{found.summary()}" if found else ""
     _out(args, {**m.store.reflection(rid), "understood": found.summary() if found else ""},
          f"Saved reflection {rid} for week {args.week}.{summary}")
@@ -350,6 +366,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except (OSError, sqlite3.Error, UnicodeError) as exc:  # the machine, not the learner: still one line
+        print(f"mentor: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import MentorError
+from .errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "corpus"
@@ -40,6 +41,7 @@ ENV_VARS = (
     "MENTOR_CACHE",
     "CHROMA_HOST",
     "CHROMA_PORT",
+    "MENTOR_IMAGE_HOSTS",
 )
 
 
@@ -48,14 +50,18 @@ def _default_home(env: Mapping[str, str]) -> Path:
     return Path(base) / "architect-mentor"
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, positive: bool = False) -> float:
+    """A finite number, >= 0 (> 0 when positive): nan, inf or -5 as a budget would remove the cap."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise MentorError(f"{name} must be a number, got {raw!r}.") from None
+        raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        raise ConfigError(f"{name} must be a finite number {'above' if positive else 'of at least'} 0, got {raw!r}.")
+    return value
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -85,6 +91,7 @@ class Config:
     cache: bool = True
     chroma_host: str = ""
     chroma_port: int = 8000
+    image_hosts: tuple[str, ...] = ()  # https hosts whose images untrusted Markdown may show; none by default
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -93,10 +100,10 @@ class Config:
         notes = tuple(Path(p).expanduser() for p in env.get("MENTOR_NOTES", "").split(os.pathsep) if p.strip())
         provider = (env.get("MENTOR_PROVIDER") or "auto").strip().lower()
         if provider not in PROVIDER_CHOICES:
-            raise MentorError(f"MENTOR_PROVIDER must be one of {', '.join(PROVIDER_CHOICES)}, got {provider!r}.")
+            raise ConfigError(f"MENTOR_PROVIDER must be one of {', '.join(PROVIDER_CHOICES)}, got {provider!r}.")
         port = env.get("CHROMA_PORT", "").strip()
         if port and not port.isdigit():
-            raise MentorError(f"CHROMA_PORT must be a port number, got {port!r}.")
+            raise ConfigError(f"CHROMA_PORT must be a port number, got {port!r}.")
         return cls(
             home=home,
             corpus_dir=Path(env.get("MENTOR_CORPUS") or DEFAULT_CORPUS).expanduser(),
@@ -109,13 +116,14 @@ class Config:
             local_base_url=env.get("MENTOR_LOCAL_BASE_URL", "").strip().rstrip("/"),
             local_model=env.get("MENTOR_LOCAL_MODEL", "").strip(),
             local_api_key=env.get("MENTOR_LOCAL_API_KEY", "").strip(),
-            timeout_s=_float(env, "MENTOR_TIMEOUT_S", DEFAULT_TIMEOUT_S),
+            timeout_s=_float(env, "MENTOR_TIMEOUT_S", DEFAULT_TIMEOUT_S, positive=True),
             monthly_budget_usd=_float(env, "MENTOR_MONTHLY_BUDGET_USD", 10.0),
             redact=_flag(env, "MENTOR_REDACT", True),
             reranker=(env.get("MENTOR_RERANKER") or "lexical").strip(),
             cache=_flag(env, "MENTOR_CACHE", True),
             chroma_host=env.get("CHROMA_HOST", "").strip(),
             chroma_port=int(port) if port else 8000,
+            image_hosts=tuple(h.strip().lower() for h in env.get("MENTOR_IMAGE_HOSTS", "").split(",") if h.strip()),
         )
 
     def with_(self, **changes) -> Config:

@@ -38,7 +38,7 @@ class Mentor:
         if config.redact:
             from .privacy import Redactor
 
-            self.redactor = Redactor()
+            self.redactor = Redactor(corpus_dir=config.corpus_dir)
         self.cache = None
         if config.cache:
             from .cache import SemanticCache
@@ -79,7 +79,7 @@ class Mentor:
     def generator(self):
         from .generate import Generator
 
-        return Generator(self.config, self.redactor)
+        return Generator(self.config, self.redactor, tokens_today=self.store.tokens_today)
 
     @cached_property
     def chat(self):

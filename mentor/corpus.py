@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -49,18 +50,49 @@ def content_hash(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+MAX_FRONT_MATTER_CHARS = 10_000  # a title, tags and a week fit in far less; a bigger block is not front matter
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """safe_load without anchors and aliases: notes never need them, and nested aliases (a 'billion laughs' title)
+    expand into gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(raw: str) -> tuple[dict, str]:
-    """Return (front matter, body); raises ValueError on malformed YAML."""
+    """Return (front matter, body); raises ValueError, in one line, on malformed or oversized front matter."""
     if not raw.startswith("---"):
         return {}, raw
     parts = raw.split("\n---", 1)
     if len(parts) != 2:
         raise ValueError("front matter is not closed with ---")
-    meta = yaml.safe_load(parts[0][3:]) or {}
+    if len(parts[0]) > MAX_FRONT_MATTER_CHARS:
+        raise ValueError(f"front matter is longer than {MAX_FRONT_MATTER_CHARS:,} characters")
+    try:
+        meta = yaml.load(parts[0][3:], Loader=_FrontMatterLoader) or {}  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ValueError(f"front matter is not valid YAML{line}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a mapping")
-    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
-    return meta, body
+    return {str(k): _scalar(v) for k, v in meta.items()}, _body(parts[1])
+
+
+def _scalar(value):
+    """Front-matter values as the rest of the code expects: scalars and lists of scalars (a mapping becomes text)."""
+    if isinstance(value, list):
+        return [v if isinstance(v, str | int | float | bool) else str(v) for v in value]
+    return value if isinstance(value, str | int | float | bool | datetime.date) or value is None else str(value)
+
+
+def _body(rest: str) -> str:
+    return rest.split("\n", 1)[1] if "\n" in rest else ""
 
 
 def load_file(path: Path, root_dir: Path, root: str) -> Document:
@@ -94,8 +126,12 @@ def scan(roots: dict[str, Path]) -> tuple[dict[str, tuple[Path, Path, str]], lis
         if not folder.is_dir():
             problems.append(f"{root} folder {folder} does not exist")
             continue
+        inside = folder.resolve()
         for path in sorted(folder.rglob("*.md")):
             if any(part.startswith(".") for part in path.relative_to(folder).parts):
+                continue
+            if not path.resolve().is_relative_to(inside):  # a symlink out of the folder: not the learner's notes
+                problems.append(f"skipped {path}: it links outside {folder}")
                 continue
             files[f"{root}:{path.relative_to(folder).as_posix()}"] = (path, folder, root)
     return files, problems

@@ -13,6 +13,12 @@ class InputError(MentorError):
     exit_code = 2
 
 
+class ConfigError(MentorError):
+    """An environment variable has a value the program cannot use."""
+
+    exit_code = 2
+
+
 class NeedsKeyError(MentorError):
     """A cloud provider was asked for but no API key is configured."""
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import limits
 from .errors import InputError
+from .prompts import IMPORTED
 from .store import Store
 
 EXPORT_VERSION = 1
@@ -21,22 +26,56 @@ def export_json(store: Store, conversation_id: int | None = None) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+class _Message(BaseModel):
+    """One message as `export_json` writes it; fields it does not know are ignored, wrong types refused."""
+
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=limits.MAX_MESSAGE_CHARS)
+    status: Literal["pending", "answered", "failed", "ok"] | None = None
+    error: str | None = Field(default=None, max_length=2000)
+    citations: list[dict] | None = Field(default=None, max_length=50)
+    provider: str | None = Field(default=None, max_length=100)
+    model: str | None = Field(default=None, max_length=200)
+    route_reason: str | None = Field(default=None, max_length=2000)
+    tokens_in: int | None = Field(default=None, ge=0)
+    tokens_out: int | None = Field(default=None, ge=0)
+    cost_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # kept, but never counted as spend
+    latency_ms: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    cached: bool = False
+    redactions: dict[str, int] | None = None
+
+
+class _Conversation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    title: str | None = Field(default=None, max_length=limits.MAX_TITLE_CHARS)
+    messages: list[_Message] = Field(default_factory=list, max_length=limits.MAX_IMPORT_MESSAGES)
+
+
+class _Export(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    version: int = EXPORT_VERSION
+    conversations: list[_Conversation]
+
+
 def import_json(store: Store, text: str) -> list[int]:
-    """Load conversations exported with `export_json` (as new conversations); returns their ids."""
+    """Load conversations exported with `export_json` (as new conversations, marked imported); returns their ids.
+    The whole file is validated first and written in one transaction: a bad file imports nothing."""
+    if len(text) > limits.MAX_IMPORT_BYTES:
+        raise InputError(f"The file is over {limits.MAX_IMPORT_BYTES // 2**20} MB; export fewer conversations.")
     try:
-        data = json.loads(text)
-        conversations = data["conversations"]
-    except (ValueError, KeyError, TypeError):
-        raise InputError("This is not a history export from Architect Mentor.") from None
-    new_ids = []
-    for conv in conversations:
-        cid = store.create_conversation(conv.get("title") or "Imported conversation")
-        for msg in conv.get("messages", []):
-            fields = {k: v for k, v in msg.items()
-                      if k not in ("id", "conversation_id", "role", "content", "created", "reply_to")}
-            store.add_message(cid, msg["role"], msg["content"], **fields)
-        new_ids.append(cid)
-    return new_ids
+        data = _Export.model_validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InputError(f"This is not a history export from Architect Mentor ({where}: {err['msg']}); "
+                         "nothing was imported.") from None
+    if sum(len(c.messages) for c in data.conversations) > limits.MAX_IMPORT_MESSAGES:
+        raise InputError(f"The file holds more than {limits.MAX_IMPORT_MESSAGES:,} messages; nothing was imported.")
+    return store.import_conversations([
+        (conv.title or "Imported conversation",
+         [{**m.model_dump(exclude_none=True), "mode": IMPORTED} for m in conv.messages])
+        for conv in data.conversations])
 
 
 def _cite_line(c: dict) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from . import limits
 from .config import Config
 from .errors import MentorError, NeedsKeyError, ProviderError
 from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, Provider, Usage
@@ -74,12 +75,14 @@ class _Restorer:
 class Generator:
     """Turns a routing decision and a request into text, falling back along the chain."""
 
-    def __init__(self, config: Config, redactor=None):
-        self.config, self.redactor = config, redactor
+    def __init__(self, config: Config, redactor=None, tokens_today: Callable[[], int] = lambda: 0):
+        self.config, self.redactor, self.tokens_today = config, redactor, tokens_today
 
     def _prepare(self, route: Route, request: LLMRequest):
         """(provider, request as it may leave, restore, redaction counts): redacted only for the cloud."""
         provider = PROVIDERS[route.provider](self.config, route.model)
+        if provider.name != "offline":  # per-request and per-day token budgets (mentor/limits.py)
+            limits.check_request(request, self.tokens_today())
         if provider.name == "anthropic" and self.redactor is not None:
             req, restore, redactions = self.redactor.redact_request(request)
             return provider, req, restore, redactions

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 
+from . import prompts
 from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_minutes
 from .errors import InputError
 from .llm import SENTENCE, LLMRequest
@@ -250,17 +251,20 @@ class Planner:
         lines = [f"Week {wk.number}: {wk.title}. Budget {plan['hours_budget']:g} h.", "Tasks:"]
         lines += [f"- {t['day']}: {t['title']} ({t['minutes']} min); {t['reason']}" for t in plan["tasks"]]
         lines.append(f"Notes: {plan['notes']}")
+        text = prompts.fenced("plan", "\n".join(lines))
         latest = self.m.store.reflections()
-        if latest:
+        if latest:  # the learner's own words, and anything pasted into them: data, fenced
             r = latest[-1]
-            lines.append(f"Latest reflection (week {r['week']}): went well: {r.get('went_well') or '-'}; "
-                         f"hard: {r.get('hard') or '-'}; questions: {r.get('questions') or '-'}; "
-                         f"confidence: {r.get('confidence') or {}}")
-        text = "\n".join(lines)
+            confidence = "; ".join(f"{topic}: {value}/5" for topic, value in (r.get("confidence") or {}).items())
+            text += "\n\nTheir latest reflection:\n" + prompts.fenced(
+                "reflection", f"What went well: {r.get('went_well') or '-'}\nWhat was hard: {r.get('hard') or '-'}\n"
+                              f"Open questions: {r.get('questions') or '-'}\nConfidence: {confidence or '-'}",
+                week=r["week"])
         decision = self.m.router.route("plan", text)
         if not decision.chain or decision.chain[0].provider == "offline":
             return "", "offline"
-        request = LLMRequest(system=ADVICE_SYSTEM, messages=[{"role": "user", "content": text}], question=text,
+        request = LLMRequest(system=prompts.with_data_rule(ADVICE_SYSTEM), messages=[{"role": "user", "content": text}],
+                             question=text,
                              max_tokens=300, task="plan")
         t0 = time.perf_counter()
         advice, route, usage, _ = self.m.chat.first_answer(

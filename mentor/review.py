@@ -13,13 +13,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import languages, prompts, smells
+from . import languages, privacy, prompts, smells
 from .chat import check_text
 from .errors import InputError
 from .llm import LLMRequest, Usage
@@ -36,7 +34,6 @@ MAX_ANSWER_CHARS = 20_000  # a model answer longer than this is not parsed furth
 RUFF_SELECT = "E,F,W,B,S,UP,SIM"
 RUFF_IGNORE = "E501,S101"  # long lines are a generic check; asserts are normal in pasted tests
 RUFF_TIMEOUT_S = 30
-DS_LINE_CHARS = 1000
 # ruff codes an own check reports better within the same lines (bare/swallowed except, password literals)
 RUFF_COVERED = {"E722", "S110", "S112", "S105", "S106", "S107", "SIM105"}
 RUFF_META = {"S113": ("warning", "reliability"), "F821": ("error", "reliability"), "F822": ("error", "reliability"),
@@ -61,27 +58,21 @@ PRINCIPLE_WORDS = {"SRP": "single responsibility", "OCP": "open/closed polymorph
                    "reliability": "error handling retries", "complexity": "modularity", "testability": "testing",
                    "observability": "logging monitoring", "performance": "scalability", "style": "readability"}
 
-_SECRETS = [  # (rule, what, pattern, where to read it instead); group 1, when present, is the secret itself
-    ("secret:anthropic-key", "An Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_\-]{20,}"), "ANTHROPIC_API_KEY"),
-    ("secret:openai-key", "An OpenAI API key", re.compile(r"\bsk-(?!ant-)(?:proj-|svcacct-)?[A-Za-z0-9_\-]{20,}"),
-     "OPENAI_API_KEY"),
-    ("secret:aws-key", "An AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "AWS_ACCESS_KEY_ID"),
-    ("secret:aws-secret", "An AWS secret access key",
-     re.compile(r"(?i)aws_?secret_?(?:access_?)?key\w*['\"]?\s*[:=]\s*['\"]([A-Za-z0-9/+=]{40})['\"]"),
-     "AWS_SECRET_ACCESS_KEY"),
-    ("secret:private-key", "A private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"), "a vault"),
-    ("secret:password", "A hard-coded password", re.compile(
-        r"(?i)\b\w*(?:password|passwd|pwd)['\"]?\s*[:=]\s*['\"]([^'\"\s]{4,})['\"]"), "an environment variable"),
-    ("secret:password", "A hard-coded secret or token", re.compile(  # a value with letters and digits, not a label
-        r"(?i)\b\w*(?:secret|api_?key|token)(?:_?key)?['\"]?\s*[:=]\s*['\"]((?=[^'\"\s]*\d)(?=[^'\"\s]*[a-z])"
-        r"[^'\"\s]{8,})['\"]"), "an environment variable"),
-]
-_PLACEHOLDER = re.compile(r"^(<.*>|\$\{?.*|\{.*\}|[xX]{3,}|\*+|\.\.\.|[A-Z][A-Z0-9_]*)$")  # env names, templates
+_SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is privacy.find_secrets
+    "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
+    "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
+    "secret:aws-key": ("An AWS access key id", "AWS_ACCESS_KEY_ID"),
+    "secret:aws-secret": ("An AWS secret access key", "AWS_SECRET_ACCESS_KEY"),
+    "secret:private-key": ("A private key", "a vault"),
+    "secret:github-token": ("A GitHub or GitLab token", "a secrets manager"),
+    "secret:api-key": ("An API key", "a secrets manager"),
+    "secret:webhook": ("A webhook URL with its secret", "a secrets manager"),
+    "secret:jwt": ("A signed token (JWT)", "a secrets manager"),
+    "secret:password": ("A hard-coded password, secret or token", "an environment variable"),
+}
 _DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keyword",
              "Private Key": "secret:private-key", "Base64 High Entropy String": "secret:high-entropy",
              "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
-_DS_HEURISTIC = {"Secret Keyword", "Basic Auth Credentials", "Base64 High Entropy String", "Hex High Entropy String"}
-_DS_LOCK = threading.Lock()  # detect-secrets keeps its settings in a module global
 _LONG_RUN = re.compile(r"\S{8}")
 
 REVIEW_SYSTEM = """You are Architect Mentor, a senior software architect reviewing code written by an ML engineer \
@@ -194,55 +185,32 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
 
 
 def secret_findings(code: str, suffix: str, notes: list[str]) -> tuple[list[Finding], list[str]]:
-    """Secrets by our own patterns and by detect-secrets (offline), one finding a line; plus the values found."""
-    out, values, flagged = [], [], set()
-    for n, line in enumerate(code.splitlines(), start=1):
-        for rule, what, pattern, env in _SECRETS:
-            m = pattern.search(line)
-            value = (m.group(1) if m and m.groups() else m.group(0)) if m else ""
-            if not m or (rule == "secret:password" and _PLACEHOLDER.match(value)):
-                continue
-            values.append(value)
-            flagged.add(n)
+    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line; plus the values."""
+    try:
+        found = privacy.find_secrets(code)
+    except Exception as exc:  # a scanner bug must not lose the rest of the review
+        notes.append(f"The secret scan failed ({type(exc).__name__}); secrets were not checked.")
+        return [], []
+    out, flagged = [], set()
+    for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
+        if s.line in flagged:
+            continue
+        flagged.add(s.line)
+        if s.rule in _SECRET_WHAT:
+            what, env = _SECRET_WHAT[s.rule]
             read = f"`os.environ[\"{env}\"]`" if env.isupper() else env
-            out.append(Finding(line=n, end_line=n, severity="error", rule=rule, principle="security",
+            out.append(Finding(line=s.line, end_line=s.line, severity="error", rule=s.rule, principle="security",
                                message=f"{what} is written in the code",
                                suggestion=f"Treat it as leaked: revoke and rotate it, remove it from the code and the "
                                           f"git history, and read it at runtime from {read} or a secrets manager."))
-            break
-    try:
-        hits = _detect_secrets(code, suffix)
-    except Exception as exc:  # a scanner bug must not lose the rest of the review
-        notes.append(f"detect-secrets failed ({type(exc).__name__}); only the built-in secret patterns ran.")
-        hits = []
-    values += [value for _, _, value in hits if len(value) >= 8]
-    for line, kind, _ in hits:
-        if line in flagged:
             continue
-        flagged.add(line)
-        out.append(Finding(line=line, end_line=line, severity="warning" if kind in _DS_HEURISTIC else "error",
+        kind = s.rule.removeprefix("detect-secrets:")
+        out.append(Finding(line=s.line, end_line=s.line, severity="warning" if s.heuristic else "error",
                            rule=_DS_RULES.get(kind, "secret:" + re.sub(r"\W+", "-", kind.lower()).strip("-")),
                            principle="security", message=f"detect-secrets flags this line: {kind.lower()}",
                            suggestion="If it is a real credential, revoke it and load it at runtime from the "
                                       "environment or a secrets manager; if not, add `# pragma: allowlist secret`."))
-    return out, values
-
-
-def _detect_secrets(code: str, suffix: str) -> list[tuple[int, str, str]]:
-    """(line, kind, value) found by detect-secrets' default plugins and filters, offline, in a temporary file."""
-    from detect_secrets import SecretsCollection
-    from detect_secrets.settings import default_settings
-
-    # only lines with an 8-character run can hold a secret; detect-secrets is quadratic in line length, so it sees
-    # the first DS_LINE_CHARS of a line (our own patterns see all of it)
-    kept = [(n, line[:DS_LINE_CHARS]) for n, line in enumerate(code.split("\n"), start=1) if _LONG_RUN.search(line)]
-    with _DS_LOCK, tempfile.TemporaryDirectory() as tmp, default_settings():
-        path = Path(tmp) / f"snippet{suffix}"
-        path.write_text("\n".join(line for _, line in kept), encoding="utf-8")
-        found = SecretsCollection(root=tmp)
-        found.scan_file(str(path))
-    return sorted(((kept[s.line_number - 1][0], s.type, s.secret_value or "") for _, s in found),
-                  key=lambda h: (h[0], h[1] in _DS_HEURISTIC))
+    return out, [s.value for s in found]
 
 
 def references(findings: list[Finding], retriever=None) -> list:
@@ -281,11 +249,11 @@ def review_request(code: str, language: str, filename: str | None, findings: lis
     cut = "\n(The code was cut here; review only what is shown.)" if len(code) > len(shown) else ""
     static = "\n".join(f"- line {f.line} [{f.severity}] {f.rule} ({f.principle}): {f.message}"
                        for f in findings[:40]) or "- none"
-    name = f" from {prompts.fence(filename)}" if filename else ""
+    name = f' (file name: "{prompts.attribute(filename)}")' if filename else ""  # untrusted too: quoted, escaped
     body = (f"Review this {language} code{name}.\n\n<code language=\"{language}\">\n{prompts.fence(numbered)}\n"
             f"</code>{cut}\n\n<static_findings>\n{prompts.fence(static)}\n</static_findings>\n\n"
             + (prompts.format_passages(passages) if passages else "<passages>\n</passages>"))
-    return LLMRequest(system=REVIEW_SYSTEM, messages=[{"role": "user", "content": body}],
+    return LLMRequest(system=prompts.with_data_rule(REVIEW_SYSTEM), messages=[{"role": "user", "content": body}],
                       question="code review", passages=passages, max_tokens=1500, task="review")
 
 
@@ -340,12 +308,6 @@ def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], boo
     return summary.strip()[:2000], out, True
 
 
-def _mask(code: str, values: list[str]) -> str:
-    for n, value in enumerate(sorted(set(values), key=len, reverse=True), start=1):
-        code = code.replace(value, f"<SECRET_{n}>")
-    return code
-
-
 class ReviewService:
     """Reviews pasted code: offline checks always, a model review when the router offers a model."""
 
@@ -365,7 +327,7 @@ class ReviewService:
         analysis = analyse(code, filename)
         findings = analysis.findings
         passages = references(findings, self.retriever)
-        masked = _mask(code, analysis.secrets)
+        masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
         model_summary, extra, provider, model, notes, usage = self._model_review(masked, analysis, filename, passages)
         known = {(f.line, f.principle) for f in findings}
         extra = [f for f in extra if (f.line, f.principle) not in known]

@@ -19,7 +19,9 @@ from typing import Any
 
 import sqlite_utils
 
+from . import limits
 from .errors import InputError, MentorError, StoreBusyError
+from .limits import check_size
 from .migrations import migrate
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _busy(exc: sqlite3.OperationalError) -> MentorError:
+def _busy(exc: sqlite3.DatabaseError) -> MentorError:
     if "locked" in str(exc) or "busy" in str(exc):
         return StoreBusyError(
             "The history database is locked by another program (waited "
@@ -59,11 +61,22 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._listeners: list = []
-        migrate(self.db)
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if self.path.is_file() and self.path.stat().st_size == 0:
+                    # SQLite would silently start a new history in it; a truncated file deserves a look first
+                    raise MentorError(f"The history database {self.path} is empty (0 bytes): it may have been "
+                                      "truncated. Restore it from a backup, or move it away to start afresh.")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise MentorError(f"The history database {self.path} cannot be used ({exc}). Restore it from a backup, "
+                              "or move it away to start afresh; nothing was changed.") from None
+        except OSError as exc:
+            raise MentorError(f"The data folder {self.path.parent} cannot be used ({exc.strerror or exc}); "
+                              "set MENTOR_HOME to a folder you can write to.") from None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -88,7 +101,7 @@ class Store:
         try:
             with db.conn:
                 yield db
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise _busy(exc) from exc
         finally:
             _WRITE_LOCK.release()
@@ -154,6 +167,20 @@ class Store:
             db["conversations"].update(conversation_id, update)
         return pk
 
+    def import_conversations(self, conversations: list[tuple[str, list[dict]]]) -> list[int]:
+        """New conversations with their messages, in one transaction: all of them or, on any error, none."""
+        ids = []
+        with self.tx() as db:
+            for title, messages in conversations:
+                cid = db["conversations"].insert({"title": title[:200], "created": now(), "updated": now()}).last_pk
+                rows = [{"conversation_id": cid, "created": now(), "status": "ok", **{
+                    k: json.dumps(v) if k in JSON_FIELDS else int(v) if k == "cached" else v
+                    for k, v in m.items()}} for m in messages]
+                if rows:
+                    db["messages"].insert_all(rows, alter=False)
+                ids.append(cid)
+        return ids
+
     def update_message(self, message_id: int, **fields: Any) -> None:
         row = {k: (json.dumps(v) if k in JSON_FIELDS else v) for k, v in fields.items()}
         if "cached" in row:
@@ -188,7 +215,8 @@ class Store:
         """Cloud spend this month: answers, plus reviews and plan advice (recorded in their traces)."""
         month = month or now()[:7]
         row = next(self.db.query(
-            "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ?", [month]
+            "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ? "
+            "and mode != 'imported'", [month]  # an imported conversation was paid for elsewhere
         ))
         other = next(self.db.query(
             "select coalesce(sum(json_extract(data, '$.cost_usd')), 0) as c from traces "
@@ -196,10 +224,22 @@ class Store:
         ))
         return float(row["c"]) + float(other["c"])
 
+    def tokens_today(self) -> int:
+        """Model tokens (in and out) used today, UTC: answers, plus reviews and plan advice from their traces."""
+        day = now()[:10]
+        row = next(self.db.query(
+            "select coalesce(sum(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)), 0) as n from messages "
+            "where substr(created, 1, 10) = ? and mode != 'imported'", [day]))
+        other = next(self.db.query(
+            "select coalesce(sum(coalesce(json_extract(data, '$.tokens_in'), 0) + coalesce(json_extract(data, "
+            "'$.tokens_out'), 0)), 0) as n from traces where message_id is null and substr(created, 1, 10) = ?", [day]))
+        return int(row["n"]) + int(other["n"])
+
     # feedback and traces -----------------------------------------------------------------------
     def add_feedback(self, message_id: int, rating: int, reason: str = "") -> int:
         if rating not in (-1, 1):
             raise InputError("Feedback is thumbs up (1) or down (-1).")
+        check_size(reason or "", "feedback", limits.MAX_FEEDBACK_CHARS)
         with self.tx() as db:
             if rating == -1 and "semantic_cache" in db.table_names():
                 # a disliked answer is never served again from the cache, whether it is the original or a copy
@@ -235,7 +275,12 @@ class Store:
             raise InputError("A reflection belongs to a week from 1 to 20.")
         if not any(s.strip() for s in (went_well, hard, questions)) and not confidence:
             raise InputError("A reflection needs some text or a confidence rating.")
+        for label, text in (("what went well", went_well), ("what was hard", hard), ("open questions", questions)):
+            check_size(text, f"reflection's {label}", limits.MAX_REFLECTION_CHARS)
+        if len(confidence or {}) > limits.MAX_TOPICS:
+            raise InputError(f"A reflection rates at most {limits.MAX_TOPICS} topics.")
         for topic, value in (confidence or {}).items():
+            check_size(topic, "topic name", limits.MAX_TOPIC_CHARS)
             if not isinstance(value, int) or not 1 <= value <= 5:
                 raise InputError(f"Confidence for {topic!r} must be a whole number from 1 to 5.")
         row = {"week": int(week), "went_well": went_well.strip(), "hard": hard.strip(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import streamlit as st
@@ -12,6 +12,7 @@ import streamlit as st
 from .config import Config
 from .core import Mentor, build_mentor
 from .errors import MentorError
+from .render import safe_markdown
 
 
 def _server_log() -> None:
@@ -69,6 +70,23 @@ def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:
     except MentorError as exc:
         st.error(str(exc))
         return None
+
+
+def show_markdown(text: str | None, container: Any = None) -> None:
+    """Untrusted Markdown (answers, notes, reflections, advice, review text) rendered so that nothing in it makes
+    the browser fetch a URL; images only from the hosts in MENTOR_IMAGE_HOSTS (none by default)."""
+    (container or st).markdown(safe_markdown(text, mentor().config.image_hosts))
+
+
+def stream_markdown(pieces: Iterable[str]) -> str:
+    """Show a streamed answer as it grows, made safe as a whole each time (a link split over two pieces must
+    not slip through), and return its text."""
+    slot, text = st.empty(), ""
+    for piece in pieces:
+        text += piece
+        slot.markdown(safe_markdown(text, mentor().config.image_hosts) + " ▌")
+    slot.markdown(safe_markdown(text, mentor().config.image_hosts))
+    return text
 
 
 def answer_caption(msg: dict) -> str:

@@ -31,7 +31,9 @@ def test_json_round_trips(mentor):
     def strip(ms):
         return [{k: v for k, v in m.items() if k not in ("id", "conversation_id", "created", "reply_to")} for m in ms]
 
-    assert strip(again["messages"]) == strip(orig["messages"]) and again["title"] == orig["title"]
+    assert [m.pop("mode") for m in again["messages"]] == ["imported"] * len(orig["messages"])  # provenance kept
+    assert strip(again["messages"]) == strip([{k: v for k, v in m.items() if k != "mode"} for m in orig["messages"]])
+    assert again["title"] == orig["title"]
 
 
 def test_cli_history_commands(mentor, capsys, tmp_path, monkeypatch):

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from mentor.errors import MentorError
-from mentor.reader import reader_link, safe_markdown
-from mentor.ui import answer_caption, ensure_index, mentor
+from mentor.reader import reader_link
+from mentor.reader import safe_markdown as course_markdown
+from mentor.ui import answer_caption, ensure_index, mentor, show_markdown, stream_markdown
 
 m = mentor()
 store = m.store
@@ -53,7 +54,7 @@ def render_answer(msg: dict) -> None:
     for c in msg.get("citations") or []:
         label = c.get("label") or f"{c.get('title')} › {c.get('heading') or ''}"
         with st.expander(f"[{c.get('n')}] {label}"):
-            st.markdown(safe_markdown(c.get("text") or "", c.get("source") or ""))
+            st.markdown(course_markdown(c.get("text") or "", c.get("source") or ""))
             link = reader_link(c.get("source") or "", c.get("heading"))
             if link:
                 st.markdown(f"[Open in the reader]({link})")
@@ -80,7 +81,7 @@ cid = st.session_state.get("conversation_id")
 messages = store.messages(cid) if cid else []
 for msg in messages:
     with st.chat_message(msg["role"]):
-        st.markdown(msg["content"])
+        show_markdown(msg["content"])
         if msg["role"] == "user" and msg.get("status") == "failed":
             st.warning(f"Not answered: {msg.get('error') or 'the answer failed'}")
         if msg["role"] == "assistant":
@@ -95,18 +96,18 @@ if again and not question:
 
 if question:
     with st.chat_message("user"):
-        st.markdown(question)
+        show_markdown(question)
     with st.chat_message("assistant"):
         try:
             stream = m.chat.ask_stream(question, cid, bypass_cache=bypass, deep=deep)
             st.session_state.conversation_id = stream.conversation_id
             status = st.status("Reading your question…")
             text = st.empty()
-            with text:
-                st.write_stream(stream.text(on_stage=lambda s: status.update(label=s.detail.capitalize() + "…")))
+            with text.container():
+                stream_markdown(stream.text(on_stage=lambda s: status.update(label=s.detail.capitalize() + "…")))
             status.update(label="Done", state="complete")
             answer = stream.answer
-            text.markdown(answer.answer)  # citations are renumbered without gaps once the text is complete
+            show_markdown(answer.answer, text)  # citations are renumbered without gaps once the text is complete
             st.session_state.conversation_id = answer.conversation_id
             for note in answer.notices:
                 st.info(note)

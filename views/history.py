@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mentor.export import export_json, export_markdown
-from mentor.ui import answer_caption, mentor
+from mentor.ui import answer_caption, mentor, show_markdown
 
 m = mentor()
 store = m.store
@@ -16,7 +16,7 @@ if query.strip():
     for r in rows:
         who = "You" if r["role"] == "user" else "Mentor"
         cols = st.columns([6, 1])
-        cols[0].markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}")
+        show_markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}", cols[0])
         if cols[1].button("Open", key=f"open-{r['id']}"):
             st.session_state.history_open = r["conversation_id"]
 
@@ -29,12 +29,19 @@ if conversations:
 else:
     st.info("No conversations yet. Ask something on the Ask page.")
 
-for conv in conversations:
+PAGE = 10  # conversations a page, and messages shown per conversation at most: 2,000 took ~9 s a rerun
+MESSAGES = 100
+pages = max(1, -(-len(conversations) // PAGE))
+page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1) if pages > 1 else 1
+for conv in conversations[(page - 1) * PAGE:page * PAGE]:
     opened = st.session_state.get("history_open") == conv["id"]
     with st.expander(f"{conv['title']} · {conv['updated'][:16]}", expanded=opened):
-        for msg in store.messages(conv["id"]):
+        messages = store.messages(conv["id"])
+        if len(messages) > MESSAGES:
+            st.caption(f"The latest {MESSAGES} of {len(messages)} messages; export the conversation for all of them.")
+        for msg in messages[-MESSAGES:]:
             with st.chat_message(msg["role"]):
-                st.markdown(msg["content"])
+                show_markdown(msg["content"])
                 if msg["role"] == "assistant":
                     st.caption(answer_caption(msg))
                 elif msg.get("status") == "failed":

@@ -6,7 +6,7 @@ from mentor import plan_export
 from mentor.planner import DAYS, Planner
 from mentor.progress import Progress
 from mentor.reader import reader_link
-from mentor.ui import guarded, mentor
+from mentor.ui import guarded, mentor, show_markdown
 
 m = mentor()
 planner = Planner(m)
@@ -61,7 +61,7 @@ for day in DAYS:
         link = reader_link(t["source"]) if t.get("source") else ""
         st.caption(t["reason"] + (f" · [open in the reader]({link})" if link else ""))
 st.markdown("#### Notes")
-st.markdown(plan["notes"])
+show_markdown(plan["notes"])
 app_url = (st.context.url or plan_export.DEFAULT_APP_URL).split("?")[0].rsplit("/", 1)[0]  # the app's root
 c1, c2 = st.columns(2)
 c1.download_button("Download as Markdown", plan_export.markdown(plan, done, app_url),

