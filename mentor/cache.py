@@ -246,7 +246,8 @@ def format_report(r: dict) -> str:
              "candidates sent to the verifier", line("candidate stage alone", r["candidate_stage_alone"])]
     if "with_verifier" in r:
         v = r["with_verifier"]
-        lines.append(line("with the verifier", v))
+        lines.append(line("with the verifier", v) + (f" ({len(r['undecided'])} candidates without a decision "
+                                                     "count as no)" if r["undecided"] else ""))
         lines.append(f"  cost: ${v['cost_saved_usd']:.4f} saved of ${v['cost_without_cache_usd']:.4f} "
                      f"({v['verifications']} verifications paid)")
     return "\n".join(lines)

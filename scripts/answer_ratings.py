@@ -1,9 +1,11 @@
 """Summarise the blind ratings of answer batches: yes / partly / no shares, mean usefulness, common failures.
 
-    .venv/bin/python scripts/answer_ratings.py eval/answers/test_before.rated.jsonl eval/answers/test_batch.rated.jsonl
+    .venv/bin/python scripts/answer_ratings.py eval/answers/rate_test.jsonl eval/answers/rate_test.rated.jsonl \\
+        eval/answers/test_before.jsonl eval/answers/test_batch.jsonl
 
-A rated line is {"item_id", "verdict": "yes"|"partly"|"no", "usefulness": 1-5, "reason"} (the rater saw only
-the question and the answer text); eval/answers/<split>_items.jsonl says which items were off-topic.
+The rater saw one shuffled file of both systems' answers (`rate_test.jsonl`, ids r001...) and wrote
+{"item_id", "verdict": "yes"|"partly"|"no", "usefulness": 1-5, "reason"} per answer; each rated answer is
+traced back to the batch it came from by its text, and to on- or off-topic by eval/answers/test_items.jsonl.
 """
 
 import json
@@ -13,36 +15,42 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VERDICT_KEYS = ("verdict", "answers", "answered", "rating", "answers_question")
 
 
-def _rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def _rows(path: Path | str) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
-def summary(path: Path) -> dict:
-    rows = _rows(path)
-    items = ROOT / "eval" / "answers" / f"{path.name.split('_')[0]}_items.jsonl"
-    source = {it["item_id"]: it["source"] for it in _rows(items)} if items.exists() else {}
-    verdicts = [str(next((r[k] for k in VERDICT_KEYS if k in r), "")).lower() for r in rows]
-    useful = [float(r["usefulness"]) for r in rows if r.get("usefulness") is not None]
-    n = len(rows)
-    off = [v for r, v in zip(rows, verdicts, strict=True) if source.get(r["item_id"], "").startswith("o")]
-    return {"file": str(path), "answers": n, "yes": verdicts.count("yes") / n,
-            "yes_or_partly": (verdicts.count("yes") + verdicts.count("partly")) / n,
-            "usefulness": statistics.mean(useful) if useful else None, "off_topic": len(off),
-            "off_topic_yes": off.count("yes"),
-            "failures": Counter(r.get("reason", "") for r, v in zip(rows, verdicts, strict=True) if v != "yes")}
+def summarise(rated: list[dict]) -> str:
+    n = len(rated)
+    if not n:
+        return "no ratings"
+    verdicts = Counter(r["verdict"] for r in rated)
+    useful = statistics.mean(float(r["usefulness"]) for r in rated)
+    yes, partly = verdicts["yes"] / n, verdicts["partly"] / n
+    return f"{n} rated: yes {yes:.0%}, yes-or-partly {yes + partly:.0%}, mean usefulness {useful:.2f}"
 
 
-def main(paths: list[str]) -> None:
-    for p in paths:
-        s = summary(Path(p))
-        print(f"{s['file']}: {s['answers']} answers, yes {s['yes']:.0%}, yes-or-partly {s['yes_or_partly']:.0%}, "
-              f"mean usefulness {s['usefulness']:.2f}; off-topic items {s['off_topic']} ({s['off_topic_yes']} yes)")
-        for reason, k in s["failures"].most_common(5):
-            print(f"  {k}x {reason[:140]}")
+def main(shown: str, rated: str, *batches: str) -> None:
+    text_of = {r["item_id"]: r["answer"] for r in _rows(shown)}
+    items = {it["item_id"]: it["source"] for it in _rows(ROOT / "eval" / "answers" / "test_items.jsonl")}
+    origin = {}
+    for batch in batches:
+        for r in _rows(batch):
+            origin[r["answer"]] = (Path(batch).stem, items.get(r["item_id"], ""))
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in _rows(rated):
+        name, source = origin.get(text_of.get(r["item_id"], ""), ("unknown", ""))
+        groups.setdefault((name, "off-topic" if source.startswith("o") else "on-topic"), []).append(r)
+        groups.setdefault((name, "all"), []).append(r)
+    for (name, part), rows in sorted(groups.items()):
+        print(f"{name:12} {part:9}: {summarise(rows)}")
+    for name in sorted({k[0] for k in groups}):
+        fails = Counter(r["reason"] for r in groups[(name, "all")] if r["verdict"] != "yes")
+        print(f"{name}: most common failures")
+        for reason, k in fails.most_common(4):
+            print(f"  {k}x {reason[:150]}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(*sys.argv[1:])
