@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from . import prompts
+from . import prompts, tracing
 from .errors import InputError, MentorError, NeedsKeyError, ProviderError
 from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, Provider, Usage
 from .router import Decision, Route, price
@@ -110,11 +110,17 @@ class ChatService:
             return LocalProvider(cfg, route.model)
         return OfflineProvider(cfg)
 
-    def _prepare(self, route: Route, request: LLMRequest):
+    def _prepare(self, route: Route, request: LLMRequest, span: tracing.Span | None = None):
         """(provider, request as it may leave, restore, redaction counts): redacted only for the cloud."""
         provider = self.provider_for(route)
         if provider.name == "anthropic" and self.m.redactor is not None:
-            req, restore, redactions = self.m.redactor.redact_request(request)
+            if span is None:
+                req, restore, redactions = self.m.redactor.redact_request(request)
+            else:
+                with span.stage("redact") as red:
+                    req, restore, redactions = self.m.redactor.redact_request(request)
+                    red["redactions"] = redactions
+                    red["values"] = sum(redactions.values())
             return provider, req, restore, redactions
         return provider, request, (lambda s: s), {}
 
@@ -152,21 +158,38 @@ class ChatService:
                    route: str | None = None, week: int | None = None) -> AnswerStream:
         store = self.m.store
         question = check_text(question)
-        if conversation_id is None:
-            conversation_id = store.create_conversation()
-        else:
-            store.conversation(conversation_id)
-        history = store.messages(conversation_id)
-        qid = store.add_message(conversation_id, "user", question, mode="ask", status="pending")
+        tr = self.m.telemetry.start("ask", question=question)
+        try:
+            with tr.stage("save_question"):
+                if conversation_id is None:
+                    conversation_id = store.create_conversation()
+                else:
+                    store.conversation(conversation_id)
+                history = store.messages(conversation_id)
+                qid = store.add_message(conversation_id, "user", question, mode="ask", status="pending")
+        except BaseException as exc:
+            tr.end(exc)
+            raise
+        tr[tracing.CONVERSATION] = str(conversation_id)
+        tr["question_id"] = qid
         stream = AnswerStream(iter(()), conversation_id, qid)
-        stream._run = self._run(stream, question, conversation_id, qid, history, bypass_cache, route, week)
+        stream._run = self._run(stream, question, conversation_id, qid, history, bypass_cache, route, week, tr)
         return stream
 
     def _run(self, stream: AnswerStream, question: str, conversation_id: int, qid: int, history: list[dict],
-             bypass_cache: bool, force_route: str | None, week: int | None) -> Iterator[str]:
+             bypass_cache: bool, force_route: str | None, week: int | None, tr: tracing.Trace) -> Iterator[str]:
+        try:
+            yield from self._answer(stream, question, conversation_id, qid, history, bypass_cache, force_route,
+                                    week, tr)
+        except BaseException as exc:
+            tr.end(exc)
+            raise
+        tr.end()
+
+    def _answer(self, stream: AnswerStream, question: str, conversation_id: int, qid: int, history: list[dict],
+                bypass_cache: bool, force_route: str | None, week: int | None, tr: tracing.Trace) -> Iterator[str]:
         m, store = self.m, self.m.store
         t0 = time.perf_counter()
-        traces: list[tuple[str, float, dict]] = []
         try:
             turns = prompts.recent_turns(history)
             answered = [t for t in history if t.get("status") != "failed"]
@@ -175,41 +198,53 @@ class ChatService:
             extra_cost, extra_usage = 0.0, Usage()
             if not context_free and m.router.available() != ["offline"]:
                 # a model, when there is one, writes a better standalone query than the heuristic
-                t = time.perf_counter()
-                request = LLMRequest(system=prompts.CONDENSE_SYSTEM, messages=prompts.condense_messages(
-                    question, answered), question=question, max_tokens=120, task="condense")
-                rewritten, route, cu, _ = self.first_answer(
-                    m.router.route("condense", question), request,
-                    accept=lambda text: prompts.clean_condensed(text, question))
-                if route is not None:
-                    standalone = rewritten
-                    extra_usage = cu
-                    extra_cost = price(route.model, cu.tokens_in, cu.tokens_out, cu.cache_read, cu.cache_write)
-                traces.append(("condense", (time.perf_counter() - t) * 1000,
-                               {"route": route.name if route else "heuristic", "query": standalone[:200]}))
+                with tr.stage("condense") as span:
+                    request = LLMRequest(system=prompts.CONDENSE_SYSTEM, messages=prompts.condense_messages(
+                        question, answered), question=question, max_tokens=120, task="condense")
+                    rewritten, route, cu, _ = self.first_answer(
+                        m.router.route("condense", question), request,
+                        accept=lambda text: prompts.clean_condensed(text, question))
+                    if route is not None:
+                        standalone = rewritten
+                        extra_usage = cu
+                        extra_cost = price(route.model, cu.tokens_in, cu.tokens_out, cu.cache_read, cu.cache_write)
+                        span.update(tracing.gen_ai_attributes(route.provider, route.model, cu.tokens_in,
+                                                              cu.tokens_out))
+                    span["route"] = route.name if route else "heuristic"
+                    span["query"] = standalone
             if m.cache is not None and not bypass_cache and context_free:
                 version = m.corpus_version()  # may open the index: not part of the lookup's time
-                t = time.perf_counter()
-                hit = m.cache.lookup(question, mode="ask", corpus_version=version)
-                traces.append(("cache", (time.perf_counter() - t) * 1000, {"hit": bool(hit)}))
+                with tr.stage("cache") as span:
+                    hit = m.cache.lookup(question, mode="ask", corpus_version=version)
+                    span["hit"] = bool(hit)
+                    if hit:  # not the match's reason: it quotes the question's words
+                        span["similarity"] = hit.get("similarity")
                 if hit:
                     yield hit["content"]
-                    stream.answer = self._store_answer(
-                        conversation_id, qid, hit["content"], hit.get("citations") or [], provider=hit["provider"],
-                        model=hit["model"], reason=f"semantic cache: same question as “{hit['question'][:80]}”",
-                        cached=True, usage=Usage(), cost=0.0, t0=t0, traces=traces, weak=False, redactions={},
-                        notices=[],
-                    )
+                    tr.update({tracing.ROUTE: "cache", tracing.ROUTE_REASON: "semantic cache: same question as before",
+                               tracing.CACHED: True, "mentor.cache.similarity": hit.get("similarity"),
+                               **tracing.gen_ai_attributes(hit["provider"], hit["model"]), tracing.COST: 0.0})
+                    with tr.stage("save"):
+                        stream.answer = self._store_answer(
+                            conversation_id, qid, hit["content"], hit.get("citations") or [],
+                            provider=hit["provider"], model=hit["model"],
+                            reason=f"semantic cache: same question as “{hit['question'][:80]}”", cached=True,
+                            usage=Usage(), cost=0.0, t0=t0, weak=False, redactions={}, notices=[])
+                    tr[tracing.MESSAGE_ID] = stream.answer.message_id
                     return
-            t = time.perf_counter()
-            result = m.retriever.search(standalone, k=5, boost_week=week or m.current_week())
-            traces.append(("retrieve", (time.perf_counter() - t) * 1000,
-                           {"query": standalone[:200], "hits": len(result.hits), "weak": result.weak,
-                            **{k: round(v, 1) for k, v in result.timings_ms.items()}}))
+            with tr.stage("retrieve", query=standalone) as span:
+                result = m.retriever.search(standalone, k=5, boost_week=week or m.current_week())
+                span.children_from_timings(result.timings_ms, {"embed": "embed", "retrieve": "fusion",
+                                                               "rerank": "rerank"})
+                span.update({"hits": len(result.hits), "weak": result.weak, "mode": result.mode,
+                             "sources": [h.meta.get("source") if h.meta.get("kind") != "note" else "(your note)"
+                                         for h in result.hits],
+                             "scores": [round(h.score, 4) for h in result.hits]})
             hits = result.hits
-            decision: Decision = m.router.route("ask", question, force=force_route)
-            traces.append(("route", 0.0, {"chain": [r.name for r in decision.chain], "reason": decision.reason,
-                                          "complexity": decision.complexity}))
+            with tr.stage("route") as span:
+                decision: Decision = m.router.route("ask", question, force=force_route)
+                span.update({"chain": [r.name for r in decision.chain], "reason": decision.reason,
+                             "complexity": decision.complexity})
             notices = list(decision.notices)
             if result.weak:
                 notices.append(result.message)
@@ -219,27 +254,31 @@ class ChatService:
             text, usage, used_route, reason, redactions = "", Usage(), None, decision.reason, {}
             for route in decision.chain:
                 try:
-                    provider, req, restore, redactions = self._prepare(route, request)
+                    provider, req, restore, redactions = self._prepare(route, request, tr)
                 except (NeedsKeyError, ProviderError) as exc:
                     notices.append(f"{route.name} route unavailable: {exc}")
                     continue
                 restorer = _Restorer(restore)
                 usage = Usage()
-                t = time.perf_counter()
                 parts: list[str] = []
                 try:
-                    for piece in provider.stream(req, usage):
-                        out = restorer.feed(piece)
-                        if out:
-                            parts.append(out)
-                            yield out
-                    tail = restorer.flush()
-                    if tail:
-                        parts.append(tail)
-                        yield tail
+                    with tr.stage("generate", route=route.name, **tracing.gen_ai_attributes(
+                            route.provider, route.model)) as span:
+                        span[tracing.MAX_TOKENS] = req.max_tokens
+                        try:
+                            for piece in provider.stream(req, usage):
+                                out = restorer.feed(piece)
+                                if out:
+                                    parts.append(out)
+                                    yield out
+                            tail = restorer.flush()
+                            if tail:
+                                parts.append(tail)
+                                yield tail
+                        finally:
+                            span.update({tracing.INPUT_TOKENS: usage.tokens_in, tracing.OUTPUT_TOKENS: usage.tokens_out,
+                                         "cache_read_tokens": usage.cache_read, "answer": "".join(parts)})
                 except ProviderError as exc:
-                    traces.append(("generate", (time.perf_counter() - t) * 1000,
-                                   {"route": route.name, "error": str(exc), "status": exc.status}))
                     if parts:  # part of an answer was already shown: do not mix two answers
                         raise
                     notices.append(f"{route.name} route failed ({exc}); fell back to the next route.")
@@ -247,9 +286,6 @@ class ChatService:
                     continue
                 text = "".join(parts)
                 used_route = route
-                traces.append(("generate", (time.perf_counter() - t) * 1000,
-                               {"route": route.name, "model": route.model, "tokens_in": usage.tokens_in,
-                                "tokens_out": usage.tokens_out, "cache_read": usage.cache_read}))
                 break
             if used_route is None:
                 raise MentorError("No route could answer: " + " ".join(notices))
@@ -257,15 +293,24 @@ class ChatService:
             cost += extra_cost
             usage.tokens_in += extra_usage.tokens_in
             usage.tokens_out += extra_usage.tokens_out
-            cites = used_citations(text, hits) if hits else []
-            stream.answer = self._store_answer(
-                conversation_id, qid, text, cites, provider=used_route.provider, model=used_route.model,
-                reason=reason, cached=False, usage=usage, cost=cost, t0=t0, traces=traces, weak=result.weak,
-                redactions=redactions, notices=notices,
-            )
-            if m.cache is not None and context_free and not result.weak and text:
-                m.cache.put(question, mode="ask", message_id=stream.answer.message_id,
-                            corpus_version=m.corpus_version())
+            with tr.stage("cite") as span:
+                cites = used_citations(text, hits) if hits else []
+                span.update({"citations": len(cites), "passages_used": [c["n"] for c in cites]})
+            tr.update({tracing.ROUTE: used_route.name, tracing.ROUTE_REASON: reason, tracing.CACHED: False,
+                       **tracing.gen_ai_attributes(used_route.provider, used_route.model, usage.tokens_in,
+                                                   usage.tokens_out),
+                       tracing.COST: round(cost, 6), "passages_used": len(cites), "redactions": redactions,
+                       "weak": result.weak})
+            with tr.stage("save"):
+                stream.answer = self._store_answer(
+                    conversation_id, qid, text, cites, provider=used_route.provider, model=used_route.model,
+                    reason=reason, cached=False, usage=usage, cost=cost, t0=t0, weak=result.weak,
+                    redactions=redactions, notices=notices,
+                )
+                if m.cache is not None and context_free and not result.weak and text:
+                    m.cache.put(question, mode="ask", message_id=stream.answer.message_id,
+                                corpus_version=m.corpus_version())
+            tr[tracing.MESSAGE_ID] = stream.answer.message_id
         except MentorError as exc:
             store.update_message(qid, status="failed", error=str(exc))
             raise
@@ -275,7 +320,7 @@ class ChatService:
                               "Your question is saved; try again.") from exc
 
     def _store_answer(self, conversation_id, qid, text, cites, *, provider, model, reason, cached, usage, cost,
-                      t0, traces, weak, redactions, notices) -> Answer:
+                      t0, weak, redactions, notices) -> Answer:
         store = self.m.store
         latency = (time.perf_counter() - t0) * 1000
         aid = store.add_message(
@@ -285,8 +330,6 @@ class ChatService:
             reply_to=qid,
         )
         store.update_message(qid, status="answered")
-        for stage, ms, data in traces:
-            store.add_trace(aid, stage, ms, data)
         return Answer(answer=text, citations=cites, provider=provider, model=model, route_reason=reason,
                       cached=cached, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=round(cost, 6),
                       latency_ms=round(latency, 1), conversation_id=conversation_id, message_id=aid, question_id=qid,

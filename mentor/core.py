@@ -7,15 +7,20 @@ from datetime import date
 from functools import cached_property
 
 from .config import Config
+from .logs import configure_logging
 from .store import Store
+from .tracing import Telemetry
 
 
 class Mentor:
     """The services of the app, built once per process (the index and the model load lazily)."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, telemetry: Telemetry | None = None):
         self.config = config
         self.store = Store(config.db_path)
+        configure_logging(config.log_dir, config.log_level)
+        self.telemetry = telemetry or Telemetry(self.store, otlp_endpoint=config.otlp_endpoint,
+                                                trace_content=config.trace_content)
         self._index = None
         self.redactor = None
         if config.redact:
