@@ -109,11 +109,11 @@ if wanted:
     except MentorError as exc:
         st.warning(str(exc))
 names = {r["trace_id"]: f"{when(r['start'])} · {r['label']} · {duration(r['duration_ms'])}"
-                        + (f" · {r['route']}" if r["route"] else "") + (" · cached" if r["cached"] else "")
+                        + (f" · {r['model']}" if r["model"] else "") + (" · from the cache" if r["cached"] else "")
          for r in recent}
 chosen = st.selectbox("Request", ids, index=start, format_func=names.get)
 t = trace_detail(m.store, chosen)
-spans = pd.DataFrame(t["spans"])
+spans = pd.DataFrame(t["spans"])[["label", "depth", "offset_ms", "duration_ms", "status"]]
 spans["end_ms"] = spans["offset_ms"] + spans["duration_ms"]
 spans["stage"] = ["\u2003" * dep + lab for dep, lab in zip(spans["depth"], spans["label"], strict=True)]
 spans["outcome"] = spans["status"].map({"ok": "ok", "error": "failed"})
