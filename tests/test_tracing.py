@@ -5,7 +5,10 @@ import json
 import pytest
 import sqlite_utils
 
+from mentor.config import Config
 from mentor.core import Mentor
+from mentor.errors import MentorError
+from mentor.logs import configure_logging
 from mentor.migrations import MIGRATIONS, migrate
 from mentor.stats import trace_detail, trace_list
 from mentor.store import Store
@@ -130,3 +133,23 @@ def test_old_stage_timings_become_traces_without_their_query_text(tmp_path):
     assert gen["gen_ai.usage.input_tokens"] == 800 and gen["gen_ai.request.model"] == "claude-haiku-5-5"
     assert "my secret plans" not in json.dumps(t)
     assert store.month_cost("2026-11") == 0.75
+
+
+def test_log_lines_carry_the_trace_id_and_follow_the_level(tmp_path):
+    with pytest.raises(MentorError, match="MENTOR_LOG_LEVEL"):
+        Config.from_env({"MENTOR_LOG_LEVEL": "loud"})
+    log = configure_logging(tmp_path / "logs", "INFO")
+    store = Store(tmp_path / "m.db")
+    tel = Telemetry(store)
+    with tel.trace("plan") as tr:
+        tr["week"] = 3
+    with pytest.raises(ValueError), tel.trace("hint"):
+        raise ValueError("no")
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [(x["message"], x["level"]) for x in lines] == [("plan finished", "INFO"), ("hint finished", "WARNING")]
+    assert [x["trace_id"] for x in lines] == [r["trace_id"] for r in reversed(trace_list(store))]
+    assert lines[1]["error"] == "ValueError"
+    configure_logging(tmp_path / "logs", "WARNING")
+    with tel.trace("plan"):
+        pass
+    assert len(log.read_text().splitlines()) == 2  # INFO is below the level now
