@@ -300,7 +300,8 @@ def cmd_stats(args) -> int:
         f"This month: {money(b['month_cost_usd'])} of {money(b['monthly_usd'])}, heading for "
         f"{money(b['projected_usd'])} by month end",
         f"Answer time: median {_ms(d['latency_p50_ms'])}, 95th percentile {_ms(d['latency_p95_ms'])}",
-        f"Cache: {d['cache_hits']} answers ({d['cache_hit_rate']:.0%}), saved about {money(d['cache_saved_usd'])}",
+        f"From the cache: {d['cache_hits']} of {d['answers']} ({d['cache_hit_rate']:.0%}), saved about "
+        f"{money(d['cache_saved_usd'])}",
         f"Feedback: {d['thumbs_up']} helpful, {d['thumbs_down']} not helpful",
     ]
     lines += ["", "Answers by route:"] + [f"  {r['route']:<34} {r['answers']:>5}  {money(r['cost_usd'])}"

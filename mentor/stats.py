@@ -26,6 +26,12 @@ STAGE_LABELS = {
 PROVIDER_LABELS = {"offline": "Offline extract", "anthropic": "Claude", "local": "Local model"}
 
 
+def _order(item: tuple[str, object]) -> tuple[int, str]:
+    """Stages in the order a request runs them (the labels' order), unknown ones last."""
+    order = list(STAGE_LABELS)
+    return (order.index(item[0]) if item[0] in order else len(order), item[0])
+
+
 def label(name: str) -> str:
     return STAGE_LABELS.get(name, name.replace("_", " ").replace("-", " ").capitalize())
 
@@ -160,7 +166,7 @@ def stats(store: Store, budget_usd: float, since: timedelta | None = None, now: 
         "cost_per_day": [{"day": d, "cost_usd": round(c, 6)} for d, c in sorted(per_day.items())],
         "routes": sorted(routes.values(), key=lambda r: -r["answers"]),
         "stages": [{"stage": name, "label": label(name), "n": len(v), "p50_ms": round(percentile(v, 0.5), 2),
-                    "p95_ms": round(percentile(v, 0.95), 2)} for name, v in sorted(stage_ms.items())],
+                    "p95_ms": round(percentile(v, 0.95), 2)} for name, v in sorted(stage_ms.items(), key=_order)],
         "feedback": list(feedback.values()),
         "thumbs_up": sum(f["helpful"] for f in feedback.values()),
         "thumbs_down": sum(f["not_helpful"] for f in feedback.values()),
