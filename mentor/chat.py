@@ -13,6 +13,7 @@ from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, 
 from .router import Decision, Route, price
 
 MAX_QUESTION_CHARS = 20_000
+RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
 CITE = re.compile(r"\[(\d{1,2})\]")
 
 
@@ -234,8 +235,7 @@ class ChatService:
                     return
             with tr.stage("retrieve", query=standalone) as span:
                 result = m.retriever.search(standalone, k=5, boost_week=week or m.current_week())
-                span.children_from_timings(result.timings_ms, {"embed": "embed", "retrieve": "fusion",
-                                                               "rerank": "rerank"})
+                span.children_from_timings(result.timings_ms, RETRIEVAL_STEPS)
                 span.update({"hits": len(result.hits), "weak": result.weak, "mode": result.mode,
                              "sources": [h.meta.get("source") if h.meta.get("kind") != "note" else "(your note)"
                                          for h in result.hits],

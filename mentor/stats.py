@@ -17,7 +17,7 @@ UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 STAGE_LABELS = {
     "ask": "Whole answer", "save_question": "Save the question", "condense": "Rewrite a follow-up",
     "cache": "Semantic cache", "retrieve": "Search the course", "embed": "Embed the question",
-    "fusion": "Keyword + meaning search", "bm25": "Keyword search", "dense": "Meaning search",
+    "dense": "Meaning search", "bm25": "Keyword search", "fusion": "Fuse the rankings",
     "rerank": "Rerank", "route": "Choose a model", "redact": "Redact personal data", "generate": "Write the answer",
     "cite": "Match citations", "save": "Save the answer", "review": "Code review", "plan": "Weekly plan",
     "quiz": "Quiz grading", "hint": "Hint", "analyse": "Static analysis", "model_review": "Model review",

@@ -19,8 +19,8 @@ from tests.otlp import OTLPReceiver
 QUESTION = "How should retries back off when the payment service times out? Reply to jane.doe@example.com"
 EMAIL = "jane.doe@example.com"
 ANSWER = "Back off exponentially with jitter and cap the attempts [1]."
-STAGES = {"ask", "save_question", "cache", "retrieve", "embed", "fusion", "rerank", "route", "redact", "generate",
-          "cite", "save"}
+STAGES = {"ask", "save_question", "cache", "retrieve", "embed", "dense", "bm25", "fusion", "rerank", "route",
+          "redact", "generate", "cite", "save"}
 
 
 def _strings(attrs: dict) -> list[str]:
