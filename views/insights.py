@@ -40,7 +40,7 @@ chart = (alt.Chart(spent).mark_area(opacity=0.35, line=True).encode(x=x, y=y, to
                                                                                format="$,.2f")])
          + alt.Chart(projection).mark_line(strokeDash=[6, 4]).encode(x=x, y=y)
          + alt.Chart(pd.DataFrame({"budget": [b["monthly_usd"]]})).mark_rule(color="#d62728").encode(y="budget:Q"))
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart.properties(height=240), width="stretch")
 st.caption(f"{money(b['month_cost_usd'])} spent of a {money(b['monthly_usd'])} budget; at this pace "
            f"{money(b['projected_usd'])} by the end of the month (dashed). The red line is the budget.")
 
@@ -52,7 +52,8 @@ with left:
         st.caption("No answers in this period.")
     else:
         st.altair_chart(alt.Chart(routes).mark_bar().encode(
-            x=alt.X("answers:Q", title="Answers"), y=alt.Y("route:N", title=None, sort="-x"),
+            x=alt.X("answers:Q", title="Answers", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("route:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
             tooltip=[alt.Tooltip("route:N", title="Route"), alt.Tooltip("answers:Q", title="Answers"),
                      alt.Tooltip("cached:Q", title="From the cache"),
                      alt.Tooltip("cost_usd:Q", title="Cost", format="$,.4f")]), width="stretch")
@@ -65,8 +66,10 @@ with right:
         long = stages.melt(id_vars=["label"], value_vars=["p50_ms", "p95_ms"], var_name="pct", value_name="ms")
         long["pct"] = long["pct"].map({"p50_ms": "Median", "p95_ms": "95th percentile"})
         st.altair_chart(alt.Chart(long).mark_bar().encode(
-            x=alt.X("ms:Q", title="Milliseconds"), y=alt.Y("label:N", title=None), yOffset="pct:N",
-            color=alt.Color("pct:N", title=None, legend=alt.Legend(orient="bottom")),
+            x=alt.X("ms:Q", title="Milliseconds"), y=alt.Y("label:N", title=None, sort=list(stages["label"])),
+            yOffset=alt.YOffset("pct:N", sort=["Median", "95th percentile"]),
+            color=alt.Color("pct:N", title=None, sort=["Median", "95th percentile"],
+                            legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("label:N", title="Stage"), alt.Tooltip("pct:N", title=" "),
                      alt.Tooltip("ms:Q", title="ms", format=",.1f")]), width="stretch")
 
@@ -77,10 +80,12 @@ with left:
     if fb.empty:
         st.caption("No thumbs yet in this period.")
     else:
+        fb["day"] = pd.to_datetime(fb["day"]).dt.strftime("%d %b")
         fb = fb.rename(columns={"helpful": "Helpful", "not_helpful": "Not helpful"}).melt(
             id_vars=["day"], var_name="rating", value_name="answers")
         st.altair_chart(alt.Chart(fb).mark_bar().encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")), y=alt.Y("answers:Q", title="Answers"),
+            x=alt.X("day:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("answers:Q", title="Answers", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("rating:N", title=None, scale=alt.Scale(domain=["Helpful", "Not helpful"],
                                                                    range=["#2ca02c", "#d62728"]))), width="stretch")
 with right:
@@ -91,7 +96,8 @@ with right:
     else:
         red["type"] = red["type"].str.replace("_", " ").str.title()
         st.altair_chart(alt.Chart(red).mark_bar().encode(
-            x=alt.X("count:Q", title="Values replaced"), y=alt.Y("type:N", title=None, sort="-x")), width="stretch")
+            x=alt.X("count:Q", title="Values replaced", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("type:N", title=None, sort="-x")), width="stretch")
 st.caption(f"Cache: {d['cache_hits']:,} answers served again for free, about {money(d['cache_saved_usd'])} saved.")
 
 st.subheader("How was it answered?")
