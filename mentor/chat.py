@@ -1,20 +1,31 @@
-"""The Ask flow: store the question, retrieve, route, redact, generate (streaming), cite, store, trace."""
+"""The Ask flow, one stage per function: save the question, condense, route, cache, retrieve, generate with
+fallback (redacted for the cloud), cite, save, trace.
+
+    stream = chat.ask_stream("What is an ADR?")
+    for event in stream:          # Stage("search", ...), Stage("sources", "5 sources"), TextDelta(...), Done(answer)
+        ...
+    stream.answer                 # the stored Answer
+"""
 
 from __future__ import annotations
 
-import re
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from . import prompts, tracing
-from .errors import InputError, MentorError, NeedsKeyError, ProviderError
-from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, Provider, Usage
-from .router import Decision, Route, price
+from .cache import VERIFY_SCHEMA, VERIFY_TOOL, parse_verdict, verification_prompt
+from .citations import Citation, cite
+from .errors import InputError, MentorError
+from .generate import Generator, Outcome
+from .llm import LLMRequest, Usage
+from .router import Decision, Router
+from .store import Store
 
 MAX_QUESTION_CHARS = 20_000
+SOURCES = 5
 RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
-CITE = re.compile(r"\[(\d{1,2})\]")
+VERIFY_REQUEST_TOOL = {"name": VERIFY_TOOL, "description": "Record whether the two questions ask the same thing.",
+                       "input_schema": VERIFY_SCHEMA}
 
 
 def check_text(text: str, what: str = "question", limit: int = MAX_QUESTION_CHARS) -> str:
@@ -28,10 +39,15 @@ def check_text(text: str, what: str = "question", limit: int = MAX_QUESTION_CHAR
     return text.strip()
 
 
+def covered(result) -> bool:
+    """Whether the course material covers the question: the one place the not-covered verdict is read."""
+    return not result.weak
+
+
 @dataclass
 class Answer:
     answer: str
-    citations: list[dict]
+    citations: list[Citation]
     provider: str
     model: str
     route_reason: str
@@ -51,102 +67,86 @@ class Answer:
         return asdict(self)
 
 
-def citation(n: int, hit) -> dict:
-    m = hit.meta
-    return {"n": n, "source": m.get("source"), "title": m.get("title"), "heading": m.get("heading") or None,
-            "kind": m.get("kind"), "week": m.get("week"), "phase": m.get("phase"), "book": m.get("book"),
-            "paper": m.get("paper"), "text": hit.text}
+# events of a streamed answer -----------------------------------------------------------------------------------
+@dataclass
+class Stage:
+    """Progress before the text: name is stable (search, sources, write, cache), detail is for people."""
+
+    name: str
+    detail: str
 
 
-def used_citations(text: str, hits: list) -> list[dict]:
-    """Only the passages the answer cites; when it cites none, the top three it was given."""
-    nums = sorted({int(n) for n in CITE.findall(text) if 1 <= int(n) <= len(hits)})
-    if not nums:
-        nums = list(range(1, min(3, len(hits)) + 1))
-    return [citation(n, hits[n - 1]) for n in nums]
+@dataclass
+class TextDelta:
+    text: str
+
+
+@dataclass
+class Done:
+    answer: Answer
+
+
+Event = Stage | TextDelta | Done
 
 
 class AnswerStream:
-    """Iterate to receive the answer's text; `answer` holds the stored result afterwards."""
+    """Iterate to receive the events; `answer` holds the stored result once Done has passed."""
 
-    def __init__(self, run: Iterator[str], conversation_id: int = 0, question_id: int = 0):
-        self._run = run
+    def __init__(self, events: Iterator[Event], conversation_id: int, question_id: int):
+        self._events = events
         self.conversation_id = conversation_id
         self.question_id = question_id
         self.answer: Answer | None = None
 
-    def __iter__(self) -> Iterator[str]:
-        yield from self._run
+    def __iter__(self) -> Iterator[Event]:
+        for event in self._events:
+            if isinstance(event, Done):
+                self.answer = event.answer
+            yield event
+
+    def text(self, on_stage: Callable[[Stage], None] | None = None) -> Iterator[str]:
+        """Only the text (what st.write_stream wants); stages go to `on_stage`."""
+        for event in self:
+            if isinstance(event, TextDelta):
+                yield event.text
+            elif isinstance(event, Stage) and on_stage is not None:
+                on_stage(event)
 
 
-class _Restorer:
-    """Puts redacted values back into streamed text, holding back a possibly split placeholder."""
+@dataclass
+class Turn:
+    """One question on its way through the stages."""
 
-    def __init__(self, restore):
-        self.restore, self.buf = restore, ""
+    question: str
+    conversation_id: int
+    question_id: int
+    history: list[dict]
+    bypass_cache: bool = False
+    force_route: str | None = None
+    week: int | None = None
+    deep: bool = False
+    context_free: bool = True  # the question stands on its own (not a follow-up): it may be cached
+    trace: tracing.Trace = field(kw_only=True)  # the request's root span; each stage is a child
+    extras: list[Outcome] = field(default_factory=list)  # condense and cache-verification calls, paid with the answer
 
-    def feed(self, text: str) -> str:
-        self.buf += text
-        cut = self.buf.rfind("<")
-        if cut != -1 and ">" not in self.buf[cut:] and len(self.buf) - cut < 40:
-            out, self.buf = self.buf[:cut], self.buf[cut:]
-        else:
-            out, self.buf = self.buf, ""
-        return self.restore(out)
-
-    def flush(self) -> str:
-        out, self.buf = self.buf, ""
-        return self.restore(out)
+    @property
+    def answered(self) -> list[dict]:
+        return [t for t in self.history if t.get("status") != "failed"]
 
 
 class ChatService:
-    def __init__(self, mentor):
-        self.m = mentor
+    """Answers questions. Collaborators that load slowly (the retriever, the corpus version) come as callables."""
 
-    def provider_for(self, route: Route) -> Provider:
-        cfg = self.m.config
-        if route.provider == "anthropic":
-            return AnthropicProvider(cfg, route.model)
-        if route.provider == "local":
-            return LocalProvider(cfg, route.model)
-        return OfflineProvider(cfg)
-
-    def _prepare(self, route: Route, request: LLMRequest, span: tracing.Span | None = None):
-        """(provider, request as it may leave, restore, redaction counts): redacted only for the cloud."""
-        provider = self.provider_for(route)
-        if provider.name == "anthropic" and self.m.redactor is not None:
-            if span is None:
-                req, restore, redactions = self.m.redactor.redact_request(request)
-            else:
-                with span.stage("redact") as red:
-                    req, restore, redactions = self.m.redactor.redact_request(request)
-                    red["redactions"] = redactions
-                    red["values"] = sum(redactions.values())
-            return provider, req, restore, redactions
-        return provider, request, (lambda s: s), {}
+    def __init__(self, store: Store, router: Router, generator: Generator, retriever: Callable[[], object],
+                 current_week: Callable[[], int], corpus_version: Callable[[], str], cache=None,
+                 telemetry: tracing.Telemetry | None = None):
+        self.store, self.router, self.generator, self.cache = store, router, generator, cache
+        self.telemetry = telemetry or tracing.Telemetry(store, enabled=False)
+        self._retriever, self._current_week, self._corpus_version = retriever, current_week, corpus_version
 
     def first_answer(self, decision: Decision, request: LLMRequest, accept):
-        """Complete `request` on the first model route that answers and whose text `accept` turns into a value
-        (None means: try the next route). Returns (value, route, usage, notes); route is None when no model
-        answered. Cloud requests are redacted and their answers restored before `accept` sees them."""
-        notes: list[str] = []
-        for route in decision.chain:
-            if route.provider == "offline":
-                break
-            try:
-                provider, req, restore, _ = self._prepare(route, request)
-            except (NeedsKeyError, ProviderError) as exc:
-                notes.append(f"The {route.name} route is unavailable ({exc}).")
-                continue
-            try:
-                text, usage = provider.complete(req)
-            except ProviderError as exc:
-                notes.append(f"The {route.name} route failed ({exc}); fell back to the next route.")
-                continue
-            value = accept(restore(text))
-            if value is not None:
-                return value, route, usage, notes
-        return None, None, Usage(), notes
+        """See Generator.first_answer (reviews and plans use it)."""
+        return self.generator.first_answer(decision, request, accept)
 
     def ask(self, question: str, conversation_id: int | None = None, **kw) -> Answer:
         stream = self.ask_stream(question, conversation_id, **kw)
@@ -156,181 +156,190 @@ class ChatService:
         return stream.answer
 
     def ask_stream(self, question: str, conversation_id: int | None = None, *, bypass_cache: bool = False,
-                   route: str | None = None, week: int | None = None) -> AnswerStream:
-        store = self.m.store
+                   route: str | None = None, week: int | None = None, deep: bool = False) -> AnswerStream:
+        """Stores the question at once (before any model is called); iterate the result to answer it."""
         question = check_text(question)
-        tr = self.m.telemetry.start("ask", question=question)
+        tr = self.telemetry.start("ask", question=question)
         try:
             with tr.stage("save_question"):
-                if conversation_id is None:
-                    conversation_id = store.create_conversation()
-                else:
-                    store.conversation(conversation_id)
-                history = store.messages(conversation_id)
-                qid = store.add_message(conversation_id, "user", question, mode="ask", status="pending")
+                turn = self._save_question(question, conversation_id, tr)
         except BaseException as exc:
             tr.end(exc)
             raise
-        tr[tracing.CONVERSATION] = str(conversation_id)
-        tr["question_id"] = qid
-        stream = AnswerStream(iter(()), conversation_id, qid)
-        stream._run = self._run(stream, question, conversation_id, qid, history, bypass_cache, route, week, tr)
-        return stream
+        tr.update({tracing.CONVERSATION: str(turn.conversation_id), "question_id": turn.question_id})
+        turn.bypass_cache, turn.force_route, turn.week, turn.deep = bypass_cache, route, week, deep
+        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id)
 
-    def _run(self, stream: AnswerStream, question: str, conversation_id: int, qid: int, history: list[dict],
-             bypass_cache: bool, force_route: str | None, week: int | None, tr: tracing.Trace) -> Iterator[str]:
+    # the flow ------------------------------------------------------------------------------------------------
+    def _traced(self, turn: Turn) -> Iterator[Event]:
+        """The flow, its root span ended however it ends (answered, failed, or the reader stopped it)."""
         try:
-            yield from self._answer(stream, question, conversation_id, qid, history, bypass_cache, force_route,
-                                    week, tr)
+            yield from self._run(turn)
         except BaseException as exc:
-            tr.end(exc)
+            turn.trace.end(exc)
             raise
-        tr.end()
+        turn.trace.end()
 
-    def _answer(self, stream: AnswerStream, question: str, conversation_id: int, qid: int, history: list[dict],
-                bypass_cache: bool, force_route: str | None, week: int | None, tr: tracing.Trace) -> Iterator[str]:
-        m, store = self.m, self.m.store
-        t0 = time.perf_counter()
+    def _run(self, turn: Turn) -> Iterator[Event]:
         try:
-            turns = prompts.recent_turns(history)
-            answered = [t for t in history if t.get("status") != "failed"]
-            standalone = prompts.condense(question, answered)
-            context_free = standalone == question
-            extra_cost, extra_usage = 0.0, Usage()
-            if not context_free and m.router.available() != ["offline"]:
-                # a model, when there is one, writes a better standalone query than the heuristic
-                with tr.stage("condense") as span:
-                    request = LLMRequest(system=prompts.CONDENSE_SYSTEM, messages=prompts.condense_messages(
-                        question, answered), question=question, max_tokens=120, task="condense")
-                    rewritten, route, cu, _ = self.first_answer(
-                        m.router.route("condense", question), request,
-                        accept=lambda text: prompts.clean_condensed(text, question))
-                    if route is not None:
-                        standalone = rewritten
-                        extra_usage = cu
-                        extra_cost = price(route.model, cu.tokens_in, cu.tokens_out, cu.cache_read, cu.cache_write)
-                        span.update(tracing.gen_ai_attributes(route.provider, route.model, cu.tokens_in,
-                                                              cu.tokens_out))
-                    span["route"] = route.name if route else "heuristic"
-                    span["query"] = standalone
-            if m.cache is not None and not bypass_cache and context_free:
-                version = m.corpus_version()  # may open the index: not part of the lookup's time
-                with tr.stage("cache") as span:
-                    hit = m.cache.lookup(question, mode="ask", corpus_version=version)
-                    span["hit"] = bool(hit)
-                    if hit:  # not the match's reason: it quotes the question's words
-                        span["similarity"] = hit.get("similarity")
-                if hit:
-                    yield hit["content"]
-                    tr.update({tracing.ROUTE: "cache", tracing.ROUTE_REASON: "semantic cache: same question as before",
-                               tracing.CACHED: True, "mentor.cache.similarity": hit.get("similarity"),
-                               **tracing.gen_ai_attributes(hit["provider"], hit["model"]), tracing.COST: 0.0})
-                    with tr.stage("save"):
-                        stream.answer = self._store_answer(
-                            conversation_id, qid, hit["content"], hit.get("citations") or [],
-                            provider=hit["provider"], model=hit["model"],
-                            reason=f"semantic cache: same question as “{hit['question'][:80]}”", cached=True,
-                            usage=Usage(), cost=0.0, t0=t0, weak=False, redactions={}, notices=[])
-                    tr[tracing.MESSAGE_ID] = stream.answer.message_id
-                    return
-            with tr.stage("retrieve", query=standalone) as span:
-                result = m.retriever.search(standalone, k=5, boost_week=week or m.current_week())
-                span.children_from_timings(result.timings_ms, RETRIEVAL_STEPS)
-                span.update({"hits": len(result.hits), "weak": result.weak, "mode": result.mode,
-                             "sources": [h.meta.get("source") if h.meta.get("kind") != "note" else "(your note)"
-                                         for h in result.hits],
-                             "scores": [round(h.score, 4) for h in result.hits]})
-            hits = result.hits
-            with tr.stage("route") as span:
-                decision: Decision = m.router.route("ask", question, force=force_route)
-                span.update({"chain": [r.name for r in decision.chain], "reason": decision.reason,
-                             "complexity": decision.complexity})
-            notices = list(decision.notices)
-            if result.weak:
-                notices.append(result.message)
-            request = LLMRequest(system=prompts.SYSTEM_PROMPT, messages=prompts.ask_messages(question, hits, turns,
-                                                                                             result.weak),
-                                 question=standalone, passages=hits, task="ask")
-            text, usage, used_route, reason, redactions = "", Usage(), None, decision.reason, {}
-            for route in decision.chain:
-                try:
-                    provider, req, restore, redactions = self._prepare(route, request, tr)
-                except (NeedsKeyError, ProviderError) as exc:
-                    notices.append(f"{route.name} route unavailable: {exc}")
-                    continue
-                restorer = _Restorer(restore)
-                usage = Usage()
-                parts: list[str] = []
-                try:
-                    with tr.stage("generate", route=route.name, **tracing.gen_ai_attributes(
-                            route.provider, route.model)) as span:
-                        span[tracing.MAX_TOKENS] = req.max_tokens
-                        try:
-                            for piece in provider.stream(req, usage):
-                                out = restorer.feed(piece)
-                                if out:
-                                    parts.append(out)
-                                    yield out
-                            tail = restorer.flush()
-                            if tail:
-                                parts.append(tail)
-                                yield tail
-                        finally:
-                            span.update({tracing.INPUT_TOKENS: usage.tokens_in, tracing.OUTPUT_TOKENS: usage.tokens_out,
-                                         "cache_read_tokens": usage.cache_read, "answer": "".join(parts)})
-                except ProviderError as exc:
-                    if parts:  # part of an answer was already shown: do not mix two answers
-                        raise
-                    notices.append(f"{route.name} route failed ({exc}); fell back to the next route.")
-                    reason = f"fallback after {route.name} failed: {exc}"
-                    continue
-                text = "".join(parts)
-                used_route = route
-                break
-            if used_route is None:
-                raise MentorError("No route could answer: " + " ".join(notices))
-            cost = price(used_route.model, usage.tokens_in, usage.tokens_out, usage.cache_read, usage.cache_write)
-            cost += extra_cost
-            usage.tokens_in += extra_usage.tokens_in
-            usage.tokens_out += extra_usage.tokens_out
-            with tr.stage("cite") as span:
-                cites = used_citations(text, hits) if hits else []
-                span.update({"citations": len(cites), "passages_used": [c["n"] for c in cites]})
-            tr.update({tracing.ROUTE: used_route.name, tracing.ROUTE_REASON: reason, tracing.CACHED: False,
-                       **tracing.gen_ai_attributes(used_route.provider, used_route.model, usage.tokens_in,
-                                                   usage.tokens_out),
-                       tracing.COST: round(cost, 6), "passages_used": len(cites), "redactions": redactions,
-                       "weak": result.weak})
-            with tr.stage("save"):
-                stream.answer = self._store_answer(
-                    conversation_id, qid, text, cites, provider=used_route.provider, model=used_route.model,
-                    reason=reason, cached=False, usage=usage, cost=cost, t0=t0, weak=result.weak,
-                    redactions=redactions, notices=notices,
-                )
-                if m.cache is not None and context_free and not result.weak and text:
-                    m.cache.put(question, mode="ask", message_id=stream.answer.message_id,
-                                corpus_version=m.corpus_version())
-            tr[tracing.MESSAGE_ID] = stream.answer.message_id
+            standalone = self._condense(turn)
+            decision = self._route(turn)
+            hit = self._cached(turn, decision)
+            if hit is not None:
+                yield Stage("cache", "answered before")
+                yield TextDelta(hit.answer)
+                yield Done(hit)
+                return
+            yield Stage("search", "searching the course")
+            result = self._retrieve(turn, standalone)
+            yield Stage("sources", f"{len(result.hits)} sources" if covered(result) else "not covered by the course")
+            request = self._request(turn, standalone, result)
+            yield Stage("write", "writing")
+            out = Outcome()
+            yield from (TextDelta(t) for t in self._generate(turn, decision, request, out))
+            answer = self._save_answer(turn, decision, out, result)
+            self._remember(turn, answer, result)
+            yield Done(answer)
         except MentorError as exc:
-            store.update_message(qid, status="failed", error=str(exc))
+            self.store.update_message(turn.question_id, status="failed", error=str(exc))
             raise
         except Exception as exc:  # unexpected: keep the question, say what happened
-            store.update_message(qid, status="failed", error=f"{type(exc).__name__}: {exc}")
+            self.store.update_message(turn.question_id, status="failed", error=f"{type(exc).__name__}: {exc}")
             raise MentorError(f"The answer failed unexpectedly ({type(exc).__name__}: {exc}). "
                               "Your question is saved; try again.") from exc
 
-    def _store_answer(self, conversation_id, qid, text, cites, *, provider, model, reason, cached, usage, cost,
-                      t0, weak, redactions, notices) -> Answer:
-        store = self.m.store
-        latency = (time.perf_counter() - t0) * 1000
-        aid = store.add_message(
-            conversation_id, "assistant", text, mode="ask", status="ok", citations=cites, provider=provider,
-            model=model, route_reason=reason, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out,
-            cost_usd=round(cost, 6), latency_ms=round(latency, 1), cached=cached, redactions=redactions,
-            reply_to=qid,
-        )
-        store.update_message(qid, status="answered")
-        return Answer(answer=text, citations=cites, provider=provider, model=model, route_reason=reason,
-                      cached=cached, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=round(cost, 6),
-                      latency_ms=round(latency, 1), conversation_id=conversation_id, message_id=aid, question_id=qid,
-                      redactions=redactions, notices=notices, weak=weak)
+    # stages --------------------------------------------------------------------------------------------------
+    def _save_question(self, question: str, conversation_id: int | None, trace: tracing.Trace) -> Turn:
+        if conversation_id is None:
+            conversation_id = self.store.create_conversation()
+        else:
+            self.store.conversation(conversation_id)  # raises for an unknown conversation
+        history = self.store.messages(conversation_id)
+        qid = self.store.add_message(conversation_id, "user", question, mode="ask", status="pending")
+        return Turn(question, conversation_id, qid, history, trace=trace)
+
+    def _condense(self, turn: Turn) -> str:
+        """A standalone query for retrieval: the heuristic, then a model's rewrite when there is a model."""
+        standalone = prompts.condense(turn.question, turn.answered)
+        turn.context_free = standalone == turn.question
+        if turn.context_free or self.router.available() == ["offline"]:
+            return standalone
+        with turn.trace.stage("condense") as data:
+            request = LLMRequest(system=prompts.CONDENSE_SYSTEM, messages=prompts.condense_messages(
+                turn.question, turn.answered), question=turn.question, max_tokens=120, task="condense")
+            rewritten, route, usage, _ = self.generator.first_answer(
+                self.router.route("condense", turn.question), request,
+                accept=lambda text: prompts.clean_condensed(text, turn.question))
+            if route is not None:
+                standalone = rewritten
+                turn.extras.append(Outcome(route=route, usage=usage))
+                data.update(tracing.gen_ai_attributes(route.provider, route.model, usage.tokens_in, usage.tokens_out))
+            data.update(route=route.name if route else "heuristic", query=standalone[:200])
+        return standalone
+
+    def _route(self, turn: Turn) -> Decision:
+        with turn.trace.stage("route") as data:
+            decision = self.router.route("ask", turn.question, force=turn.force_route, deep=turn.deep)
+            data.update(chain=[r.name for r in decision.chain], reason=decision.reason)
+        return decision
+
+    def _cached(self, turn: Turn, decision: Decision) -> Answer | None:
+        """A stored answer to the same question, only for a question that stands on its own. Exact matches are
+        served as they are; a similar question only when a cheap model confirms it, and only when a model would
+        answer (an offline answer is free and fast: not worth a risk)."""
+        if self.cache is None or turn.bypass_cache or not turn.context_free:
+            return None
+        version = self._corpus_version()  # may open the index: not part of the lookup's time
+        model_answers = decision.chain[0].provider != "offline"
+        with turn.trace.stage("cache") as data:
+            hit = self.cache.lookup(turn.question, mode="ask", corpus_version=version,
+                                    verify=(lambda a, b: self._verify(turn, a, b)) if model_answers else None)
+            data.update(hit=bool(hit), verified=bool(hit and hit.verified), verifications=len(turn.extras))
+        if not hit:
+            return None
+        citations = [Citation.from_dict(c) for c in hit.citations]
+        reason = f"semantic cache: same question as “{hit.question[:80]}”"
+        return self._store(turn, Outcome(text=hit.content), citations, provider=hit.provider, model=hit.model,
+                           reason=reason, cached=True, weak=False)
+
+    def _verify(self, turn: Turn, cached: str, asked: str) -> bool:
+        """Ask the cheap (or local) model whether two questions are the same; no model or no clear yes is a no."""
+        request = LLMRequest(system="", messages=[{"role": "user", "content": verification_prompt(cached, asked)}],
+                             question=asked, max_tokens=50, task="verify", tool=VERIFY_REQUEST_TOOL)
+        same, route, usage, _ = self.generator.first_answer(self.router.route("verify", asked), request,
+                                                            accept=parse_verdict)
+        if route is not None:
+            turn.extras.append(Outcome(route=route, usage=usage))
+        return same is True
+
+    def _retrieve(self, turn: Turn, standalone: str):
+        with turn.trace.stage("retrieve", query=standalone[:200]) as data:
+            result = self._retriever().search(standalone, k=SOURCES, boost_week=turn.week or self._current_week())
+            data.children_from_timings(result.timings_ms, RETRIEVAL_STEPS)
+            data.update(hits=len(result.hits), weak=result.weak, covered=covered(result), mode=result.mode,
+                        sources=[h.meta.get("source") if h.meta.get("kind") != "note" else "(your note)"
+                                 for h in result.hits],
+                        scores=[round(h.score, 4) for h in result.hits])
+        return result
+
+    def _request(self, turn: Turn, standalone: str, result) -> LLMRequest:
+        is_covered = covered(result)
+        messages = prompts.ask_messages(turn.question, result.hits, prompts.recent_turns(turn.history), is_covered)
+        return LLMRequest(system=prompts.SYSTEM_PROMPT, messages=messages, question=standalone,
+                          passages=result.hits, task="ask", covered=is_covered,
+                          earlier=[t["content"] for t in turn.answered if t["role"] == "assistant"])
+
+    def _generate(self, turn: Turn, decision: Decision, request: LLMRequest, out: Outcome) -> Iterator[str]:
+        with turn.trace.stage("generate") as data:
+            try:  # redaction, inside the generator, is a child span of this one
+                yield from tracing.within(data, self.generator.stream(decision, request, out))
+            finally:
+                if out.route is not None:
+                    data.update(tracing.gen_ai_attributes(out.route.provider, out.route.model, out.usage.tokens_in,
+                                                          out.usage.tokens_out))
+                data.update({"route": out.route.name if out.route else None, tracing.MAX_TOKENS: request.max_tokens,
+                             "attempts": [f"{a.route}: {'ok' if a.ok else 'failed'}" for a in out.attempts],
+                             "cache_read_tokens": out.usage.cache_read, "redactions": out.redactions,
+                             "answer": out.text})
+
+    def _save_answer(self, turn: Turn, decision: Decision, out: Outcome, result) -> Answer:
+        with turn.trace.stage("cite") as data:
+            out.text, citations = cite(out.text, result.hits) if result.hits else (out.text, [])
+            data["cited"] = [c.label for c in citations]
+        out.notices[:0] = decision.notices
+        if not covered(result) and result.message:
+            out.notices.append(result.message)
+        return self._store(turn, out, citations, provider=out.route.provider, model=out.route.model,
+                           reason=out.fell_back or decision.reason, cached=False, weak=not covered(result))
+
+    def _store(self, turn: Turn, out: Outcome, citations: list[Citation], *, provider: str, model: str, reason: str,
+               cached: bool, weak: bool) -> Answer:
+        """Save the answer and its trace; the condense call's tokens and cost are part of the answer's."""
+        usage = Usage(out.usage.tokens_in + sum(e.usage.tokens_in for e in turn.extras),
+                      out.usage.tokens_out + sum(e.usage.tokens_out for e in turn.extras))
+        cost = round(out.cost + sum(e.cost for e in turn.extras), 6)
+        latency = round(turn.trace.elapsed_ms(), 1)
+        with turn.trace.stage("save"):
+            aid = self.store.add_message(
+                turn.conversation_id, "assistant", out.text, mode="ask", status="ok",
+                citations=[c.as_dict() for c in citations], provider=provider, model=model, route_reason=reason,
+                tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost, latency_ms=latency,
+                cached=cached, redactions=out.redactions, reply_to=turn.question_id)
+            self.store.update_message(turn.question_id, status="answered")
+        turn.trace.update({  # a cached answer's reason quotes the earlier question: not an attribute
+            tracing.ROUTE: "cache" if cached else (out.route.name if out.route else None),
+            tracing.ROUTE_REASON: "semantic cache: same question as before" if cached else reason,
+            tracing.CACHED: cached, **tracing.gen_ai_attributes(provider, model, usage.tokens_in, usage.tokens_out),
+            tracing.COST: cost, tracing.MESSAGE_ID: aid, "passages_used": len(citations),
+            "redactions": out.redactions, "weak": weak})
+        return Answer(answer=out.text, citations=citations, provider=provider, model=model, route_reason=reason,
+                      cached=cached, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost,
+                      latency_ms=latency, conversation_id=turn.conversation_id, message_id=aid,
+                      question_id=turn.question_id, redactions=out.redactions, notices=out.notices, weak=weak)
+
+    def _remember(self, turn: Turn, answer: Answer, result) -> None:
+        """Cache an answer to a question that stands on its own and that the material covers."""
+        if self.cache is not None and turn.context_free and covered(result) and answer.answer:
+            with turn.trace.stage("remember"):
+                self.cache.put(turn.question, mode="ask", message_id=answer.message_id,
+                               corpus_version=self._corpus_version())

@@ -126,9 +126,9 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     m = _mentor()
     question = " ".join(args.question) if args.question and args.question != ["-"] else sys.stdin.read()
-    ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route)
+    ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route, deep=args.deep)
     d = ans.as_dict()
-    d["citations"] = [{k: c.get(k) for k in ("source", "title", "heading", "kind", "week", "book", "paper")}
+    d["citations"] = [{k: v for k, v in c.as_dict().items() if k != "text"} | {"link": c.link}
                       for c in ans.citations]
     if args.json:
         _out(args, d)
@@ -136,7 +136,7 @@ def cmd_ask(args) -> int:
     print(ans.answer)
     print()
     for c in ans.citations:
-        print(f"  [{c['n']}] {c['title']} > {c.get('heading') or ''} ({c['source']})")
+        print(f"  [{c.n}] {c.label} ({c.source})")
     cached = " · cached" if ans.cached else ""
     print(f"\n-- {ans.provider}/{ans.model}{cached} · {ans.route_reason} · {ans.tokens_in}+{ans.tokens_out} tokens"
           f" · ${ans.cost_usd:.4f} · {ans.latency_ms:.0f} ms · conversation {ans.conversation_id}")
@@ -203,7 +203,7 @@ def cmd_reflect(args) -> int:
         confidence[topic.strip()] = int(value)
     rid = m.store.save_reflection(args.week, went_well=text, hard=args.hard or "", questions=args.questions or "",
                                   confidence=confidence)
-    if m._index is None:
+    if not m.index_open:
         from .index import Index
 
         Index(m.config, m.store).update()  # the new reflection becomes searchable now
@@ -239,9 +239,9 @@ def cmd_eval(args) -> int:
 
 
 def cmd_route_report(args) -> int:
-    from .evaluation import format_route_report, route_report
+    from .route_report import format_route_report, route_report
 
-    report = route_report(_mentor(), workload=args.workload)
+    report = route_report(_mentor().config, workload=args.workload)
     _out(args, report, None if args.json else format_route_report(report))
     return 0
 
@@ -351,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--conversation", type=int, help="continue this conversation")
     a.add_argument("--route", choices=["strong", "cheap", "local", "offline"], help="force a route")
     a.add_argument("--no-cache", action="store_true", help="ask again, bypassing the semantic cache")
+    a.add_argument("--deep", action="store_true", help="a deep answer: the strongest model available")
 
     r = add("review", cmd_review, "review code from a file or standard input")
     r.add_argument("file", nargs="?", help="a file, or - for standard input")
@@ -375,8 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = add("eval", cmd_eval, "evaluate retrieval against baselines on the evaluation set")
     e.add_argument("--questions", help="folder of .jsonl question files (default eval/retrieval)")
 
-    rr = add("route-report", cmd_route_report, "replay the reference workload and compare routing costs")
-    rr.add_argument("--workload", help="workload .jsonl (default eval/route_workload.jsonl)")
+    rr = add("route-report", cmd_route_report, "replay a workload through the router and compare routing costs")
+    rr.add_argument("--workload", help="workload .jsonl (default: the held-out eval/route/test.jsonl)")
 
     t = add("traces", cmd_traces, "list recent traces or show one as a waterfall of its stages")
     t.add_argument("action", choices=["list", "show"], nargs="?", default="list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 
@@ -10,6 +11,20 @@ from .config import Config
 from .logs import configure_logging
 from .store import Store
 from .tracing import Telemetry
+
+
+def current_week(start_date: str | None, done: set[str], weeks: dict, today: date | None = None) -> int:
+    """The one rule: counted from the start date when there is one, else the first week with something left."""
+    if start_date:
+        try:
+            days = ((today or date.today()) - date.fromisoformat(start_date)).days
+            return max(1, min(20, days // 7 + 1))
+        except ValueError:
+            pass
+    for n, week in weeks.items():
+        if any(item.id not in done for item in week.items()):
+            return n
+    return max(weeks, default=1)
 
 
 class Mentor:
@@ -35,10 +50,19 @@ class Mentor:
 
     @property
     def index(self):
+        return self.open_index()
+
+    @property
+    def index_open(self) -> bool:
+        """Whether the index is loaded (services that must never build one check this)."""
+        return self._index is not None
+
+    def open_index(self, progress: Callable[[int, int, str], None] | None = None):
+        """The search index, opened (and built or updated if needed) on first use."""
         if self._index is None:
             from .index import Index
 
-            self._index = Index(self.config, self.store).open()
+            self._index = Index(self.config, self.store).open(progress=progress)
         return self._index
 
     @cached_property
@@ -54,10 +78,18 @@ class Mentor:
         return Router(self.config, spent_this_month=self.store.month_cost)
 
     @cached_property
+    def generator(self):
+        from .generate import Generator
+
+        return Generator(self.config, self.redactor)
+
+    @cached_property
     def chat(self):
         from .chat import ChatService
 
-        return ChatService(self)
+        return ChatService(self.store, self.router, self.generator, retriever=lambda: self.retriever,
+                           current_week=self.current_week, corpus_version=self.corpus_version, cache=self.cache,
+                           telemetry=self.telemetry)
 
     def warm(self) -> None:
         """Load the slow parts (embedding model, redaction engines) ahead of the first question."""
@@ -73,14 +105,10 @@ class Mentor:
         return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
     def current_week(self) -> int:
-        start = self.store.setting("start_date")
-        if start:
-            try:
-                days = (date.today() - date.fromisoformat(start)).days
-                return max(1, min(20, days // 7 + 1))
-            except ValueError:
-                pass
-        return 1
+        from .curriculum import load_curriculum
+
+        weeks = load_curriculum(self.config.corpus_dir).weeks
+        return current_week(self.store.setting("start_date"), self.store.done_items(), weeks)
 
 
 def build_mentor(config: Config | None = None) -> Mentor:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -18,7 +19,6 @@ from .errors import NeedsKeyError, ProviderError
 
 DEFAULT_MAX_TOKENS = 1200
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`(\"'])")
-MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 @dataclass
@@ -37,6 +37,9 @@ class LLMRequest:
     passages: list = field(default_factory=list)  # retrieval hits, for the offline provider
     max_tokens: int = DEFAULT_MAX_TOKENS
     task: str = "ask"
+    tool: dict | None = None  # {"name", "description", "input_schema"}: the reply must be that tool's JSON input
+    covered: bool = True  # False: the material does not cover the question
+    earlier: list[str] = field(default_factory=list)  # earlier answers in the conversation, not to repeat
 
 
 class Provider(ABC):
@@ -81,16 +84,29 @@ class AnthropicProvider(Provider):
             max_retries=self.max_retries,
         )
 
+    def _json(self, request: LLMRequest) -> tuple[str, object]:
+        """Tool use with an input schema, the tool forced: the reply is the tool's input, as JSON."""
+        kwargs = {"system": request.system} if request.system else {}
+        final = self.client.messages.create(
+            model=self.model, max_tokens=request.max_tokens, messages=request.messages, tools=[request.tool],
+            tool_choice={"type": "tool", "name": request.tool["name"]}, **kwargs)
+        block = next((b for b in final.content if b.type == "tool_use"), None)
+        return (json.dumps(block.input) if block is not None else ""), final
+
     def stream(self, request: LLMRequest, usage: Usage) -> Iterator[str]:
         a = self._anthropic
         # the long, stable system prompt is marked for prompt caching
         system = [{"type": "text", "text": request.system, "cache_control": {"type": "ephemeral"}}]
         try:
-            with self.client.messages.stream(
-                model=self.model, max_tokens=request.max_tokens, system=system, messages=request.messages
-            ) as stream:
-                yield from stream.text_stream
-                final = stream.get_final_message()
+            if request.tool:
+                text, final = self._json(request)
+                yield text
+            else:
+                with self.client.messages.stream(
+                    model=self.model, max_tokens=request.max_tokens, system=system, messages=request.messages
+                ) as stream:
+                    yield from stream.text_stream
+                    final = stream.get_final_message()
         except a.APIStatusError as exc:
             status = exc.status_code
             kind = (exc.body or {}).get("error", {}).get("type", "") if isinstance(exc.body, dict) else ""
@@ -132,13 +148,25 @@ class LocalProvider(Provider):
 
     def stream(self, request: LLMRequest, usage: Usage) -> Iterator[str]:
         o = self._openai
-        messages = [{"role": "system", "content": request.system}, *request.messages]
+        messages = [{"role": "system", "content": request.system}] if request.system else []
+        messages += request.messages
         produced = []
         try:
-            chunks = self.client.chat.completions.create(
-                model=self.model or "default", messages=messages, max_tokens=request.max_tokens, stream=True,
-                stream_options={"include_usage": True},
-            )
+            if request.tool:  # OpenAI-compatible JSON mode; the schema is spelled out in the prompt
+                reply = self.client.chat.completions.create(
+                    model=self.model or "default", messages=messages, max_tokens=request.max_tokens,
+                    response_format={"type": "json_object"})
+                if reply.usage:
+                    usage.tokens_in, usage.tokens_out = reply.usage.prompt_tokens, reply.usage.completion_tokens
+                text = (reply.choices[0].message.content or "") if reply.choices else ""
+                produced.append(text)
+                yield text
+                chunks = []
+            else:
+                chunks = self.client.chat.completions.create(
+                    model=self.model or "default", messages=messages, max_tokens=request.max_tokens, stream=True,
+                    stream_options={"include_usage": True},
+                )
             for chunk in chunks:
                 if chunk.usage:
                     usage.tokens_in = chunk.usage.prompt_tokens or 0
@@ -168,80 +196,15 @@ def estimate_tokens(text: str) -> int:
 
 
 class OfflineProvider(Provider):
-    """No model: an extract of the most relevant sentences of the retrieved passages, each cited."""
+    """No model: an answer composed from the retrieved passages' own sentences, each cited (see offline.py)."""
 
     name = "offline"
-    max_sentences = 6
 
     def __init__(self, config: Config, model: str = "extractive"):
         super().__init__(config, model)
 
     def stream(self, request: LLMRequest, usage: Usage) -> Iterator[str]:
-        yield extractive_answer(request.question, request.passages, self.max_sentences)
+        from .offline import compose
 
-
-def _sentences(text: str) -> list[str]:
-    """Prose sentences of a passage; code blocks, tables and headings are left out."""
-    out, in_fence = [], False
-    for block in re.split(r"\n\s*\n", text):
-        if block.lstrip().startswith(("```", "~~~")):
-            in_fence = block.count("```") % 2 == 1 if not in_fence else block.count("```") % 2 == 0
-            continue
-        if in_fence or block.lstrip().startswith(("|", "#")):
-            continue
-        flat = " ".join(line.strip().lstrip("-*0123456789. ").strip() if line.strip().startswith(("-", "*"))
-                        else line.strip() for line in block.splitlines())
-        for s in SENTENCE.split(flat):
-            linked = sum(len(m.group(1)) for m in MD_LINK.finditer(s))
-            s = MD_LINK.sub(r"\1", s).replace("**", "").strip()
-            # lines that are mostly cross-references ("see week 5") say where to read, not what is true
-            if 6 <= len(s.split()) <= 80 and linked < 0.3 * len(s):
-                out.append(s)
-    return out
-
-
-def extractive_answer(question: str, passages: list, max_sentences: int = 6) -> str:
-    """Pick the sentences that best answer the question, keep them in passage order, cite each."""
-    from . import embeddings
-
-    if not passages:
-        return ("The course material does not cover this, so there is nothing to quote. "
-                "Try other words, or ask about a topic from the curriculum.")
-    candidates = []  # (passage number, position, sentence)
-    for n, hit in enumerate(passages, start=1):
-        for pos, s in enumerate(_sentences(hit.text)):
-            candidates.append((n, pos, s))
-    if not candidates:
-        candidates = [(n, 0, " ".join(hit.text.split())[:400]) for n, hit in enumerate(passages, start=1)]
-    vectors = embeddings.embed([question] + [c[2] for c in candidates])
-    sims = vectors[1:] @ vectors[0]
-    # prefer the better-ranked passages a little, so the answer follows the reranker's judgement
-    scored = [(float(sims[i]) - 0.02 * (c[0] - 1), i) for i, c in enumerate(candidates)]
-    scored.sort(reverse=True)
-    chosen, seen = [], set()
-    for score, i in scored:
-        n, pos, s = candidates[i]
-        key = s.lower()[:80]
-        if key in seen:
-            continue
-        if chosen and score < 0.25:
-            break
-        seen.add(key)
-        chosen.append((n, pos, s))
-        if len(chosen) >= max_sentences:
-            break
-    chosen.sort()
-    lines = ["*Offline answer: an extract of the course material, no model was used.*", ""]
-    for n in sorted({c[0] for c in chosen}):
-        hit = passages[n - 1]
-        where = hit.meta.get("heading") or hit.meta.get("title")
-        lines.append(f"**From {hit.meta.get('title')}** ({where}):")
-        lines.extend(f"- {s} [{n}]" for m, _, s in chosen if m == n)
-        lines.append("")
-    used = {c[0] for c in chosen}
-    # unnumbered, so the citations list keeps only the passages quoted above
-    more = [f"{h.meta.get('title')} ({h.meta.get('heading')})" if h.meta.get("heading") else str(h.meta.get("title"))
-            for n, h in enumerate(passages, start=1) if n not in used]
-    if more:
-        lines.append("Read more: " + "; ".join(more[:3]))
-    return "\n".join(lines).strip()
+        yield from compose(request.question, request.passages, covered=request.covered, earlier=request.earlier,
+                           corpus_dir=self.config.corpus_dir)

@@ -109,6 +109,19 @@ def m003_semantic_cache(db: sqlite_utils.Database) -> None:
     db["semantic_cache"].create_index(["mode", "corpus_version"])
 
 
+@migration
+def m004_cache_verified(db: sqlite_utils.Database) -> None:
+    # the cache compares normalised questions exactly and verifies the rest with a model: no word analysis kept
+    from .cache import normalise
+
+    table = db["semantic_cache"]
+    table.add_column("normalised", str)
+    for row in list(table.rows):
+        table.update(row["id"], {"normalised": normalise(row["question"])})
+    table.transform(drop={"key_terms"})
+    table.create_index(["mode", "corpus_version", "normalised"])
+
+
 # the attribute names of the old `traces.data` column in the spans' vocabulary; "query" (learner text) is dropped
 _LEGACY_KEYS = {"tokens_in": "gen_ai.usage.input_tokens", "tokens_out": "gen_ai.usage.output_tokens",
                 "model": "gen_ai.request.model", "route": "mentor.route", "cost_usd": "mentor.cost_usd",
@@ -116,7 +129,7 @@ _LEGACY_KEYS = {"tokens_in": "gen_ai.usage.input_tokens", "tokens_out": "gen_ai.
 
 
 @migration
-def m004_otel_spans(db: sqlite_utils.Database) -> None:
+def m005_otel_spans(db: sqlite_utils.Database) -> None:
     """OpenTelemetry spans replace the stage timings of `traces`, which become one synthetic trace per answer."""
     import hashlib
     import json

@@ -57,14 +57,7 @@ class Progress:
 
     def current_week(self) -> int:
         """From the start date if there is one, else the first week with something left to do."""
-        if self.start_date():
-            return self.m.current_week()
-        done = self.m.store.done_items()
-        weeks = self.curriculum.weeks
-        for n, week in weeks.items():
-            if any(item.id not in done for item in week.items()):
-                return n
-        return max(weeks, default=1)
+        return self.m.current_week()
 
     def summary(self) -> dict:
         cur, done = self.curriculum, self.m.store.done_items()

@@ -73,9 +73,12 @@ def recent_turns(messages: list[dict], budget: int = HISTORY_TOKEN_BUDGET) -> li
     return turns
 
 
-def ask_messages(question: str, hits: list, history: list[dict], weak: bool) -> list[dict]:
-    note = ("\nNote: retrieval found only weakly related passages; say if the material does not cover this."
-            if weak else "")
+NOT_COVERED_NOTE = ("\nNote: the course material does not cover this question; the passages are only the nearest "
+                    "topics. Say plainly that the course material does not cover it before any general guidance.")
+
+
+def ask_messages(question: str, hits: list, history: list[dict], covered: bool = True) -> list[dict]:
+    note = "" if covered else NOT_COVERED_NOTE
     content = f"{format_passages(hits)}\n\nQuestion: {question}{note}"
     return [*history, {"role": "user", "content": content}]
 

@@ -355,7 +355,7 @@ class ReviewService:
     @property
     def retriever(self):
         """The override, else the mentor's retriever only if its index is already open (never build one here)."""
-        opened = getattr(self.m, "_index", None) is not None
+        opened = self.m.index_open
         return self._retriever_override or (self.m.retriever if opened else None)
 
     def review(self, code: str, filename: str | None = None, store_it: bool = True) -> dict:

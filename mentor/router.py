@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .config import Config
+from .llm import estimate_tokens
 
 # USD per million tokens (input, output); prompt-cache reads cost 0.1x input, writes 1.25x.
 PRICES = {"opus": (5.0, 25.0), "sonnet": (3.0, 15.0), "haiku": (1.0, 5.0)}
 ROUTES = ("strong", "cheap", "local", "offline")
-BUDGET_SOFT_LIMIT = 0.8  # above this share of the budget, only reviews and design questions get the strong model
-
-_DESIGN = re.compile(
-    r"\b(design|architect\w*|trade-?offs?|compare|versus|vs\.?|migrat\w*|should (we|i)|choose|evaluate|"
-    r"pros and cons|which (is|one)|plan for|strategy for|scale|refactor)\b", re.I)
-_MULTI = re.compile(r"\?.*\?|\b(and (also|then)|first.*then|step by step|1\)|2\)|\(a\)|\(b\))|"
-                    r",? and (how|what|why|which|when|where|should)\b|"
-                    r",\s*and\s+(tell|explain|show|recommend|suggest|sketch)\b", re.I | re.S)
+BUDGET_SOFT_LIMIT = 0.8  # above this share of the budget, only reviews and deep answers get the strong model
+STRONG_TASKS = ("review", "design")  # a code or design review: the judgement of the strongest model pays off
+CHEAP_TASKS = ("plan", "condense", "verify")  # short structured text from given facts: never the strong model
+# a question this long (pasted code, logs, a whole scenario) carries more than a quick answer can use;
+# chosen on the dev workload with scripts/tune_router.py
+LONG_TOKENS = 30
 
 
 def price(model: str, tokens_in: int, tokens_out: int, cache_read: int = 0, cache_write: int = 0) -> float:
@@ -30,20 +28,9 @@ def price(model: str, tokens_in: int, tokens_out: int, cache_read: int = 0, cach
     return (plain_in * p_in + cache_read * p_in * 0.1 + cache_write * p_in * 1.25 + tokens_out * p_out) / 1e6
 
 
-def complexity(task: str, text: str) -> str:
-    """'high' for reviews and multi-part or design questions, 'low' for short factual ones, else 'medium'."""
-    if task == "review":
-        return "high"
-    words = len(text.split())
-    design = bool(_DESIGN.search(text))
-    sentences = len([p for p in re.split(r"[.?!]+\s", text.strip()) if len(p.split()) >= 3])
-    # several asks in one message: more than one sentence or question, or a list of aspects to weigh
-    multi = bool(_MULTI.search(text)) or text.count("?") > 1 or sentences > 1 or text.count(",") >= 2
-    if (design and (multi or words > 25)) or (multi and words > 30) or words > 80:
-        return "high"
-    if words <= 14 and not design:
-        return "low"
-    return "medium"
+def size(text: str) -> int:
+    """The request's own size in tokens (the passages added to every question do not change the choice)."""
+    return estimate_tokens(text)
 
 
 @dataclass
@@ -57,7 +44,6 @@ class Route:
 class Decision:
     chain: list[Route]
     reason: str
-    complexity: str
     notices: list[str] = field(default_factory=list)
 
 
@@ -78,9 +64,29 @@ class Router:
             avail.append("local")
         return avail + ["offline"]
 
-    def route(self, task: str, text: str, force: str | None = None) -> Decision:
+    def _first(self, task: str, text: str, deep: bool, avail: list[str], tight: bool) -> tuple[str, str]:
+        """The first route and why: from the task, the request's size and the learner's "deep answer" choice."""
+        cheaper = "local" if "local" in avail else "cheap"
+        if "strong" not in avail:
+            if "local" in avail:
+                return "local", "no cloud key configured: local model"
+            return "offline", ("offline mode chosen" if self.config.provider == "offline"
+                               else "no model configured: answering from the material offline")
+        if deep:
+            return "strong", "you asked for a deep answer"
+        if task in STRONG_TASKS:
+            return "strong", f"a {task} goes to the strong model"
+        if tight:
+            return cheaper, "budget over 80% used: cheaper model"
+        if task in CHEAP_TASKS:
+            return cheaper, f"a {task} does not need the strong model"
+        if size(text) > LONG_TOKENS:
+            return "strong", f"a long request (over {LONG_TOKENS} tokens) goes to the strong model"
+        return cheaper, "a question answered from the passages: " + (
+            "the local model" if cheaper == "local" else "the cheap cloud model") + " is enough"
+
+    def route(self, task: str, text: str, force: str | None = None, deep: bool = False) -> Decision:
         c = self.config
-        level = complexity(task, text)
         avail = self.available()
         routes = {
             "strong": Route("strong", "anthropic", c.strong_model),
@@ -96,25 +102,9 @@ class Router:
             notices.append(f"Monthly budget of ${budget:.2f} is used up (${spent:.2f}); cloud models are off.")
         if force and force in avail:
             first, why = force, f"you chose the {force} route"
-        elif "strong" in avail:
-            tight = budget > 0 and spent >= BUDGET_SOFT_LIMIT * budget
-            if level == "high":
-                first, why = "strong", f"{task} of high complexity goes to the strong model"
-            elif tight:
-                first, why = ("local" if "local" in avail else "cheap"), "budget over 80% used: cheaper model"
-            elif task in ("plan", "condense") or level == "low":
-                first = "local" if "local" in avail else "cheap"
-                why = f"{'a short question' if level == 'low' else 'planning wording'} does not need the strong model"
-            elif "local" in avail:
-                first, why = "local", "a single-part question: the local model answers it from the passages"
-            else:
-                first, why = "cheap", "a single-part question: the cheap cloud model is enough"
-        elif "local" in avail:
-            first, why = "local", "no cloud key configured: local model"
         else:
-            first, why = "offline", ("offline mode chosen" if c.provider == "offline"
-                                     else "no model configured: answering from the material offline")
+            first, why = self._first(task, text, deep, avail, tight=budget > 0 and spent >= BUDGET_SOFT_LIMIT * budget)
         order = [first] + [r for r in ROUTES if r != first and r in avail and ROUTES.index(r) > ROUTES.index(first)]
         if "offline" not in order:
             order.append("offline")
-        return Decision(chain=[routes[r] for r in order], reason=why, complexity=level, notices=notices)
+        return Decision(chain=[routes[r] for r in order], reason=why, notices=notices)

@@ -14,14 +14,14 @@ SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 # what people read instead of span and route names
-STAGE_LABELS = {
+STAGE_LABELS = {  # in the order a request runs them
     "ask": "Whole answer", "save_question": "Save the question", "condense": "Rewrite a follow-up",
-    "cache": "Semantic cache", "retrieve": "Search the course", "embed": "Embed the question",
-    "dense": "Meaning search", "bm25": "Keyword search", "fusion": "Fuse the rankings",
-    "rerank": "Rerank", "route": "Choose a model", "redact": "Redact personal data", "generate": "Write the answer",
-    "cite": "Match citations", "save": "Save the answer", "review": "Code review", "plan": "Weekly plan",
-    "quiz": "Quiz grading", "hint": "Hint", "analyse": "Static analysis", "model_review": "Model review",
-    "advice": "Model advice",
+    "route": "Choose a model", "cache": "Semantic cache", "retrieve": "Search the course",
+    "embed": "Embed the question", "dense": "Meaning search", "bm25": "Keyword search", "fusion": "Fuse the rankings",
+    "rerank": "Rerank", "generate": "Write the answer", "redact": "Redact personal data", "cite": "Match citations",
+    "save": "Save the answer", "remember": "Cache the answer", "review": "Code review", "analyse": "Static analysis",
+    "model_review": "Model review", "plan": "Weekly plan", "advice": "Model advice", "quiz": "Quiz grading",
+    "hint": "Hint",
 }
 PROVIDER_LABELS = {"offline": "Offline extract", "anthropic": "Claude", "local": "Local model"}
 

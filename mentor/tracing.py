@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.sdk.metrics import MeterProvider
@@ -33,6 +33,7 @@ from opentelemetry.trace import Status, StatusCode
 
 from .logs import log_event
 
+T = TypeVar("T")
 SERVICE_NAME = "architect-mentor"
 MAX_PENDING_TRACES = 256  # traces whose root never ended (an abandoned stream) are dropped past this
 
@@ -54,6 +55,8 @@ REDACTIONS = "mentor.redactions"  # flattened: mentor.redactions.EMAIL = 2
 
 # keys whose values are the learner's or the course's text: attributes only with MENTOR_TRACE_CONTENT=1
 CONTENT_KEYS = frozenset({"query", "question", "answer", "text", "passages", "prompt", "code", "advice"})
+
+_CURRENT: contextvars.ContextVar[Span | None] = contextvars.ContextVar("mentor_trace", default=None)
 
 GEN_AI_SYSTEMS = {"anthropic": "anthropic", "local": "openai", "offline": "mentor.offline"}
 
@@ -204,6 +207,9 @@ class Span(dict):
         """A child span around a block; an exception marks it failed and passes through."""
         ctx = trace.set_span_in_context(self.span)
         child = Span(self.tel, self.tel.tracer.start_span(name, context=ctx), self.trace_id, data)
+        # nested code's current() is the child only when it was this span: a generator's stage (which may
+        # be closed in another context) never moves the current span, `within()` does that item by item
+        token = _CURRENT.set(child) if _CURRENT.get() is self else None
         t0 = time.perf_counter()
         try:
             yield child
@@ -211,6 +217,8 @@ class Span(dict):
             _fail(child.span, exc)
             raise
         finally:
+            if token is not None:
+                _CURRENT.reset(token)
             child.span.set_attributes(child.attributes())
             child.span.end()
             self.tel.stage_ms.record((time.perf_counter() - t0) * 1000, {"mentor.stage": name})
@@ -224,6 +232,21 @@ def _fail(span: trace.Span, exc: BaseException) -> None:
     span.set_attribute("error.type", type(exc).__name__)
 
 
+def within(span: Span, items: Iterator[T]) -> Iterator[T]:
+    """Iterate `items` with `span` as `current()` while each item is produced, and not while the consumer holds
+    it: a generator's stages nest under `span` without the context leaking across its yields."""
+    items = iter(items)
+    while True:
+        token = _CURRENT.set(span)
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            _CURRENT.reset(token)
+        yield item
+
+
 class Trace(Span):
     """A request's root span (ask, review, plan, quiz, hint); stages are its children."""
 
@@ -233,6 +256,9 @@ class Trace(Span):
         self.operation = operation
         self._t0 = time.perf_counter()
         self._ended = False
+
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self._t0) * 1000
 
     def log(self, level: int, message: str, **fields: Any) -> None:
         log_event(level, message, trace_id=self.trace_id, operation=self.operation, **fields)
@@ -255,7 +281,8 @@ class Trace(Span):
                  error=type(exc).__name__ if exc is not None else None, **{k: attrs[k] for k in keep if k in attrs})
 
 
-_CURRENT: contextvars.ContextVar[Trace | None] = contextvars.ContextVar("mentor_trace", default=None)
+
+
 _UNTRACED: Telemetry | None = None
 
 

@@ -32,24 +32,22 @@ def mentor() -> Mentor:
 
 def ensure_index(m: Mentor) -> None:
     """Build the index on first use, with a progress bar, and say so if it had to be rebuilt."""
-    if m._index is None:
-        from .index import Index
-
+    if not m.index_open:
         bar = st.progress(0.0, text="Loading the search index…")
 
         def progress(done: int, total: int, msg: str) -> None:
             bar.progress(done / max(total, 1), text=f"Building the search index: {msg}")
 
         try:
-            m._index = Index(m.config, m.store).open(progress=progress)
+            m.open_index(progress=progress)
         except MentorError as exc:
             bar.empty()
             st.error(str(exc))
             st.stop()
         bar.empty()
-    if m._index.notice:
-        st.info(m._index.notice)
-        m._index.notice = ""
+    if m.index.notice:
+        st.info(m.index.notice)
+        m.index.notice = ""
 
 
 def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:

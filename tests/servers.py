@@ -266,6 +266,10 @@ class AnthropicServer(FakeServer):
             "model": body.get("model", "claude-test"), "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn", "stop_sequence": None, "usage": usage,
         }
+        if body.get("tools"):  # tool use: the scripted text is the JSON input of the (first) tool
+            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
+                                   "input": json.loads(text)}]
+            message["stop_reason"] = "tool_use"
         if not body.get("stream"):
             return h.send_json(200, message, {"request-id": request_id})
         h.start_sse({"request-id": request_id})

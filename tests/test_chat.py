@@ -12,10 +12,10 @@ def test_offline_answer_cites_the_material(mentor):
     ans = mentor.chat.ask("How do I stop a cache stampede when a popular key expires?")
     assert ans.provider == "offline" and ans.cost_usd == 0
     assert "extract of the course material" in ans.answer
-    assert ans.citations and ans.citations[0]["week"] == 6
+    assert ans.citations and ans.citations[0].week == 6
     assert "[1]" in ans.answer
     quoted = ans.answer.split("Read more")[0]
-    assert all(f"[{c['n']}]" in quoted for c in ans.citations)  # only the passages actually quoted
+    assert all(f"[{c.n}]" in quoted for c in ans.citations)  # only the passages actually quoted
     stored = mentor.store.messages(ans.conversation_id)
     assert [m["role"] for m in stored] == ["user", "assistant"]
     assert stored[0]["status"] == "answered" and stored[1]["citations"][0]["source"].endswith("lesson.md")
@@ -40,7 +40,7 @@ def test_follow_up_uses_the_conversation(mentor):
     first = mentor.chat.ask("Explain leader-follower replication")
     follow = mentor.chat.ask("what about its read lag?", first.conversation_id)
     assert follow.conversation_id == first.conversation_id
-    assert follow.citations[0]["book"] == "ddia"
+    assert follow.citations[0].book == "ddia"
 
 
 def test_claude_streams_through_the_real_sdk_and_usage_is_stored(tmp_path, anthropic_server):
@@ -49,11 +49,11 @@ def test_claude_streams_through_the_real_sdk_and_usage_is_stored(tmp_path, anthr
     m = Mentor(cfg)
     anthropic_server.enqueue("Cache-aside reads the cache first and fills it on a miss [1].")
     stream = m.chat.ask_stream("What is cache-aside?")
-    pieces = list(stream)
+    pieces = list(stream.text())
     ans = stream.answer
     assert len(pieces) > 1 and "".join(pieces) == ans.answer
     assert ans.provider == "anthropic" and ans.tokens_in > 0 and ans.tokens_out > 0 and ans.cost_usd > 0
-    assert [c["n"] for c in ans.citations] == [1]
+    assert [c.n for c in ans.citations] == [1]
     row = m.store.message(ans.message_id)
     assert row["tokens_out"] == ans.tokens_out and row["cost_usd"] == ans.cost_usd
     body = anthropic_server.requests[-1].body
@@ -100,7 +100,7 @@ def test_nothing_personal_or_secret_reaches_claude_and_the_answer_restores_it(tm
     m = Mentor(cfg)
     secrets = ["jane.doe@example.org", "+44 20 7946 0958", "4111 1111 1111 1111", "AKIAIOSFODNN7EXAMPLE",
                "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"]
-    anthropic_server.enqueue("Write to <EMAIL_ADDRESS_1> and rotate the key [1].")
+    anthropic_server.enqueue("Write to <EMAIL_1> and rotate the key [1].")
     question = (f"My cache-aside service mails {secrets[0]} (phone {secrets[1]}, card {secrets[2]}); its config has "
                 f'aws_key = "{secrets[3]}" and api_key = "{secrets[4]}". Is cache-aside right here?')
     ans = m.chat.ask(question)
@@ -109,31 +109,53 @@ def test_nothing_personal_or_secret_reaches_claude_and_the_answer_restores_it(tm
         assert value not in sent
     assert ans.redactions and sum(ans.redactions.values()) >= 4
     assert all(v not in str(ans.redactions) for v in secrets)
-    if "<EMAIL_ADDRESS_1>" in sent:
-        assert secrets[0] in ans.answer
+    assert "<EMAIL_1>" in sent  # the placeholder the model saw ...
+    assert ans.answer == f"Write to {secrets[0]} and rotate the key [1]."  # ... is restored in what the learner sees
+    assert m.store.message(ans.message_id)["content"] == ans.answer
     stored = m.store.messages(ans.conversation_id)
     assert stored[0]["content"] == question  # the learner's own history keeps the original
 
 
-def test_a_paraphrase_is_answered_from_the_cache_and_can_be_bypassed(mentor):
+def test_offline_only_an_exact_repeat_is_served_from_the_cache_and_it_can_be_bypassed(mentor):
     first = mentor.chat.ask("What is cache-aside?")
-    again = mentor.chat.ask("Can you explain what cache-aside is?")
+    again = mentor.chat.ask("what is cache-aside")
     assert again.cached and again.answer == first.answer and again.cost_usd == 0
-    other = mentor.chat.ask("What is write-through caching?")
-    assert not other.cached
-    fresh = mentor.chat.ask("Can you explain what cache-aside is?", bypass_cache=True)
-    assert not fresh.cached
+    assert not mentor.chat.ask("Can you explain what cache-aside is?").cached  # offline: no semantic matching
+    assert not mentor.chat.ask("What is cache-aside?", bypass_cache=True).cached
+
+
+def test_with_claude_a_paraphrase_is_served_once_the_cheap_model_confirms_it(tmp_path, anthropic_server):
+    from mentor.cache import verification_prompt
+
+    m = Mentor(make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123",
+                           ANTHROPIC_BASE_URL=anthropic_server.base_url))
+    anthropic_server.enqueue("Cache-aside reads the cache first and fills it on a miss [1].", '{"same": true}',
+                             '{"same": false}', "Avoid cache-aside for write-heavy keys [1].")
+    first = m.chat.ask("When should I use cache-aside?")
+    again = m.chat.ask("when would I use the cache-aside pattern?")
+    verify = anthropic_server.requests[1].body
+    assert verify["model"] == m.config.cheap_model and verify["tool_choice"] == {"type": "tool",
+                                                                                 "name": "same_question"}
+    assert verify["tools"][0]["input_schema"]["required"] == ["same"]
+    assert verify["messages"][0]["content"] == verification_prompt("When should I use cache-aside?",
+                                                                   "when would I use the cache-aside pattern?")
+    assert again.cached and again.answer == first.answer
+    assert 0 < again.cost_usd < first.cost_usd  # the verification is paid for, and costs far less than an answer
+    other = m.chat.ask("When should I not use cache-aside?")  # a candidate the model says is different
+    assert anthropic_server.requests[2].body.get("tools") and not other.cached
+    assert other.answer == "Avoid cache-aside for write-heavy keys [1]."
+    assert len(anthropic_server.requests) == 4
 
 
 def test_deleting_a_conversation_or_disliking_an_answer_removes_it_from_the_cache(mentor):
     first = mentor.chat.ask("What is cache-aside?")
-    assert mentor.chat.ask("Explain cache-aside").cached
+    assert mentor.chat.ask("What is cache-aside?").cached
     mentor.store.delete_conversation(first.conversation_id)
     assert not mentor.chat.ask("What is cache-aside?").cached  # answered afresh, and cached again
-    copy = mentor.chat.ask("Explain cache-aside")
+    copy = mentor.chat.ask("what is cache-aside")
     assert copy.cached
     mentor.store.add_feedback(copy.message_id, -1, "wrong")  # thumbs down on the served copy
-    assert not mentor.chat.ask("Explain cache-aside").cached
+    assert not mentor.chat.ask("What is cache-aside?").cached
 
 
 def test_a_local_model_answers_through_its_wire_protocol(tmp_path, openai_server):
@@ -142,7 +164,7 @@ def test_a_local_model_answers_through_its_wire_protocol(tmp_path, openai_server
     openai_server.enqueue("Stampede protection coalesces concurrent misses [1].")
     ans = m.chat.ask("How do I protect the database from a cache stampede?")
     assert ans.provider == "local" and ans.model == "tiny" and ans.cost_usd == 0
-    assert ans.answer == "Stampede protection coalesces concurrent misses [1]." and ans.citations[0]["week"] == 6
+    assert ans.answer == "Stampede protection coalesces concurrent misses [1]." and ans.citations[0].week == 6
     sent = openai_server.requests[-1].body
     assert sent["stream"] is True and sent["messages"][0]["role"] == "system"
     assert ans.redactions == {}  # nothing leaves this machine, so nothing needs redacting
@@ -172,7 +194,7 @@ def test_a_stream_cut_off_midway_is_reported_and_the_question_kept(tmp_path, ant
     stream = m.chat.ask_stream("What is cache-aside?")
     shown = []
     with pytest.raises(MentorError, match="stopped in the middle"):
-        for piece in stream:
+        for piece in stream.text():
             shown.append(piece)
     assert shown  # the learner saw the beginning, and is told it was cut off
     (msg,) = m.store.messages(stream.conversation_id)
@@ -194,7 +216,7 @@ def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_query(tmp_path,
     retrieve = next(s for s in trace_detail(m.store, follow.message_id)["spans"] if s["name"] == "retrieve")
     query = retrieve["attributes"]["mentor.query"]
     assert query == "How does leader-follower replication handle read lag on followers?"
-    assert follow.answer == "Read your own writes from the leader [1]." and follow.citations[0]["book"] == "ddia"
+    assert follow.answer == "Read your own writes from the leader [1]." and follow.citations[0].book == "ddia"
     def billed_in(u):
         return u["input_tokens"] + u["cache_read_input_tokens"] + u["cache_creation_input_tokens"]
 

@@ -230,11 +230,11 @@ def test_offline_answer_quotes_only_the_passages_and_cites_them(tmp_path):
     req = LLMRequest(system="", messages=[], question="What are ports and adapters?", passages=PASSAGES)
     answer, _ = provider.complete(req)
 
-    assert "extract" in answer.lower()
-    bullets = [line for line in answer.splitlines() if line.startswith("- ")]
-    assert bullets
-    for line in bullets:
-        m = re.fullmatch(r"- (.+) \[(\d+)\]", line)
+    assert answer.startswith("*Offline answer: an extract of the course material")
+    quoted = [line for line in answer.splitlines()[1:] if line.strip() and not line.startswith("Read next")]
+    assert quoted
+    for line in quoted:
+        m = re.fullmatch(r"(?:- )?(.+) \[(\d+)\]", line)
         assert m, line
         sentence, n = m.group(1), int(m.group(2))
         assert 1 <= n <= len(PASSAGES)
@@ -251,8 +251,8 @@ def test_offline_without_passages_says_the_material_does_not_cover_it(tmp_path):
 
 
 def test_offline_extract_skips_cross_reference_lines():
-    from mentor.llm import _sentences
+    from mentor.offline import prose_sentences
 
     text = ("The outbox table is written in the same transaction as the business change.\n\n"
             "- [Week 5: Message queues](../week-05/lesson.md) and [Week 7: Databases](../week-07/lesson.md) use it.")
-    assert _sentences(text) == ["The outbox table is written in the same transaction as the business change."]
+    assert prose_sentences(text) == ["The outbox table is written in the same transaction as the business change."]

@@ -231,7 +231,7 @@ def _request():
         {"role": "assistant", "content": "Sure: 'Hi, the outage on 10.20.30.40 was a stale cache ...'"},
     ]
     question = f'Why does client = Anthropic(api_key="{ANTHROPIC_KEY}") fail with 401 on 10.20.30.40?'
-    messages = prompts.ask_messages(question, [reflection, lesson], history, weak=False)
+    messages = prompts.ask_messages(question, [reflection, lesson], history, covered=True)
     return LLMRequest(system=prompts.SYSTEM_PROMPT, messages=messages, question=question,
                       passages=[reflection, lesson])
 

@@ -11,14 +11,14 @@ store = m.store
 # --- sidebar: conversations ---------------------------------------------------------------------
 with st.sidebar:
     st.subheader("Conversations")
-    if st.button("New conversation", icon=":material/add:", use_container_width=True):
+    if st.button("New conversation", icon=":material/add:", width="stretch"):
         st.session_state.conversation_id = None
     conversations = store.conversations()
     for conv in conversations[:50]:
         current = conv["id"] == st.session_state.get("conversation_id")
         title = conv["title"] if len(conv["title"]) <= 40 else conv["title"][:39] + "…"
         label = ("▸ " if current else "") + title
-        if st.button(label, key=f"conv-{conv['id']}", use_container_width=True):
+        if st.button(label, key=f"conv-{conv['id']}", width="stretch"):
             st.session_state.conversation_id = conv["id"]
             st.rerun()
     cid = st.session_state.get("conversation_id")
@@ -51,8 +51,8 @@ def render_answer(msg: dict) -> None:
     if red:
         st.caption("Redacted before leaving this machine: " + ", ".join(f"{n} {t}" for t, n in red.items()))
     for c in msg.get("citations") or []:
-        where = f"week {c['week']}" if c.get("week") else (c.get("book") or c.get("paper") or c.get("kind"))
-        with st.expander(f"[{c.get('n')}] {c.get('title')} › {c.get('heading') or ''} ({where})"):
+        label = c.get("label") or f"{c.get('title')} › {c.get('heading') or ''}"
+        with st.expander(f"[{c.get('n')}] {label}"):
             st.markdown(c.get("text") or "")
             st.caption(c.get("source") or "")
     fb = store.feedback(msg["id"])
@@ -84,6 +84,8 @@ for msg in messages:
         if msg["role"] == "assistant":
             render_answer(msg)
 
+deep = st.toggle("Deep answer", help="Send this question to the strongest model available (costs more).",
+                 disabled=routes == ["offline"])
 question, bypass = st.chat_input("Ask about architecture, the curriculum, or your notes"), False
 again = st.session_state.pop("ask_again", None)
 if again and not question:
@@ -94,10 +96,15 @@ if question:
         st.markdown(question)
     with st.chat_message("assistant"):
         try:
-            stream = m.chat.ask_stream(question, cid, bypass_cache=bypass)
+            stream = m.chat.ask_stream(question, cid, bypass_cache=bypass, deep=deep)
             st.session_state.conversation_id = stream.conversation_id
-            st.write_stream(stream)
+            status = st.status("Reading your question…")
+            text = st.empty()
+            with text:
+                st.write_stream(stream.text(on_stage=lambda s: status.update(label=s.detail.capitalize() + "…")))
+            status.update(label="Done", state="complete")
             answer = stream.answer
+            text.markdown(answer.answer)  # citations are renumbered without gaps once the text is complete
             st.session_state.conversation_id = answer.conversation_id
             for note in answer.notices:
                 st.info(note)

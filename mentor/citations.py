@@ -1,0 +1,100 @@
+"""Citations: the passages an answer cites, numbered without gaps, with what a course reader needs to link."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+CITE = re.compile(r"\[(\d{1,2})\]")
+QUESTION_HEADING = re.compile(r"^(Q\d+)\b")
+BOOKS = {"ddia": "DDIA", "hard-parts": "Hard Parts", "ml-systems-design": "ML Systems Design",
+         "system-design-interview": "SDI"}
+DOCS = {"lesson": "lesson", "quiz": "quiz", "exercises": "exercises", "exercise": "exercises"}
+
+
+def slug(heading: str) -> str:
+    """The anchor a Markdown renderer gives the last heading of a path ("Q9. Why ..." -> "q9-why-...")."""
+    last = heading.split(" > ")[-1].strip().lower()
+    return re.sub(r"[\s-]+", "-", re.sub(r"[^\w\s-]", "", last)).strip("-")[:80]
+
+
+def short_title(meta: dict) -> str:
+    """A label a learner can scan: "Week 10 quiz · Q9", "DDIA ch. 7 · Snapshot isolation", "Glossary · ADR"."""
+    heading = (meta.get("heading") or "").split(" > ")[-1].strip()
+    kind, week = meta.get("kind") or "", meta.get("week")
+    if week and kind in DOCS:
+        where = f"Week {week} {DOCS[kind]}"
+    elif meta.get("book"):
+        book = BOOKS.get(str(meta["book"]), str(meta["book"]))
+        where = f"{book} ch. {meta['chapter']}" if meta.get("chapter") else book
+    elif kind == "glossary":
+        where = "Glossary"
+    elif kind == "reflection" and week:
+        where = f"Your week {week} reflection"
+    else:
+        where = str(meta.get("title") or meta.get("source") or "")
+    q = QUESTION_HEADING.match(heading)
+    part = q.group(1) if q else heading
+    return f"{where} · {part}" if part and part != where else where
+
+
+@dataclass
+class Citation:
+    """One cited passage: `n` is its number in the answer text; `anchor` links to its section."""
+
+    n: int
+    label: str  # short title, e.g. "Week 10 quiz · Q9"
+    source: str  # the file, relative to its root
+    root: str  # corpus | notes | reflections
+    kind: str  # lesson | quiz | exercises | glossary | book-note | paper-note | note | reflection
+    week: int | None
+    book: str | None
+    paper: str | None
+    title: str  # the document's title
+    heading: str | None
+    anchor: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Citation:
+        """A stored citation (older rows lack the newer fields)."""
+        heading = d.get("heading") or None
+        meta = {**d, "heading": heading or ""}
+        return cls(n=int(d.get("n") or 0), label=d.get("label") or short_title(meta), source=d.get("source") or "",
+                   root=d.get("root") or "", kind=d.get("kind") or "", week=d.get("week"), book=d.get("book"),
+                   paper=d.get("paper"), title=d.get("title") or "", heading=heading,
+                   anchor=d.get("anchor") or (slug(heading) if heading else ""), text=d.get("text") or "")
+
+    @property
+    def link(self) -> str:
+        """A course-reader query string: ?week=10&doc=quiz#q9-..., or ?source=...#anchor outside the weeks."""
+        if self.week and self.kind in DOCS:
+            return f"?week={self.week}&doc={DOCS[self.kind]}" + (f"#{self.anchor}" if self.anchor else "")
+        return f"?source={self.source}" + (f"#{self.anchor}" if self.anchor else "")
+
+
+def citation(n: int, hit) -> Citation:
+    m = hit.meta
+    heading = m.get("heading") or None
+    return Citation(n=n, label=short_title(m), source=str(m.get("source") or ""), root=str(m.get("root") or ""),
+                    kind=str(m.get("kind") or ""), week=m.get("week"), book=m.get("book"), paper=m.get("paper"),
+                    title=str(m.get("title") or ""), heading=heading, anchor=slug(heading) if heading else "",
+                    text=hit.text)
+
+
+def cite(text: str, hits: list) -> tuple[str, list[Citation]]:
+    """The passages the answer cites, renumbered 1..n in order of first use (the text is renumbered to match);
+    when it cites none, the top three it was given."""
+    order: list[int] = []
+    for found in CITE.findall(text):
+        n = int(found)
+        if 1 <= n <= len(hits) and n not in order:
+            order.append(n)
+    if not order:
+        return text, [citation(n, hits[n - 1]) for n in range(1, min(3, len(hits)) + 1)]
+    new = {old: i for i, old in enumerate(order, start=1)}
+    renumbered = CITE.sub(lambda m: f"[{new[int(m.group(1))]}]" if int(m.group(1)) in new else m.group(0), text)
+    return renumbered, [citation(new[old], hits[old - 1]) for old in order]
