@@ -153,3 +153,19 @@ def test_log_lines_carry_the_trace_id_and_follow_the_level(tmp_path):
     with tel.trace("plan"):
         pass
     assert len(log.read_text().splitlines()) == 2  # INFO is below the level now
+
+
+def test_a_review_is_one_trace_with_counts_and_no_code(tmp_path):
+    from mentor.review import ReviewService
+
+    m = Mentor(make_config(tmp_path))
+    code = ("API_KEY = 'sk-live-abcdefghijklmnopqrstuvwx1234'\n\n"
+            "def f(x):\n    try:\n        return x()\n    except:\n        pass\n")
+    result = ReviewService(m).review(code)
+    (row,) = trace_list(m.store)
+    t = trace_detail(m.store, row["trace_id"])
+    assert row["operation"] == "review" and [s["name"] for s in t["spans"]] == ["review", "analyse", "model_review"]
+    root = t["attributes"]
+    assert root["mentor.review_id"] == result["review_id"] and root["gen_ai.system"] == "mentor.offline"
+    assert sum(v for k, v in root.items() if k.startswith("mentor.findings.")) == len(result["findings"]) > 0
+    assert "sk-live" not in json.dumps(t) and "def f" not in json.dumps(t)
