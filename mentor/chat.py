@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from . import prompts
+from . import prompts, tracing
 from .cache import VERIFY_SCHEMA, VERIFY_TOOL, parse_verdict, verification_prompt
 from .citations import Citation, cite
 from .errors import InputError, MentorError
@@ -20,10 +20,10 @@ from .generate import Generator, Outcome
 from .llm import LLMRequest, Usage
 from .router import Decision, Router
 from .store import Store
-from .trace import Trace
 
 MAX_QUESTION_CHARS = 20_000
 SOURCES = 5
+RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
 VERIFY_REQUEST_TOOL = {"name": VERIFY_TOOL, "description": "Record whether the two questions ask the same thing.",
                        "input_schema": VERIFY_SCHEMA}
 
@@ -126,7 +126,7 @@ class Turn:
     week: int | None = None
     deep: bool = False
     context_free: bool = True  # the question stands on its own (not a follow-up): it may be cached
-    trace: Trace = field(default_factory=Trace)
+    trace: tracing.Trace = field(kw_only=True)  # the request's root span; each stage is a child
     extras: list[Outcome] = field(default_factory=list)  # condense and cache-verification calls, paid with the answer
 
     @property
@@ -138,8 +138,10 @@ class ChatService:
     """Answers questions. Collaborators that load slowly (the retriever, the corpus version) come as callables."""
 
     def __init__(self, store: Store, router: Router, generator: Generator, retriever: Callable[[], object],
-                 current_week: Callable[[], int], corpus_version: Callable[[], str], cache=None):
+                 current_week: Callable[[], int], corpus_version: Callable[[], str], cache=None,
+                 telemetry: tracing.Telemetry | None = None):
         self.store, self.router, self.generator, self.cache = store, router, generator, cache
+        self.telemetry = telemetry or tracing.Telemetry(store, enabled=False)
         self._retriever, self._current_week, self._corpus_version = retriever, current_week, corpus_version
 
     def first_answer(self, decision: Decision, request: LLMRequest, accept):
@@ -156,11 +158,28 @@ class ChatService:
     def ask_stream(self, question: str, conversation_id: int | None = None, *, bypass_cache: bool = False,
                    route: str | None = None, week: int | None = None, deep: bool = False) -> AnswerStream:
         """Stores the question at once (before any model is called); iterate the result to answer it."""
-        turn = self._save_question(check_text(question), conversation_id)
+        question = check_text(question)
+        tr = self.telemetry.start("ask", question=question)
+        try:
+            with tr.stage("save_question"):
+                turn = self._save_question(question, conversation_id, tr)
+        except BaseException as exc:
+            tr.end(exc)
+            raise
+        tr.update({tracing.CONVERSATION: str(turn.conversation_id), "question_id": turn.question_id})
         turn.bypass_cache, turn.force_route, turn.week, turn.deep = bypass_cache, route, week, deep
-        return AnswerStream(self._run(turn), turn.conversation_id, turn.question_id)
+        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id)
 
     # the flow ------------------------------------------------------------------------------------------------
+    def _traced(self, turn: Turn) -> Iterator[Event]:
+        """The flow, its root span ended however it ends (answered, failed, or the reader stopped it)."""
+        try:
+            yield from self._run(turn)
+        except BaseException as exc:
+            turn.trace.end(exc)
+            raise
+        turn.trace.end()
+
     def _run(self, turn: Turn) -> Iterator[Event]:
         try:
             standalone = self._condense(turn)
@@ -190,14 +209,14 @@ class ChatService:
                               "Your question is saved; try again.") from exc
 
     # stages --------------------------------------------------------------------------------------------------
-    def _save_question(self, question: str, conversation_id: int | None) -> Turn:
+    def _save_question(self, question: str, conversation_id: int | None, trace: tracing.Trace) -> Turn:
         if conversation_id is None:
             conversation_id = self.store.create_conversation()
         else:
             self.store.conversation(conversation_id)  # raises for an unknown conversation
         history = self.store.messages(conversation_id)
         qid = self.store.add_message(conversation_id, "user", question, mode="ask", status="pending")
-        return Turn(question, conversation_id, qid, history)
+        return Turn(question, conversation_id, qid, history, trace=trace)
 
     def _condense(self, turn: Turn) -> str:
         """A standalone query for retrieval: the heuristic, then a model's rewrite when there is a model."""
@@ -214,6 +233,7 @@ class ChatService:
             if route is not None:
                 standalone = rewritten
                 turn.extras.append(Outcome(route=route, usage=usage))
+                data.update(tracing.gen_ai_attributes(route.provider, route.model, usage.tokens_in, usage.tokens_out))
             data.update(route=route.name if route else "heuristic", query=standalone[:200])
         return standalone
 
@@ -255,8 +275,11 @@ class ChatService:
     def _retrieve(self, turn: Turn, standalone: str):
         with turn.trace.stage("retrieve", query=standalone[:200]) as data:
             result = self._retriever().search(standalone, k=SOURCES, boost_week=turn.week or self._current_week())
-            data.update(hits=len(result.hits), weak=result.weak, covered=covered(result),
-                        **{k: round(v, 1) for k, v in result.timings_ms.items()})
+            data.children_from_timings(result.timings_ms, RETRIEVAL_STEPS)
+            data.update(hits=len(result.hits), weak=result.weak, covered=covered(result), mode=result.mode,
+                        sources=[h.meta.get("source") if h.meta.get("kind") != "note" else "(your note)"
+                                 for h in result.hits],
+                        scores=[round(h.score, 4) for h in result.hits])
         return result
 
     def _request(self, turn: Turn, standalone: str, result) -> LLMRequest:
@@ -268,13 +291,16 @@ class ChatService:
 
     def _generate(self, turn: Turn, decision: Decision, request: LLMRequest, out: Outcome) -> Iterator[str]:
         with turn.trace.stage("generate") as data:
-            try:
-                yield from self.generator.stream(decision, request, out)
+            try:  # redaction, inside the generator, is a child span of this one
+                yield from tracing.within(data, self.generator.stream(decision, request, out))
             finally:
-                data.update(route=out.route.name if out.route else None, model=out.route.model if out.route else None,
-                            attempts=[asdict(a) for a in out.attempts], tokens_in=out.usage.tokens_in,
-                            tokens_out=out.usage.tokens_out, cache_read=out.usage.cache_read,
-                            redactions=out.redactions)
+                if out.route is not None:
+                    data.update(tracing.gen_ai_attributes(out.route.provider, out.route.model, out.usage.tokens_in,
+                                                          out.usage.tokens_out))
+                data.update({"route": out.route.name if out.route else None, tracing.MAX_TOKENS: request.max_tokens,
+                             "attempts": [f"{a.route}: {'ok' if a.ok else 'failed'}" for a in out.attempts],
+                             "cache_read_tokens": out.usage.cache_read, "redactions": out.redactions,
+                             "answer": out.text})
 
     def _save_answer(self, turn: Turn, decision: Decision, out: Outcome, result) -> Answer:
         with turn.trace.stage("cite") as data:
@@ -293,14 +319,19 @@ class ChatService:
                       out.usage.tokens_out + sum(e.usage.tokens_out for e in turn.extras))
         cost = round(out.cost + sum(e.cost for e in turn.extras), 6)
         latency = round(turn.trace.elapsed_ms(), 1)
-        aid = self.store.add_message(
-            turn.conversation_id, "assistant", out.text, mode="ask", status="ok",
-            citations=[c.as_dict() for c in citations], provider=provider, model=model, route_reason=reason,
-            tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost, latency_ms=latency, cached=cached,
-            redactions=out.redactions, reply_to=turn.question_id)
-        self.store.update_message(turn.question_id, status="answered")
-        for span in turn.trace.spans:
-            self.store.add_trace(aid, span.name, span.ms, span.data)
+        with turn.trace.stage("save"):
+            aid = self.store.add_message(
+                turn.conversation_id, "assistant", out.text, mode="ask", status="ok",
+                citations=[c.as_dict() for c in citations], provider=provider, model=model, route_reason=reason,
+                tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost, latency_ms=latency,
+                cached=cached, redactions=out.redactions, reply_to=turn.question_id)
+            self.store.update_message(turn.question_id, status="answered")
+        turn.trace.update({  # a cached answer's reason quotes the earlier question: not an attribute
+            tracing.ROUTE: "cache" if cached else (out.route.name if out.route else None),
+            tracing.ROUTE_REASON: "semantic cache: same question as before" if cached else reason,
+            tracing.CACHED: cached, **tracing.gen_ai_attributes(provider, model, usage.tokens_in, usage.tokens_out),
+            tracing.COST: cost, tracing.MESSAGE_ID: aid, "passages_used": len(citations),
+            "redactions": out.redactions, "weak": weak})
         return Answer(answer=out.text, citations=citations, provider=provider, model=model, route_reason=reason,
                       cached=cached, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out, cost_usd=cost,
                       latency_ms=latency, conversation_id=turn.conversation_id, message_id=aid,
@@ -309,5 +340,6 @@ class ChatService:
     def _remember(self, turn: Turn, answer: Answer, result) -> None:
         """Cache an answer to a question that stands on its own and that the material covers."""
         if self.cache is not None and turn.context_free and covered(result) and answer.answer:
-            self.cache.put(turn.question, mode="ask", message_id=answer.message_id,
-                           corpus_version=self._corpus_version())
+            with turn.trace.stage("remember"):
+                self.cache.put(turn.question, mode="ask", message_id=answer.message_id,
+                               corpus_version=self._corpus_version())

@@ -353,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rr = add("route-report", cmd_route_report, "replay a workload through the router and compare routing costs")
     rr.add_argument("--workload", help="workload .jsonl (default: the held-out eval/route/test.jsonl)")
+
+    from .cli_insights import add_commands
+
+    add_commands(add)
     return p
 
 

@@ -20,6 +20,7 @@ DEFAULT_STRONG_MODEL = "claude-sonnet-5-5"
 DEFAULT_CHEAP_MODEL = "claude-haiku-5-5"
 DEFAULT_TIMEOUT_S = 60.0
 PROVIDER_CHOICES = ("auto", "anthropic", "local", "offline")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 # Every variable the program reads; tests check each one is documented in the README.
 ENV_VARS = (
@@ -42,6 +43,9 @@ ENV_VARS = (
     "CHROMA_HOST",
     "CHROMA_PORT",
     "MENTOR_IMAGE_HOSTS",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "MENTOR_TRACE_CONTENT",
+    "MENTOR_LOG_LEVEL",
 )
 
 
@@ -92,6 +96,9 @@ class Config:
     chroma_host: str = ""
     chroma_port: int = 8000
     image_hosts: tuple[str, ...] = ()  # https hosts whose images untrusted Markdown may show; none by default
+    otlp_endpoint: str = ""
+    trace_content: bool = False
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -104,6 +111,9 @@ class Config:
         port = env.get("CHROMA_PORT", "").strip()
         if port and not port.isdigit():
             raise ConfigError(f"CHROMA_PORT must be a port number, got {port!r}.")
+        log_level = (env.get("MENTOR_LOG_LEVEL") or "INFO").strip().upper()
+        if log_level not in LOG_LEVELS:
+            raise ConfigError(f"MENTOR_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}.")
         return cls(
             home=home,
             corpus_dir=Path(env.get("MENTOR_CORPUS") or DEFAULT_CORPUS).expanduser(),
@@ -124,6 +134,9 @@ class Config:
             chroma_host=env.get("CHROMA_HOST", "").strip(),
             chroma_port=int(port) if port else 8000,
             image_hosts=tuple(h.strip().lower() for h in env.get("MENTOR_IMAGE_HOSTS", "").split(",") if h.strip()),
+            otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip(),
+            trace_content=_flag(env, "MENTOR_TRACE_CONTENT", False),
+            log_level=log_level,
         )
 
     def with_(self, **changes) -> Config:
@@ -132,6 +145,10 @@ class Config:
     @property
     def db_path(self) -> Path:
         return self.home / "mentor.db"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
 
     @property
     def index_dir(self) -> Path:

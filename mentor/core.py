@@ -9,7 +9,9 @@ from datetime import date
 from functools import cached_property
 
 from .config import Config
+from .logs import configure_logging
 from .store import Store
+from .tracing import Telemetry
 
 
 def current_week(start_date: str | None, done: set[str], weeks: dict, today: date | None = None) -> int:
@@ -29,9 +31,12 @@ def current_week(start_date: str | None, done: set[str], weeks: dict, today: dat
 class Mentor:
     """The services of the app, built once per process (the index and the model load lazily)."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, telemetry: Telemetry | None = None):
         self.config = config
         self.store = Store(config.db_path)
+        configure_logging(config.log_dir, config.log_level)
+        self.telemetry = telemetry or Telemetry(self.store, otlp_endpoint=config.otlp_endpoint,
+                                                trace_content=config.trace_content)
         self._index = None
         self._index_lock = threading.Lock()
         self.redactor = None
@@ -86,7 +91,8 @@ class Mentor:
         from .chat import ChatService
 
         return ChatService(self.store, self.router, self.generator, retriever=lambda: self.retriever,
-                           current_week=self.current_week, corpus_version=self.corpus_version, cache=self.cache)
+                           current_week=self.current_week, corpus_version=self.corpus_version, cache=self.cache,
+                           telemetry=self.telemetry)
 
     def warm(self) -> None:
         """Load the slow parts (embedding model, redaction engines) ahead of the first question."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from . import limits
+from . import limits, tracing
 from .config import Config
 from .errors import MentorError, NeedsKeyError, ProviderError
 from .llm import AnthropicProvider, LLMRequest, LocalProvider, OfflineProvider, Provider, Usage
@@ -84,7 +84,9 @@ class Generator:
         if provider.name != "offline":  # per-request and per-day token budgets (mentor/limits.py)
             limits.check_request(request, self.tokens_today())
         if provider.name == "anthropic" and self.redactor is not None:
-            req, restore, redactions = self.redactor.redact_request(request)
+            with tracing.current().stage("redact") as span:
+                req, restore, redactions = self.redactor.redact_request(request)
+                span.update(redactions=redactions, values=sum(redactions.values()))
             return provider, req, restore, redactions
         return provider, request, (lambda s: s), {}
 

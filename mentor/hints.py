@@ -128,6 +128,10 @@ class Tutor:
 
     def hint(self, week: int, exercise: int, level: int = 1, full: bool = False, stuck: str = "") -> Hint:
         """One rung of the ladder (1..3); the full outline only with full=True. `stuck` is the learner's words."""
+        with self.m.telemetry.trace("hint", week=week):
+            return self._hint(week, exercise, level, full, stuck)
+
+    def _hint(self, week: int, exercise: int, level: int, full: bool, stuck: str) -> Hint:
         if not full and not 1 <= int(level) <= MAX_LEVEL:
             raise InputError(f"Hints go from level 1 to {MAX_LEVEL}; ask for the full outline explicitly (--full).")
         level = 4 if full else int(level)

@@ -131,3 +131,60 @@ def m005_cache_verified(db: sqlite_utils.Database) -> None:
         table.update(row["id"], {"normalised": normalise(row["question"])})
     table.transform(drop={"key_terms"})
     table.create_index(["mode", "corpus_version", "normalised"])
+
+
+# the attribute names of the old `traces.data` column in the spans' vocabulary; "query" (learner text) is dropped
+_LEGACY_KEYS = {"tokens_in": "gen_ai.usage.input_tokens", "tokens_out": "gen_ai.usage.output_tokens",
+                "model": "gen_ai.request.model", "route": "mentor.route", "cost_usd": "mentor.cost_usd",
+                "reason": "mentor.route.reason", "hit": "mentor.cache.hit", "hits": "mentor.retrieval.hits"}
+
+
+@migration
+def m006_otel_spans(db: sqlite_utils.Database) -> None:
+    """OpenTelemetry spans replace the stage timings of `traces`, which become one synthetic trace per answer."""
+    import hashlib
+    import json
+
+    db["spans"].create(
+        {"span_id": str, "trace_id": str, "parent_id": str, "name": str, "start": str, "start_ns": int,
+         "duration_ms": float, "status": str, "error": str, "attributes": str, "message_id": int},
+        pk="span_id",
+    )
+    db["spans"].create_index(["trace_id"])
+    db["spans"].create_index(["message_id"])
+    db["spans"].create_index(["parent_id", "start"])
+    if "traces" not in db.table_names():
+        return
+    groups: dict[object, list[dict]] = {}
+    for row in db.query("select * from traces order by id"):
+        key = row["message_id"] if row["message_id"] is not None else f"solo-{row['id']}"
+        groups.setdefault(key, []).append(row)
+    rows = []
+    for key, stages in groups.items():
+        trace_id = hashlib.sha256(f"legacy:{key}".encode()).hexdigest()[:32]
+        start = datetime.fromisoformat(stages[0]["created"])
+        start_ns = int(start.timestamp() * 1e9)
+        solo = not isinstance(key, int)
+        name = ("plan" if stages[0]["stage"] == "plan-advice" else stages[0]["stage"]) if solo else "ask"
+        total = sum(s["ms"] or 0 for s in stages)
+        root = {"span_id": trace_id[:16], "trace_id": trace_id, "parent_id": None, "name": name,
+                "start": start.isoformat(timespec="milliseconds"), "start_ns": start_ns, "duration_ms": total,
+                "status": "ok", "error": None, "message_id": None if solo else key}
+        attrs: dict = {"mentor.legacy": True, "gen_ai.operation.name": name}
+        offset = 0.0
+        for n, s in enumerate(stages):
+            data = {_LEGACY_KEYS.get(k, f"mentor.{k}"): v for k, v in json.loads(s["data"] or "{}").items()
+                    if k != "query" and isinstance(v, (str, int, float, bool))}
+            if solo:
+                attrs.update(data)
+                continue
+            attrs.update({k: v for k, v in data.items() if k in ("mentor.cost_usd", "gen_ai.request.model")})
+            rows.append({"span_id": hashlib.sha256(f"{trace_id}:{n}".encode()).hexdigest()[:16],
+                         "trace_id": trace_id, "parent_id": root["span_id"], "name": s["stage"],
+                         "start": root["start"], "start_ns": start_ns + int(offset * 1e6),
+                         "duration_ms": s["ms"], "status": "error" if "error" in data else "ok",
+                         "error": None, "attributes": json.dumps(data), "message_id": None})
+            offset += s["ms"] or 0
+        rows.append({**root, "attributes": json.dumps(attrs)})
+    db["spans"].insert_all(rows)
+    db["traces"].drop()

@@ -12,9 +12,8 @@ adds a few sentences of advice to the notes; if it fails, the plan is returned a
 from __future__ import annotations
 
 import re
-import time
 
-from . import prompts
+from . import prompts, tracing
 from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_minutes
 from .errors import InputError
 from .llm import SENTENCE, LLMRequest
@@ -86,6 +85,10 @@ class Planner:
     # planning ----------------------------------------------------------------------------------
     def plan(self, week: int | None = None, hours: float | None = None, advice: bool = True) -> dict:
         """Plan a week (the current one by default); `advice=False` never asks a model."""
+        with self.m.telemetry.trace("plan"):
+            return self._plan(week, hours, advice)
+
+    def _plan(self, week: int | None, hours: float | None, advice: bool) -> dict:
         cur = self.curriculum
         wk = cur.week(Progress(self.m).current_week() if week is None else week)
         number = wk.number
@@ -135,6 +138,8 @@ class Planner:
             plan["notes"] = f"{notes}\n\nMentor's advice: {advice}"
             plan["provider"] = provider
         plan_id = self.m.store.save_plan(number, plan, provider=plan["provider"])
+        tracing.current().update({"week": number, "tasks": len(tasks), "dropped": len(dropped),
+                                  "hours_budget": budget, "plan_id": plan_id})
         return {**plan, "plan_id": plan_id}
 
     def _item_task(self, item: Item, reason: str | None) -> dict:
@@ -266,16 +271,15 @@ class Planner:
         request = LLMRequest(system=prompts.with_data_rule(ADVICE_SYSTEM), messages=[{"role": "user", "content": text}],
                              question=text,
                              max_tokens=300, task="plan")
-        t0 = time.perf_counter()
-        advice, route, usage, _ = self.m.chat.first_answer(
-            decision, request, accept=lambda text: _clean_advice(text) or None)
-        if route is None:
-            return "", "offline"
-        self.m.store.add_trace(None, "plan-advice", (time.perf_counter() - t0) * 1000,
-                               {"route": route.name, "model": route.model, "tokens_in": usage.tokens_in,
-                                "tokens_out": usage.tokens_out,
-                                "cost_usd": round(price(route.model, usage.tokens_in, usage.tokens_out,
-                                                        usage.cache_read, usage.cache_write), 6)})
+        with tracing.current().stage("advice") as span:
+            advice, route, usage, _ = self.m.chat.first_answer(
+                decision, request, accept=lambda text: _clean_advice(text) or None)
+            if route is None:
+                return "", "offline"
+            span.update(tracing.gen_ai_attributes(route.provider, route.model, usage.tokens_in, usage.tokens_out))
+        tracing.current().update({tracing.ROUTE: route.name, tracing.COST: round(price(
+            route.model, usage.tokens_in, usage.tokens_out, usage.cache_read, usage.cache_write), 6),
+            **tracing.gen_ai_attributes(route.provider, route.model, usage.tokens_in, usage.tokens_out)})
         return advice, route.provider
 
     # plans and ticks ---------------------------------------------------------------------------

@@ -170,6 +170,10 @@ class Deck:
     # grading by a model ------------------------------------------------------------------------
     def model_grade(self, q: Question, answer: str) -> Grade | None:
         """A cloud model's grade against the key through tool use, or None offline or when the call fails."""
+        with self.m.telemetry.trace("quiz", week=q.week):
+            return self._model_grade(q, answer)
+
+    def _model_grade(self, q: Question, answer: str) -> Grade | None:
         if not answer.strip() or "cheap" not in self.m.router.available():
             return None
         import anthropic

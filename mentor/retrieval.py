@@ -100,12 +100,17 @@ class FusionRetriever(BaseRetriever):
     def __init__(self, retrievers: dict[str, BaseRetriever], k: int = RRF_K):
         super().__init__()
         self.retrievers, self.rrf_k = retrievers, k
+        self.timings_ms: dict[str, float] = {}  # per retriever, and "fuse" for the fusion itself (for traces)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         fused: dict[str, NodeWithScore] = {}
         scores: dict[str, float] = {}
+        t0 = time.perf_counter()
         for name, retriever in self.retrievers.items():
-            for rank, hit in enumerate(retriever.retrieve(query_bundle), start=1):
+            t = time.perf_counter()
+            found = retriever.retrieve(query_bundle)
+            self.timings_ms[name] = (time.perf_counter() - t) * 1000
+            for rank, hit in enumerate(found, start=1):
                 cid = hit.node.node_id
                 if cid not in fused:
                     fused[cid] = hit
@@ -117,6 +122,8 @@ class FusionRetriever(BaseRetriever):
             hit.score = scores[cid]
             out.append(hit)
         out.sort(key=lambda h: -h.score)
+        self.timings_ms["fuse"] = (time.perf_counter() - t0) * 1000 - sum(
+            self.timings_ms[name] for name in self.retrievers)
         return out
 
 
@@ -291,7 +298,9 @@ class Retriever:
         elif mode == "bm25":
             nodes = sparse.retrieve(bundle)
         else:
-            nodes = FusionRetriever({"dense": dense, "bm25": sparse}).retrieve(bundle)
+            fusion = FusionRetriever({"dense": dense, "bm25": sparse})
+            nodes = fusion.retrieve(bundle)
+            timings.update(fusion.timings_ms)
         timings["retrieve"] = (time.perf_counter() - t1) * 1000
         weak = self._weak(index, query, nodes)
         if mode == "hybrid":

@@ -13,11 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import languages, privacy, prompts, smells
+from . import languages, privacy, prompts, smells, tracing
 from .chat import check_text
 from .errors import InputError
 from .llm import LLMRequest, Usage
@@ -322,13 +321,22 @@ class ReviewService:
         return self._retriever_override or (self.m.retriever if opened else None)
 
     def review(self, code: str, filename: str | None = None, store_it: bool = True) -> dict:
-        t0 = time.perf_counter()
+        with self.m.telemetry.trace("review"):
+            return self._review(code, filename, store_it)
+
+    def _review(self, code: str, filename: str | None, store_it: bool) -> dict:
+        tr = tracing.current()
         code = check_code(code)
-        analysis = analyse(code, filename)
+        with tr.stage("analyse") as span:
+            analysis = analyse(code, filename)
+            span.update({"findings": len(analysis.findings), "language": analysis.language})
         findings = analysis.findings
         passages = references(findings, self.retriever)
         masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
-        model_summary, extra, provider, model, notes, usage = self._model_review(masked, analysis, filename, passages)
+        with tr.stage("model_review") as span:
+            model_summary, extra, provider, model, notes, usage = self._model_review(masked, analysis, filename,
+                                                                                    passages)
+            span.update(tracing.gen_ai_attributes(provider, model, usage.tokens_in, usage.tokens_out))
         known = {(f.line, f.principle) for f in findings}
         extra = [f for f in extra if (f.line, f.principle) not in known]
         references(extra, self.retriever)
@@ -344,9 +352,9 @@ class ReviewService:
             result["review_id"] = self.m.store.save_review(_title(code, filename, analysis.language),
                                                            analysis.language, masked, result, provider)
         cost = price(model, usage.tokens_in, usage.tokens_out, usage.cache_read, usage.cache_write)
-        self.m.store.add_trace(None, "review", (time.perf_counter() - t0) * 1000, {
-            "review_id": result["review_id"], "provider": provider, "model": model, "language": analysis.language,
-            "counts": counts, "tokens_in": usage.tokens_in, "tokens_out": usage.tokens_out, "cost_usd": round(cost, 6)})
+        tr.update({"review_id": result["review_id"], "language": analysis.language, "findings": counts,
+                   "secrets_masked": len(set(analysis.secrets)), tracing.COST: round(cost, 6),
+                   **tracing.gen_ai_attributes(provider, model, usage.tokens_in, usage.tokens_out)})
         return result
 
     def _model_review(self, code: str, analysis: Analysis, filename: str | None, passages: list):

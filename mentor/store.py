@@ -1,4 +1,4 @@
-"""History in SQLite: conversations, messages, reflections, progress, plans, reviews, feedback, traces.
+"""History in SQLite: conversations, messages, reflections, progress, plans, reviews, feedback, spans.
 
 Each thread gets its own connection (Streamlit runs scripts on several threads); WAL mode and a busy
 timeout let the UI and the CLI use the same database at once.
@@ -139,7 +139,8 @@ class Store:
             if ids:
                 marks = ",".join("?" * len(ids))
                 db.execute(f"delete from feedback where message_id in ({marks})", ids)
-                db.execute(f"delete from traces where message_id in ({marks})", ids)
+                db.execute(f"delete from spans where trace_id in (select trace_id from spans where message_id in "
+                           f"({marks}))", ids)
             if ids and "semantic_cache" in db.table_names():
                 db.execute(f"delete from semantic_cache where message_id in ({marks})", ids)
             db.execute("delete from messages where conversation_id = ?", [conversation_id])
@@ -212,15 +213,15 @@ class Store:
         return [_decode(r) for r in self.db.query(sql, [fts, limit])]
 
     def month_cost(self, month: str | None = None) -> float:
-        """Cloud spend this month: answers, plus reviews and plan advice (recorded in their traces)."""
+        """Cloud spend this month: answers, plus reviews, plans, quizzes and hints (recorded on their root spans)."""
         month = month or now()[:7]
         row = next(self.db.query(
             "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ? "
             "and mode != 'imported'", [month]  # an imported conversation was paid for elsewhere
         ))
         other = next(self.db.query(
-            "select coalesce(sum(json_extract(data, '$.cost_usd')), 0) as c from traces "
-            "where message_id is null and substr(created, 1, 7) = ?", [month]
+            "select coalesce(sum(json_extract(attributes, '$.\"mentor.cost_usd\"')), 0) as c from spans "
+            "where parent_id is null and name != 'ask' and substr(start, 1, 7) = ?", [month]
         ))
         return float(row["c"]) + float(other["c"])
 
@@ -254,19 +255,14 @@ class Store:
         rows = list(self.db.query("select * from feedback where message_id = ?", [message_id]))
         return rows[0] if rows else None
 
-    def add_trace(self, message_id: int | None, stage: str, ms: float, data: dict | None = None) -> None:
+    def add_spans(self, rows: list[dict]) -> None:
+        """Finished OpenTelemetry spans (rows from `mentor.tracing.span_row`), one transaction."""
         with self.tx() as db:
-            db["traces"].insert(
-                {"message_id": message_id, "stage": stage, "ms": round(ms, 2), "data": json.dumps(data or {}),
-                 "created": now()}
-            )
+            db["spans"].insert_all(rows, replace=True)
 
-    def traces(self, message_id: int | None = None) -> list[dict]:
-        if message_id is None:
-            rows = self.db.query("select * from traces order by id")
-        else:
-            rows = self.db.query("select * from traces where message_id = ? order by id", [message_id])
-        return [_decode(r) for r in rows]
+    def spans(self, trace_id: str) -> list[dict]:
+        rows = self.db.query("select * from spans where trace_id = ? order by start_ns, name", [trace_id])
+        return [{**r, "attributes": json.loads(r["attributes"] or "{}")} for r in rows]
 
     # reflections -------------------------------------------------------------------------------
     def save_reflection(self, week: int, went_well: str = "", hard: str = "", questions: str = "",

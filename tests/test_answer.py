@@ -11,6 +11,7 @@ from mentor.chat import Done, Stage, TextDelta
 from mentor.config import DEFAULT_CORPUS
 from mentor.core import Mentor
 from mentor.offline import compose
+from mentor.stats import trace_detail
 from tests.conftest import make_config
 
 # off-topic questions of the held-out split (written blind), beside the issue's own example
@@ -53,7 +54,8 @@ def test_offline_answers_stream_a_stage_first_then_several_pieces_soon_after_ret
     assert sum(k is TextDelta for k in kinds) >= 3  # a sentence at a time, not one block at the end
     written = next(i for i, e in enumerate(events) if isinstance(e, Stage) and e.name == "write")
     answer = events[-1].answer
-    retrieve_ms = next(t["ms"] for t in mentor.store.traces(answer.message_id) if t["stage"] == "retrieve")
+    retrieve_ms = next(s["duration_ms"] for s in trace_detail(mentor.store, answer.message_id)["spans"]
+                       if s["name"] == "retrieve")
     # the first text follows retrieval within 300 ms, or within the retrieval's own time on a busy machine
     assert (times[first_text] - times[written]) * 1000 <= max(300, retrieve_ms)
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).startswith("*Offline answer")
@@ -113,9 +115,11 @@ def test_an_offline_answer_does_not_repeat_what_the_conversation_already_said(me
 
 def test_every_stage_is_traced_with_its_time(mentor):
     ans = mentor.chat.ask("What is cache-aside?")
-    stages = [t["stage"] for t in mentor.store.traces(ans.message_id)]
-    assert stages == ["route", "cache", "retrieve", "generate", "cite"]
-    assert json.dumps(mentor.store.traces(ans.message_id))  # the trace data is plain JSON
+    trace = trace_detail(mentor.store, ans.message_id)
+    stages = [s["name"] for s in trace["spans"] if s["depth"] == 1]
+    assert stages == ["save_question", "route", "cache", "retrieve", "generate", "cite", "save", "remember"]
+    assert all(s["duration_ms"] >= 0 for s in trace["spans"])
+    assert json.dumps(trace)  # the trace data is plain JSON
 
 
 def test_the_current_week_has_one_rule(mentor):

@@ -4,6 +4,7 @@ import pytest
 
 from mentor.core import Mentor
 from mentor.errors import InputError, MentorError
+from mentor.stats import trace_detail
 from tests.conftest import make_config
 
 
@@ -18,7 +19,7 @@ def test_offline_answer_cites_the_material(mentor):
     stored = mentor.store.messages(ans.conversation_id)
     assert [m["role"] for m in stored] == ["user", "assistant"]
     assert stored[0]["status"] == "answered" and stored[1]["citations"][0]["source"].endswith("lesson.md")
-    stages = [t["stage"] for t in mentor.store.traces(ans.message_id)]
+    stages = [s["name"] for s in trace_detail(mentor.store, ans.message_id)["spans"]]
     assert {"retrieve", "route", "generate"} <= set(stages)
 
 
@@ -202,7 +203,8 @@ def test_a_stream_cut_off_midway_is_reported_and_the_question_kept(tmp_path, ant
 
 def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_query(tmp_path, anthropic_server):
     m = Mentor(make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123",
-                           ANTHROPIC_BASE_URL=anthropic_server.base_url, MENTOR_CACHE="0"))
+                           ANTHROPIC_BASE_URL=anthropic_server.base_url, MENTOR_CACHE="0",
+                           MENTOR_TRACE_CONTENT="1"))  # the retrieval query is kept on its span for debugging
     anthropic_server.enqueue("Followers apply the leader's log [1].",
                              "How does leader-follower replication handle read lag on followers?",
                              "Read your own writes from the leader [1].")
@@ -211,8 +213,9 @@ def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_query(tmp_path,
     condense_req = anthropic_server.requests[1].body
     assert "standalone" in condense_req["system"][0]["text"]
     assert "Explain leader-follower replication" in condense_req["messages"][0]["content"]
-    retrieve = next(t for t in m.store.traces(follow.message_id) if t["stage"] == "retrieve")
-    assert retrieve["data"]["query"] == "How does leader-follower replication handle read lag on followers?"
+    retrieve = next(s for s in trace_detail(m.store, follow.message_id)["spans"] if s["name"] == "retrieve")
+    query = retrieve["attributes"]["mentor.query"]
+    assert query == "How does leader-follower replication handle read lag on followers?"
     assert follow.answer == "Read your own writes from the leader [1]." and follow.citations[0].book == "ddia"
     def billed_in(u):
         return u["input_tokens"] + u["cache_read_input_tokens"] + u["cache_creation_input_tokens"]

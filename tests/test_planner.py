@@ -7,6 +7,7 @@ from mentor.core import Mentor
 from mentor.errors import InputError
 from mentor.planner import BUILD_DAYS, DEFAULT_HOURS, Planner
 from mentor.progress import Progress
+from mentor.stats import trace_detail, trace_list
 
 WEEK3 = "curriculum/phase-1-fundamentals/week-03-modularity"
 PLAN_KEYS = ["week", "tasks", "notes", "hours_budget", "provider", "plan_id"]
@@ -249,7 +250,10 @@ def test_a_model_adds_advice_to_the_notes_but_never_changes_tasks(tmp_path, anth
     assert "ana@example.com" not in str(body) and "<EMAIL_1>" in str(body)
     assert m.redactor.calls == 1
     assert m.store.plans()[0]["provider"] == "anthropic"
-    assert [t["stage"] for t in m.store.traces()] == ["plan-advice"]
+    (row,) = trace_list(m.store)
+    plan_trace = trace_detail(m.store, row["trace_id"])
+    assert plan_trace["operation"] == "plan" and row["model"] and row["cost_usd"] > 0
+    assert [(s["name"], s["depth"]) for s in plan_trace["spans"]] == [("plan", 0), ("advice", 1), ("redact", 2)]
 
 
 def test_a_failing_model_falls_back_silently_to_the_offline_plan(tmp_path, anthropic_server):

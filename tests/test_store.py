@@ -6,6 +6,7 @@ import pytest
 from mentor.errors import InputError, StoreBusyError
 from mentor.migrations import MIGRATIONS
 from mentor.store import Store
+from mentor.tracing import COST, Telemetry
 
 
 def test_migrations_are_named_recorded_and_applied_once(tmp_path):
@@ -118,7 +119,13 @@ def test_month_cost_counts_answers_reviews_and_plan_advice(tmp_path):
     s = Store(tmp_path / "m.db")
     cid = s.create_conversation()
     s.add_message(cid, "assistant", "a", cost_usd=0.5)
-    s.add_trace(None, "review", 10.0, {"cost_usd": 0.25})
-    s.add_trace(None, "plan-advice", 10.0, {"cost_usd": 0.125})
-    s.add_trace(None, "review", 10.0, {"tokens_in": 3})  # offline review: no cost
+    tel = Telemetry(s)
+    with tel.trace("review") as tr:
+        tr[COST] = 0.25
+    with tel.trace("plan") as tr:
+        tr[COST] = 0.125
+    with tel.trace("review"):  # offline review: no cost
+        pass
+    with tel.trace("ask") as tr:  # an answer's cost is counted from its message, not twice
+        tr[COST] = 0.5
     assert s.month_cost() == 0.875

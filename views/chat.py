@@ -47,7 +47,8 @@ if routes == ["offline"]:
 
 
 def render_answer(msg: dict) -> None:
-    st.caption(answer_caption(msg) + (f" · {msg['route_reason']}" if msg.get("route_reason") else ""))
+    st.caption(answer_caption(msg) + (f" · {msg['route_reason']}" if msg.get("route_reason") else "")
+               + f" · [How was this answered?](./insights?trace={int(msg['id'])})")
     red = msg.get("redactions") or {}
     if red:
         st.caption("Redacted before leaving this machine: " + ", ".join(f"{n} {t}" for t, n in red.items()))
