@@ -80,7 +80,8 @@ def main() -> None:
 
     from mentor import embeddings
 
-    embeddings.embed_one = lru_cache(maxsize=None)(embeddings.embed_one)  # each question is embedded once, not per system
+    # each question is embedded once, not once per system
+    embeddings.embed_one = lru_cache(maxsize=None)(embeddings.embed_one)
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/work/blind/judge")
     out = Path(ap.parse_args().out)

@@ -40,7 +40,8 @@ def main() -> None:
         halves["test"] += group[half:]
     for name, rows in halves.items():
         rows.sort(key=lambda o: o["id"])
-        (ROOT / f"eval/offtopic/{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        (ROOT / f"eval/offtopic/{name}.jsonl").write_text(lines)
         print(name, len(rows))
 
 

@@ -1,15 +1,16 @@
-"""Retrieval candidates measured against the blind judgments, and the tuning of the default on DEV only.
+"""Retrieval candidates, measured against the blind judgments; the default is chosen on DEV only.
 
-    PYTHONPATH=$PWD python scripts/tune_retrieval.py            # every candidate on dev (nDCG@5, P@5, judged share)
-    PYTHONPATH=$PWD python scripts/tune_retrieval.py --split test   # report only: nothing is chosen on test
+    PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_retrieval.py               # every candidate on dev
+    PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_retrieval.py --split test  # report only
 
-`eval_pool.py` imports CANDIDATES from here so that every candidate's top 5 is pooled and judged.
+`eval_pool.py` imports CANDIDATES from here, so every candidate's top 5 was pooled and judged. The candidates
+that did not earn a place in mentor/retrieval.py live only here, so their figures stay reproducible.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mentor import embeddings  # noqa: E402
 from mentor import retrieval as R  # noqa: E402
+from mentor.index import tokenize  # noqa: E402
 
 K = 5
 
@@ -28,20 +30,55 @@ def _fused(retriever: R.Retriever, query: str) -> tuple[list[NodeWithScore], Que
     bundle = QueryBundle(query, embedding=embeddings.embed_one(query).tolist())
     dense = R.DenseRetriever(retriever.index, R.CANDIDATES)
     sparse = R.SparseRetriever(retriever.index, R.CANDIDATES)
-    nodes = R.FusionRetriever({"dense": dense, "bm25": sparse}).retrieve(bundle)
+    nodes = R.fusion(dense, sparse).retrieve(bundle)
+    scores = dict(dense.hits or [])
+    for n in nodes:
+        n.node.metadata["_dense_score"] = scores.get(n.node.node_id, 0.0)
     return nodes, bundle
+
+
+# the reranker that was the default before (weights from its own tuning on what is now dev) ------------------
+W_RRF, W_BODY, W_HEAD, W_DENSE = 0.5, 0.2, 0.2, 0.0
+
+
+def _group(meta: dict) -> str:
+    if meta.get("week") and meta.get("root") == "corpus":
+        return f"week:{meta['week']}"
+    return f"{meta.get('root')}:{meta.get('source')}"
+
+
+def lexical_rerank(index, nodes: list[NodeWithScore], query: str, diversity: float, w_source: float) -> list[str]:
+    """Fused rank + idf-weighted question coverage of body and heading + evidence of the whole source, then a
+    greedy pick with a penalty per result already taken from the same source (diversity)."""
+    q_terms = set(tokenize([query])[0])
+    idf = index.idf
+    q_weight = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
+    best_rrf = max(n.score or 0.0 for n in nodes) or 1.0
+    evidence: dict[str, float] = {}
+    for n in nodes:
+        evidence[_group(n.node.metadata)] = evidence.get(_group(n.node.metadata), 0.0) + (n.score or 0.0) / best_rrf
+    best_group = max(evidence.values()) or 1.0
+    score = {}
+    for n in nodes:
+        cid = n.node.node_id
+        head = sum(idf.get(t, 0.0) for t in q_terms & index.terms(cid, heading=True)) / q_weight
+        body = sum(idf.get(t, 0.0) for t in q_terms & index.terms(cid)) / q_weight
+        score[cid] = (W_RRF * (n.score or 0.0) / best_rrf + W_BODY * body + W_HEAD * head
+                      + W_DENSE * n.node.metadata["_dense_score"] + w_source * evidence[_group(n.node.metadata)]
+                      / best_group)
+    remaining, chosen, taken = list(nodes), [], {}
+    while remaining and len(chosen) < K:
+        best = max(remaining, key=lambda n: score[n.node.node_id] - diversity * taken.get(_group(n.node.metadata), 0))
+        remaining.remove(best)
+        taken[_group(best.node.metadata)] = taken.get(_group(best.node.metadata), 0) + 1
+        chosen.append(best.node.node_id)
+    return chosen
 
 
 def lexical(diversity: float, w_source: float):
     def run(retriever: R.Retriever, query: str) -> list[str]:
-        nodes, bundle = _fused(retriever, query)
-        old = R.DIVERSITY, R.W_SOURCE
-        R.DIVERSITY, R.W_SOURCE = diversity, w_source
-        try:
-            out = R.LexicalReranker(retriever.index, top_n=10).postprocess_nodes(nodes, bundle)
-        finally:
-            R.DIVERSITY, R.W_SOURCE = old
-        return [n.node.node_id for n in out[:K]]
+        nodes, _ = _fused(retriever, query)
+        return lexical_rerank(retriever.index, nodes, query, diversity, w_source)
     return run
 
 
@@ -51,7 +88,8 @@ _VECTORS: dict[str, np.ndarray] = {}
 def _vectors(index) -> dict[str, np.ndarray]:
     if not _VECTORS:
         got = index.collection.get(include=["embeddings"])
-        _VECTORS.update({i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)})
+        _VECTORS.update({i: np.asarray(v, dtype=np.float32)
+                         for i, v in zip(got["ids"], got["embeddings"], strict=True)})
     return _VECTORS
 
 
@@ -67,8 +105,7 @@ def mmr(lam: float):
         pool = [n.node.node_id for n in nodes if n.node.node_id in vec]
         while pool and len(chosen) < K:
             def gain(cid: str) -> float:
-                red = max((float(vec[cid] @ vec[c]) for c in chosen), default=0.0)
-                return lam * rel[cid] - (1 - lam) * red
+                return lam * rel[cid] - (1 - lam) * max((float(vec[cid] @ vec[c]) for c in chosen), default=0.0)
             pick = max(pool, key=gain)
             pool.remove(pick)
             chosen.append(pick)
@@ -78,8 +115,6 @@ def mmr(lam: float):
 
 def link_density(text: str) -> float:
     """Share of a passage's characters inside Markdown links: high for 'How this connects' and reading lists."""
-    import re
-
     inside = sum(len(m.group(0)) for m in re.finditer(r"\[[^\]]*\]\([^)]*\)", text))
     return inside / max(1, len(text))
 
@@ -111,7 +146,7 @@ def llama_fusion(mode: str):
 
 def window_text(index, cid: str) -> tuple[str, str]:
     """The chunk with its neighbours that carry the same heading (the pieces of one long section), so the
-    passage is a complete thought; returns (key id, text)."""
+    passage is a complete thought; returns (window id, text)."""
     base, _, num = cid.rpartition("#")
     i = int(num)
     heading = index.chunks[cid].heading
@@ -120,8 +155,7 @@ def window_text(index, cid: str) -> tuple[str, str]:
         lo -= 1
     while f"{base}#{hi + 1}" in index.chunks and index.chunks[f"{base}#{hi + 1}"].heading == heading:
         hi += 1
-    ids = [f"{base}#{j}" for j in range(lo, hi + 1)]
-    return f"{base}#{lo}-{hi}", "\n\n".join(index.chunks[j].text for j in ids)
+    return f"{base}#{lo}-{hi}", "\n\n".join(index.chunks[f"{base}#{j}"].text for j in range(lo, hi + 1))
 
 
 def window(retriever: R.Retriever, query: str) -> list[str]:
@@ -135,9 +169,9 @@ def window(retriever: R.Retriever, query: str) -> list[str]:
     return list(out.values())
 
 
-# name -> ranking function; the four reference systems are pooled by eval_pool.py itself
+# name -> ranking function (chunk ids); the four modes of mentor/retrieval.py are pooled by eval_pool.py itself
 CANDIDATES = {
-    "lexical-nodiv": lexical(0.0, R.W_SOURCE),
+    "lexical-nodiv": lexical(0.0, 0.2),
     "lexical-nodiv-nosource": lexical(0.0, 0.0),
     "mmr-0.85": mmr(0.85),
     "fusion-linkdown": linkdown(0.5),
@@ -146,13 +180,35 @@ CANDIDATES = {
     "fusion-window": window,
 }
 WINDOWED = {"fusion-window"}  # their passages are whole sections, judged as such
+REFERENCE = {"old hybrid (lexical, diversity 0.5)": lexical(0.5, 0.2)}
 
 
 def main() -> None:
+    from mentor.core import build_mentor
+    from mentor.evaluation import graded, load_judgments, load_split, passage_key, summarise
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=("dev", "test"))
-    ap.parse_args()
-    print(json.dumps({"candidates": list(CANDIDATES)}))
+    split = ap.parse_args().split
+    mentor = build_mentor()
+    index, retriever = mentor.index, mentor.retriever
+    judgments = load_judgments()
+    questions = load_split(split)
+    systems = {m: (lambda r, q, m=m: [h.text for h in r.search(q, k=10, mode=m).hits]) for m in R.MODES}
+    for name, run in {**REFERENCE, **CANDIDATES}.items():
+        def texts(r, q, run=run, name=name):
+            ids = run(r, q)
+            return [window_text(index, c)[1] if name in WINDOWED else index.chunks[c].text for c in ids]
+        systems[name] = texts
+    print(f"{split}: {len(questions)} questions, {len(judgments)} judged pairs")
+    print("| system | nDCG@5 | P@5 | success@5 | MRR | judged |")
+    print("|---|---|---|---|---|---|")
+    for name, run in systems.items():
+        per_q = [graded([passage_key(t) for t in run(retriever, q["question"])], q["id"], judgments)
+                 for q in questions]
+        s = summarise(per_q)
+        print(f"| {name} | {s['ndcg@5']:.3f} | {s['p@5']:.3f} | {s['success@5']:.3f} | {s['mrr']:.3f} | "
+              f"{s['judged']:.0%} |")
 
 
 if __name__ == "__main__":
