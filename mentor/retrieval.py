@@ -184,7 +184,7 @@ class Retriever:
 
     def __init__(self, index: Index, reranker: str = ""):
         self.index = index
-        self.reranker = reranker if reranker not in ("", "none", "off", "lexical") else ""
+        self.reranker = "" if reranker in ("none", "off") else reranker
         self._cross: BaseNodePostprocessor | None = None
 
     def _postprocessor(self) -> BaseNodePostprocessor | None:

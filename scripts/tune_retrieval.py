@@ -18,6 +18,7 @@ import numpy as np
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mentor import embeddings  # noqa: E402
 from mentor import retrieval as R  # noqa: E402
@@ -190,8 +191,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=("dev", "test"))
     split = ap.parse_args().split
+    from functools import lru_cache
+
+    from eval_pool import _memoise_search
+
+    embeddings.embed_one = lru_cache(maxsize=None)(embeddings.embed_one)  # once per question, not per system
     mentor = build_mentor()
     index, retriever = mentor.index, mentor.retriever
+    _memoise_search(index)
     judgments = load_judgments()
     questions = load_split(split)
     systems = {m: (lambda r, q, m=m: [h.text for h in r.search(q, k=10, mode=m).hits]) for m in R.MODES}
