@@ -10,6 +10,7 @@ that did not earn a place in mentor/retrieval.py live only here, so their figure
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from mentor import embeddings  # noqa: E402
 from mentor import retrieval as R  # noqa: E402
 from mentor.index import tokenize  # noqa: E402
 
-K = 5
+K = 10  # ranked list length scored (condensed lists need more than the 5 pooled)
 
 
 def _fused(retriever: R.Retriever, query: str) -> tuple[list[NodeWithScore], QueryBundle]:
@@ -184,36 +185,46 @@ WINDOWED = {"fusion-window"}  # their passages are whole sections, judged as suc
 REFERENCE = {"old hybrid (lexical, diversity 0.5)": lexical(0.5, 0.2)}
 
 
-def main() -> None:
-    from mentor.core import build_mentor
-    from mentor.evaluation import graded, load_judgments, load_split, passage_key, summarise
-
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="dev", choices=("dev", "test"))
-    split = ap.parse_args().split
+def runs(split: str) -> dict[str, dict[str, list[str]]]:
+    """Every system's top 10 passage keys per question of the split (a run file, like TREC's)."""
     from functools import lru_cache
 
     from eval_pool import _memoise_search
+
+    from mentor.core import build_mentor
+    from mentor.evaluation import load_split, passage_key
 
     embeddings.embed_one = lru_cache(maxsize=None)(embeddings.embed_one)  # once per question, not per system
     mentor = build_mentor()
     index, retriever = mentor.index, mentor.retriever
     _memoise_search(index)
-    judgments = load_judgments()
-    questions = load_split(split)
     systems = {m: (lambda r, q, m=m: [h.text for h in r.search(q, k=10, mode=m).hits]) for m in R.MODES}
     for name, run in {**REFERENCE, **CANDIDATES}.items():
         def texts(r, q, run=run, name=name):
-            ids = run(r, q)
-            return [window_text(index, c)[1] if name in WINDOWED else index.chunks[c].text for c in ids]
+            return [window_text(index, c)[1] if name in WINDOWED else index.chunks[c].text for c in run(r, q)]
         systems[name] = texts
-    print(f"{split}: {len(questions)} questions, {len(judgments)} judged pairs")
+    questions = load_split(split)
+    return {name: {q["id"]: [passage_key(t) for t in run(retriever, q["question"])] for q in questions}
+            for name, run in systems.items()}
+
+
+def main() -> None:
+    from mentor.evaluation import graded, load_judgments, summarise
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="dev", choices=("dev", "test"))
+    ap.add_argument("--rescore", action="store_true", help="score the saved run file again (new judgments)")
+    args = ap.parse_args()
+    path = Path(__file__).resolve().parent.parent / "eval" / "retrieval" / f"runs_{args.split}.json"
+    if not args.rescore or not path.exists():
+        path.write_text(json.dumps(runs(args.split), indent=0))
+    ranked = json.loads(path.read_text())
+    judgments = load_judgments()
+    print(f"{args.split}: {len(next(iter(ranked.values())))} questions, {len(judgments)} judged pairs")
     print("| system | nDCG@5 | P@5 | success@5 | MRR | judged |")
     print("|---|---|---|---|---|---|")
-    for name, run in systems.items():
-        per_q = [graded([passage_key(t) for t in run(retriever, q["question"])], q["id"], judgments)
-                 for q in questions]
-        s = summarise(per_q)
+    for name, per_question in ranked.items():
+        s = summarise([graded(keys, qid, judgments) for qid, keys in per_question.items()])
         print(f"| {name} | {s['ndcg@5']:.3f} | {s['p@5']:.3f} | {s['success@5']:.3f} | {s['mrr']:.3f} | "
               f"{s['judged']:.0%} |")
 
