@@ -113,15 +113,19 @@ def evaluate(mentor, split: str = "test") -> dict:
         r["ndcg_vs_best_baseline"] = round(r["ndcg@5"] / best, 3)
     return {"split": split, "questions": len(questions), "judged_pairs": len(judgments),
             "chunks": len(mentor.index.chunks), "systems": results, "offtopic": detection(retriever, split),
-            "cache": _cache_figures(mentor, split)}
+            "cache": _cache_figures(split)}
 
 
-def _cache_figures(mentor, split: str) -> dict | None:
-    """Hit and false-hit rates of the semantic cache on the split's pairs, when the cache provides them."""
+def _cache_figures(split: str) -> dict | None:
+    """Hits and wrong answers of the semantic cache's candidate stage on the split's pairs, when the cache module
+    provides the pairs and the measurement (load_pairs / evaluate_pairs, PAIRS for dev, TEST_PAIRS for test)."""
     from . import cache
 
-    fn = getattr(cache, "evaluate_pairs", None)
-    return fn(mentor, split) if fn else None
+    path = getattr(cache, "TEST_PAIRS" if split == "test" else "PAIRS", None)
+    if not (hasattr(cache, "load_pairs") and hasattr(cache, "evaluate_pairs") and path and Path(path).exists()):
+        return None
+    report = cache.evaluate_pairs(cache.load_pairs(path))
+    return report.get("with_verifier") or report["candidate_stage_alone"]
 
 
 def format_table(report: dict) -> str:
@@ -137,7 +141,9 @@ def format_table(report: dict) -> str:
     lines += ["", f"not covered: {o['offtopic_flagged']:.0%} of {o['offtopic']} off-topic questions flagged, "
               f"{o['ontopic_flagged']:.0%} of {o['ontopic']} on-topic questions wrongly flagged"]
     c = report.get("cache")
-    lines.append(f"cache: {c}" if c else "cache: no held-out cache figures (mentor.cache.evaluate_pairs not provided)")
+    lines.append(f"cache: {c['paraphrase_hits']} of {c['paraphrases']} paraphrases hit, {c['false_hits']} of "
+                 f"{c['near_misses']} near misses served a wrong answer" if c else
+                 "cache: no figures (mentor.cache provides no pairs or evaluate_pairs for this split)")
     return "\n".join(lines)
 
 
