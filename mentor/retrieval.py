@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from llama_index.core.llms import MockLLM
@@ -191,6 +192,8 @@ class Retriever:
         if not self.reranker:
             return None
         if self._cross is None:  # loading the model is the slow part: once per process
+            if not Path(self.reranker).is_dir():  # a name would make sentence-transformers try the hub
+                raise InputError(f"MENTOR_RERANKER must be the folder of an installed cross-encoder: {self.reranker}")
             self._cross = SentenceTransformerRerank(model=self.reranker, top_n=10, device="cpu")
         return self._cross
 
