@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from mentor.config import Config  # noqa: E402
 from mentor.core import Mentor  # noqa: E402
-from mentor.evaluation import load_questions  # noqa: E402
+from mentor.evaluation import load_split  # noqa: E402
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
     m.warm()
     m.chat.ask("warm up the index and the model")
     lat = []
-    for q in load_questions()[:40]:
+    for q in load_split("dev")[:40]:
         t = time.perf_counter()
         m.chat.ask(q["question"])
         lat.append((time.perf_counter() - t) * 1000)
