@@ -122,7 +122,7 @@ def cmd_search(args) -> int:
                              filters=Filters(kind=args.kind, week=args.week, book=args.book))
     hits = [h.as_dict() for h in res.hits]
     if args.json:
-        _out(args, hits)
+        _out(args, {"hits": hits, "coverage": res.coverage.as_dict()} if args.coverage else hits)
         return 0
     if res.message:
         print(res.message)
@@ -271,7 +271,7 @@ def cmd_eval(args) -> int:
     from .evaluation import evaluate, format_table
 
     m = _mentor()
-    report = evaluate(m, questions_dir=args.questions)
+    report = evaluate(m, split=args.split)
     _out(args, report, None if args.json else format_table(report))
     return 0
 
@@ -312,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query", nargs="+")
     s.add_argument("--k", type=int, default=5)
     s.add_argument("--mode", choices=["hybrid", "fusion", "dense", "bm25"], default="hybrid")
+    s.add_argument("--coverage", action="store_true", help="with --json: also the 'not covered' verdict")
     s.add_argument("--kind")
     s.add_argument("--week", type=int)
     s.add_argument("--book")
@@ -348,8 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_learning(add)  # today, quiz, hint, read: mentor/cli_learning.py
 
-    e = add("eval", cmd_eval, "evaluate retrieval against baselines on the evaluation set")
-    e.add_argument("--questions", help="folder of .jsonl question files (default eval/retrieval)")
+    e = add("eval", cmd_eval, "held-out retrieval figures (graded, blind judgments), 'not covered' error rates")
+    e.add_argument("--split", choices=["test", "dev"], default="test",
+                   help="test: written blind, never tuned on (default); dev: what the tuning scripts use")
 
     rr = add("route-report", cmd_route_report, "replay a workload through the router and compare routing costs")
     rr.add_argument("--workload", help="workload .jsonl (default: the held-out eval/route/test.jsonl)")

@@ -91,7 +91,7 @@ class Config:
     timeout_s: float = DEFAULT_TIMEOUT_S
     monthly_budget_usd: float = 10.0
     redact: bool = True
-    reranker: str = "lexical"
+    reranker: str = ""  # a path to an installed sentence-transformers cross-encoder, or none
     cache: bool = True
     chroma_host: str = ""
     chroma_port: int = 8000
@@ -129,7 +129,7 @@ class Config:
             timeout_s=_float(env, "MENTOR_TIMEOUT_S", DEFAULT_TIMEOUT_S, positive=True),
             monthly_budget_usd=_float(env, "MENTOR_MONTHLY_BUDGET_USD", 10.0),
             redact=_flag(env, "MENTOR_REDACT", True),
-            reranker=(env.get("MENTOR_RERANKER") or "lexical").strip(),
+            reranker=(env.get("MENTOR_RERANKER") or "").strip(),
             cache=_flag(env, "MENTOR_CACHE", True),
             chroma_host=env.get("CHROMA_HOST", "").strip(),
             chroma_port=int(port) if port else 8000,

@@ -1,7 +1,9 @@
-"""Evaluation: retrieval quality and latency against baselines, and the routing cost report."""
+"""Evaluation: retrieval against blind graded judgments on the dev or held-out test split, the "not covered"
+detector's error rates, and the routing cost report."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import statistics
@@ -9,15 +11,16 @@ import time
 from pathlib import Path
 
 from .config import REPO_ROOT
+from .errors import InputError
 
 EVAL_DIR = REPO_ROOT / "eval"
-SYSTEMS = ("bm25", "dense", "llama-index vector", "fusion (RRF)", "full pipeline")
+SPLITS = ("dev", "test")
+SYSTEMS = {"bm25": "bm25", "dense": "dense", "fusion": "fusion", "default": "hybrid"}  # row name -> search mode
 
 
-def load_questions(folder: Path | str | None = None) -> list[dict]:
-    folder = Path(folder) if folder else EVAL_DIR / "retrieval"
+def load_questions(folder: Path | str) -> list[dict]:
     out = []
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(Path(folder).glob("*.jsonl")):
         for n, line in enumerate(path.read_text().splitlines(), start=1):
             if line.strip():
                 q = json.loads(line)
@@ -26,33 +29,46 @@ def load_questions(folder: Path | str | None = None) -> list[dict]:
     return out
 
 
-def keys_of(meta: dict) -> set[str]:
-    """The relevance keys a retrieved chunk satisfies: week:N, book:<book>/<stem>, paper:<id>."""
-    keys = set()
-    if meta.get("week") and meta.get("root") == "corpus":
-        keys.add(f"week:{meta['week']}")
-    src = str(meta.get("source", ""))
-    if meta.get("book") and src.startswith("books/"):
-        keys.add(f"book:{src[len('books/'):-3]}")
-    if meta.get("paper"):
-        keys.add(f"paper:{meta['paper']}")
-    return keys
+def load_split(split: str) -> list[dict]:
+    """The retrieval questions of one split (dev: tuned on; test: written blind, only reported)."""
+    if split not in SPLITS:
+        raise InputError(f"The split must be one of {', '.join(SPLITS)}.")
+    return load_questions(EVAL_DIR / "retrieval" / split)
 
 
-def score(ranked: list[dict], relevant: list[str]) -> dict:
-    rel = set(relevant)
-    seen: set[str] = set()
-    dcg, first = 0.0, None
-    for i, meta in enumerate(ranked[:10], start=1):
-        match = keys_of(meta) & rel
-        if match and first is None:
-            first = i
-        if i <= 5 and match - seen:
-            dcg += 1 / math.log2(i + 1)
-            seen |= match
-    ideal = sum(1 / math.log2(i + 1) for i in range(1, min(len(rel), 5) + 1))
-    return {"recall@5": 1.0 if first and first <= 5 else 0.0, "mrr@10": 1 / first if first else 0.0,
-            "ndcg@5": dcg / ideal if ideal else 0.0}
+def load_offtopic(split: str) -> list[dict]:
+    if split not in SPLITS:
+        raise InputError(f"The split must be one of {', '.join(SPLITS)}.")
+    path = EVAL_DIR / "offtopic" / f"{split}.jsonl"
+    return [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+
+
+def passage_key(text: str) -> str:
+    """What a judgment is attached to: the passage text, so it survives re-chunking of other files."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def load_judgments(path: Path | None = None) -> dict[tuple[str, str], int]:
+    path = path or EVAL_DIR / "retrieval" / "judgments.jsonl"
+    if not path.exists():
+        return {}
+    rows = (json.loads(x) for x in path.read_text().splitlines() if x.strip())
+    return {(r["qid"], r["key"]): int(r["grade"]) for r in rows}
+
+
+def graded(ranked_keys: list[str], qid: str, judgments: dict[tuple[str, str], int], k: int = 5) -> dict:
+    """nDCG@k (gains 2^g - 1, ideal = the best k grades judged for the question), P@k (grade >= 1), success@k
+    (a 2 in the top k) and the reciprocal rank of the first 2, all on the condensed list (unjudged passages
+    dropped); `judged` is the share of the uncondensed top k that was judged."""
+    judged = [judgments[(qid, key)] for key in ranked_keys if (qid, key) in judgments]
+    top = judged[:k]
+    ideal = sorted((g for (q, _), g in judgments.items() if q == qid), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    dcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(top))
+    first2 = next((i for i, g in enumerate(judged, start=1) if g == 2), None)
+    return {"ndcg@5": dcg / idcg if idcg else 0.0, "p@5": sum(g >= 1 for g in top) / k,
+            "success@5": float(2 in top), "mrr": 1 / first2 if first2 else 0.0,
+            "judged": sum((qid, key) in judgments for key in ranked_keys[:k]) / k}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -60,131 +76,83 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, max(0, math.ceil(q * len(values)) - 1))]
 
 
-def _llama_vector_retriever(index):
-    """llama-index's default VectorStoreIndex retriever over the same chunks and embeddings."""
-    from llama_index.core import VectorStoreIndex
-    from llama_index.core.embeddings import BaseEmbedding
-    from llama_index.core.schema import TextNode
-
-    from . import embeddings
-
-    class MiniLM(BaseEmbedding):
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return embeddings.embed_one(query).tolist()
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return embeddings.embed_one(text).tolist()
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-    stored = index.collection.get(include=["embeddings"])
-    vectors = dict(zip(stored["ids"], stored["embeddings"], strict=True))
-    nodes = [TextNode(id_=c.id, text=c.text, metadata=dict(c.meta), embedding=list(map(float, vectors[c.id])))
-             for c in index.chunks.values() if c.id in vectors]
-    vindex = VectorStoreIndex(nodes, embed_model=MiniLM(model_name="all-MiniLM-L6-v2"))
-    return vindex.as_retriever(similarity_top_k=10)
+def summarise(per_question: list[dict]) -> dict:
+    keys = ("ndcg@5", "p@5", "success@5", "mrr", "judged")
+    return {m: round(statistics.mean(r[m] for r in per_question), 3) for m in keys} if per_question else {}
 
 
-def evaluate(mentor, questions_dir: str | None = None) -> dict:
-    """Run every system over the evaluation set in one process; figures and ratios to the best baseline."""
-    questions = load_questions(questions_dir)
+def detection(retriever, split: str) -> dict:
+    """The "not covered" verdict on the split's off-topic questions (should fire) and on-topic ones (should not)."""
+    off = [q["question"] for q in load_offtopic(split)]
+    on = [q["question"] for q in load_split(split)]
+    flagged_off = sum(not retriever.search(q).covered for q in off)
+    flagged_on = sum(not retriever.search(q).covered for q in on)
+    return {"offtopic": len(off), "offtopic_flagged": round(flagged_off / len(off), 3) if off else None,
+            "ontopic": len(on), "ontopic_flagged": round(flagged_on / len(on), 3) if on else None}
+
+
+def evaluate(mentor, split: str = "test") -> dict:
+    """Every system over one split's questions in one process: graded metrics against the blind judgments,
+    warm latency, and the off-topic detector's two error rates."""
+    questions = load_split(split)
+    judgments = load_judgments()
     retriever = mentor.retriever
-    llama = _llama_vector_retriever(mentor.index)
     for q in questions[:3]:  # warm up the model and caches so latency is the steady state
         retriever.search(q["question"])
-    runs = {
-        "bm25": lambda q: [h.meta for h in retriever.search(q, k=10, mode="bm25").hits],
-        "dense": lambda q: [h.meta for h in retriever.search(q, k=10, mode="dense").hits],
-        "llama-index vector": lambda q: [n.node.metadata for n in llama.retrieve(q)],
-        "fusion (RRF)": lambda q: [h.meta for h in retriever.search(q, k=10, mode="fusion").hits],
-        "full pipeline": lambda q: [h.meta for h in retriever.search(q, k=10, mode="hybrid").hits],
-    }
     results = {}
-    for name, run in runs.items():
+    for name, mode in SYSTEMS.items():
         per_q, lat = [], []
         for q in questions:
             t = time.perf_counter()
-            ranked = run(q["question"])
+            hits = retriever.search(q["question"], k=10, mode=mode).hits
             lat.append((time.perf_counter() - t) * 1000)
-            per_q.append(score(ranked, q["relevant"]))
-        results[name] = {
-            "recall@5": round(statistics.mean(s["recall@5"] for s in per_q), 3),
-            "mrr@10": round(statistics.mean(s["mrr@10"] for s in per_q), 3),
-            "ndcg@5": round(statistics.mean(s["ndcg@5"] for s in per_q), 3),
-            "p50_ms": round(_pct(lat, 0.5), 1),
-            "p95_ms": round(_pct(lat, 0.95), 1),
-        }
-    baselines = ("bm25", "dense", "llama-index vector")
-    best = {m: max(results[b][m] for b in baselines) for m in ("recall@5", "mrr@10", "ndcg@5")}
+            per_q.append(graded([passage_key(h.text) for h in hits], q["id"], judgments))
+        results[name] = {**summarise(per_q), "p50_ms": round(_pct(lat, 0.5), 1), "p95_ms": round(_pct(lat, 0.95), 1)}
+    best = max(results["dense"]["ndcg@5"], results["fusion"]["ndcg@5"]) or 1.0
     for r in results.values():
-        r["ratio_to_best_baseline"] = {m: round(r[m] / best[m], 3) if best[m] else None for m in best}
-    return {"questions": len(questions), "chunks": len(mentor.index.chunks), "rrf_k": 60,
-            "reranker": mentor.config.reranker, "systems": results}
+        r["ndcg_vs_best_baseline"] = round(r["ndcg@5"] / best, 3)
+    return {"split": split, "questions": len(questions), "judged_pairs": len(judgments),
+            "chunks": len(mentor.index.chunks), "systems": results, "offtopic": detection(retriever, split),
+            "cache": _cache_figures(split)}
+
+
+def _cache_figures(split: str) -> dict | None:
+    """The semantic cache on the split's pairs: the candidate stage alone, and with the verifier's recorded
+    decisions when there are any (test: eval/cache/test_verdicts.jsonl, made blind by a stand-in for the cheap
+    model on exactly the prompts the code sends; `python scripts/cache_verify.py report` prints the cost)."""
+    from . import cache
+
+    path = cache.TEST_PAIRS if split == "test" else cache.PAIRS
+    if not Path(path).exists():
+        return None
+    verdicts = Path(path).with_name("test_verdicts.jsonl") if split == "test" else None
+    decisions = None
+    if verdicts is not None and verdicts.exists():
+        decisions = {d["item_id"]: bool(d["same"]) for d in map(json.loads, verdicts.read_text().splitlines()) if d}
+    report = cache.evaluate_pairs(cache.load_pairs(path), decisions)
+    return {**(report.get("with_verifier") or report["candidate_stage_alone"]),
+            "candidate_stage_alone": report["candidate_stage_alone"], "verified": decisions is not None}
 
 
 def format_table(report: dict) -> str:
-    lines = [f"{report['questions']} questions, {report['chunks']} chunks, RRF k={report['rrf_k']}, "
-             f"reranker={report['reranker']}", "",
-             "| system | recall@5 | MRR@10 | nDCG@5 | p50 ms | p95 ms | nDCG@5 vs best baseline |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [f"{report['split']} split: {report['questions']} questions, {report['judged_pairs']} judged pairs, "
+             f"{report['chunks']} chunks", "",
+             "| system | nDCG@5 | P@5 | success@5 | MRR (first 2) | top-5 judged | p50 ms | p95 ms "
+             "| nDCG@5 vs best of dense/fusion |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, r in report["systems"].items():
-        lines.append(f"| {name} | {r['recall@5']:.3f} | {r['mrr@10']:.3f} | {r['ndcg@5']:.3f} | {r['p50_ms']:.1f} | "
-                     f"{r['p95_ms']:.1f} | {r['ratio_to_best_baseline']['ndcg@5']:.2f}x |")
-    return "\n".join(lines)
-
-
-# routing ---------------------------------------------------------------------------------------
-def _replay(items: list[dict], cfg) -> dict:
-    from .router import Router, price
-
-    router = Router(cfg)
-    routed = strong = 0.0
-    rows, violations, counts = [], [], {}
-    for it in items:
-        d = router.route(it["task"], it["text"])
-        first = d.chain[0]
-        tin, tout = it["tokens_in"], it["tokens_out"]
-        c_routed = price(first.model, tin, tout) if first.provider == "anthropic" else 0.0
-        c_strong = price(cfg.strong_model, tin, tout)
-        routed += c_routed
-        strong += c_strong
-        if (it["task"] == "review" or it.get("multi_part_design")) and first.name != "strong":
-            violations.append(it["text"][:80])
-        counts[first.name] = counts.get(first.name, 0) + 1
-        rows.append({"task": it["task"], "route": first.name, "complexity": d.complexity, "reason": d.reason,
-                     "cost_routed": round(c_routed, 5), "cost_strong": round(c_strong, 5), "text": it["text"][:70]})
-    return {"routed_cost_usd": round(routed, 4), "all_strong_cost_usd": round(strong, 4),
-            "ratio": round(routed / strong, 3) if strong else None, "routes": counts,
-            "strong_required_but_not_routed": violations, "rows": rows}
-
-
-def route_report(mentor, workload: str | None = None) -> dict:
-    """Replay the reference workload through the router (no model is called) and price both policies.
-
-    Two set-ups are priced: a cloud key plus a local server, and a cloud key alone."""
-    from .config import Config
-
-    path = Path(workload) if workload else EVAL_DIR / "route_workload.jsonl"
-    items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    c = mentor.config
-    base = {"MENTOR_HOME": str(c.home), "ANTHROPIC_API_KEY": "report-only", "MENTOR_STRONG_MODEL": c.strong_model,
-            "MENTOR_CHEAP_MODEL": c.cheap_model}
-    with_local = Config.from_env({**base, "MENTOR_LOCAL_BASE_URL": "http://127.0.0.1:1", "MENTOR_LOCAL_MODEL": "local"})
-    mix: dict[str, int] = {}
-    for it in items:
-        kind = it["task"] + (" (multi-part design)" if it.get("multi_part_design") else "")
-        mix[kind] = mix.get(kind, 0) + 1
-    return {"requests": len(items), "mix": mix, "cloud_and_local": _replay(items, with_local),
-            "cloud_only": _replay(items, Config.from_env(base))}
-
-
-def format_route_report(r: dict) -> str:
-    lines = [f"{r['requests']} requests: " + ", ".join(f"{n} {k}" for k, n in r["mix"].items())]
-    for name in ("cloud_and_local", "cloud_only"):
-        s = r[name]
-        lines += [f"{name.replace('_', ' ')}: routes {s['routes']}; routed ${s['routed_cost_usd']:.4f} vs all-strong "
-                  f"${s['all_strong_cost_usd']:.4f} = {s['ratio']:.1%}; reviews and multi-part design questions "
-                  f"not on the strong model: {len(s['strong_required_but_not_routed'])}"]
-        lines += [f"  - {t}" for t in s["strong_required_but_not_routed"]]
+        lines.append(f"| {name} | {r['ndcg@5']:.3f} | {r['p@5']:.3f} | {r['success@5']:.3f} | {r['mrr']:.3f} | "
+                     f"{r['judged']:.0%} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['ndcg_vs_best_baseline']:.2f}x |")
+    o = report["offtopic"]
+    lines += ["", f"not covered: {o['offtopic_flagged']:.0%} of {o['offtopic']} off-topic questions flagged, "
+              f"{o['ontopic_flagged']:.0%} of {o['ontopic']} on-topic questions wrongly flagged"]
+    c = report.get("cache")
+    if c:
+        alone = c["candidate_stage_alone"]
+        how = "with the verifier's recorded decisions" if c["verified"] else "candidate stage alone"
+        lines.append(f"cache ({how}): {c['paraphrase_hits']} of {c['paraphrases']} paraphrases hit, "
+                     f"{c['false_hits']} of {c['near_misses']} near misses served a wrong answer (candidate stage "
+                     f"alone: {alone['paraphrase_hits']} hits, {alone['false_hits']} wrong)")
+    else:
+        lines.append("cache: no labelled pairs for this split")
     return "\n".join(lines)

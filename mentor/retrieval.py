@@ -1,40 +1,32 @@
-"""Multi-stage retrieval through llama-index's seams: BM25 and dense candidates, RRF fusion, reranking."""
+"""Retrieval through llama-index's parts: BM25 and dense candidates, reciprocal rank fusion (QueryFusionRetriever),
+an optional cross-encoder, and the "not covered" verdict on what was found."""
 
 from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+from llama_index.core.llms import MockLLM
+from llama_index.core.postprocessor import SentenceTransformerRerank
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
-from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from pydantic import PrivateAttr
 
 from . import embeddings
 from .errors import InputError
 from .generation import Generation
 from .index import Index, tokenize
 
-RRF_K = 60  # the constant from Cormack et al. (2009); also llama-index's reciprocal_rerank default
 CANDIDATES = 30  # per retriever, before fusion
-MODES = ("hybrid", "fusion", "dense", "bm25")
-# Below both of these, the best hit is not about the question (calibrated on off-topic questions).
-WEAK_DENSE = 0.30
-WEAK_COVERAGE = 0.34
-# Reranker weights: fused rank, question coverage of the body and of the heading path, dense similarity, and
-# the evidence of the candidate's whole source (its week, or its file); DIVERSITY is the penalty per result
-# already taken from the same source. Chosen by two-fold cross-validation on eval/retrieval (README).
-W_RRF, W_BODY, W_HEAD, W_DENSE, W_SOURCE = 0.5, 0.2, 0.2, 0.0, 0.2
-DIVERSITY = 0.5
-
-
-def source_group(meta: dict) -> str:
-    """What a result is 'from' for diversity: a curriculum week as a whole, otherwise its file."""
-    if meta.get("week") and meta.get("root") == "corpus":
-        return f"week:{meta['week']}"
-    return f"{meta.get('root')}:{meta.get('source')}"
+MODES = ("hybrid", "fusion", "dense", "bm25")  # hybrid: the default pipeline
+# "Not covered": a logistic model on the best dense similarity and the question's term coverage, fitted on the
+# dev on-topic and off-topic questions by scripts/tune_coverage.py (intercept, weights); P(covered) < 0.5 flags.
+COVERAGE_MODEL = (-6.90, 12.58, 5.97)
+NEAREST = 3  # topics offered when the material does not cover the question
 
 
 @dataclass
@@ -65,149 +57,44 @@ def _node(index: Generation, chunk_id: str, score: float) -> NodeWithScore:
 
 
 class SparseRetriever(BaseRetriever):
-    """BM25 over the chunks (bm25s, stemmed, English stop words removed)."""
+    """BM25 over the chunks (bm25s, stemmed, English stop words removed); searches once per instance."""
 
     def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
         super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
+        self.hits: list[tuple[str, float]] | None = None
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        allowed = None
-        if self.filters.active:
-            allowed = {cid for cid, c in self.index.chunks.items() if self.filters.allows(c.meta)}
-        hits = self.index.bm25_search(query_bundle.query_str, self.k, allowed)
-        return [_node(self.index, cid, s) for cid, s in hits]
+        if self.hits is None:
+            allowed = None
+            if self.filters.active:
+                allowed = {cid for cid, c in self.index.chunks.items() if self.filters.allows(c.meta)}
+            self.hits = self.index.bm25_search(query_bundle.query_str, self.k, allowed)
+        return [_node(self.index, cid, s) for cid, s in self.hits]
 
 
 class DenseRetriever(BaseRetriever):
-    """Cosine similarity in Chroma with all-MiniLM-L6-v2 embeddings."""
+    """Cosine similarity in Chroma with all-MiniLM-L6-v2 embeddings; searches once per instance."""
 
     def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
         super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
+        self.hits: list[tuple[str, float]] | None = None
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        if query_bundle.embedding is None:
-            query_bundle.embedding = embeddings.embed_one(query_bundle.query_str).tolist()
-        vector = np.asarray(query_bundle.embedding, dtype=np.float32)
-        hits = self.index.dense_search(vector, self.k, self.filters.chroma_where())
-        return [_node(self.index, cid, s) for cid, s in hits]
+        if self.hits is None:
+            if query_bundle.embedding is None:
+                query_bundle.embedding = embeddings.embed_one(query_bundle.query_str).tolist()
+            vector = np.asarray(query_bundle.embedding, dtype=np.float32)
+            self.hits = self.index.dense_search(vector, self.k, self.filters.chroma_where())
+        return [_node(self.index, cid, s) for cid, s in self.hits]
 
 
-class FusionRetriever(BaseRetriever):
-    """Reciprocal rank fusion: score = sum over retrievers of 1 / (RRF_K + rank)."""
-
-    def __init__(self, retrievers: dict[str, BaseRetriever], k: int = RRF_K):
-        super().__init__()
-        self.retrievers, self.rrf_k = retrievers, k
-        self.timings_ms: dict[str, float] = {}  # per retriever, and "fuse" for the fusion itself (for traces)
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        fused: dict[str, NodeWithScore] = {}
-        scores: dict[str, float] = {}
-        t0 = time.perf_counter()
-        for name, retriever in self.retrievers.items():
-            t = time.perf_counter()
-            found = retriever.retrieve(query_bundle)
-            self.timings_ms[name] = (time.perf_counter() - t) * 1000
-            for rank, hit in enumerate(found, start=1):
-                cid = hit.node.node_id
-                if cid not in fused:
-                    fused[cid] = hit
-                fused[cid].node.metadata[f"_{name}_score"] = hit.score
-                fused[cid].node.metadata[f"_{name}_rank"] = rank
-                scores[cid] = scores.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
-        out = []
-        for cid, hit in fused.items():
-            hit.score = scores[cid]
-            out.append(hit)
-        out.sort(key=lambda h: -h.score)
-        self.timings_ms["fuse"] = (time.perf_counter() - t0) * 1000 - sum(
-            self.timings_ms[name] for name in self.retrievers)
-        return out
-
-
-class LexicalReranker(BaseNodePostprocessor):
-    """Second stage that needs no model download: it re-scores fused candidates with evidence the first
-    stage does not combine well: how much of the question's (idf-weighted) vocabulary the section and its
-    heading path cover, the dense similarity, and the fused rank."""
-
-    top_n: int = 10
-    boost_week: int | None = None
-    _index: Generation = PrivateAttr()
-
-    def __init__(self, index: Generation, top_n: int = 10, boost_week: int | None = None):
-        super().__init__(top_n=top_n, boost_week=boost_week)
-        self._index = index
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "LexicalReranker"
-
-    def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
-        if not nodes or query_bundle is None:
-            return nodes[: self.top_n]
-        q_terms = set(tokenize([query_bundle.query_str])[0])
-        idf = self._index.idf
-        q_weight = sum(idf.get(t, 0.0) for t in q_terms) or 1.0
-        best_rrf = max(n.score or 0.0 for n in nodes) or 1.0
-        group_evidence: dict[str, float] = {}
-        for n in nodes:
-            g = source_group(n.node.metadata)
-            group_evidence[g] = group_evidence.get(g, 0.0) + (n.score or 0.0) / best_rrf
-        best_group = max(group_evidence.values()) or 1.0
-        for n in nodes:
-            meta = n.node.metadata
-            head_terms = self._index.terms(n.node.node_id, heading=True)
-            body_terms = self._index.terms(n.node.node_id)
-            cover_head = sum(idf.get(t, 0.0) for t in q_terms & head_terms) / q_weight
-            cover_body = sum(idf.get(t, 0.0) for t in q_terms & body_terms) / q_weight
-            dense = meta.get("_dense_score", 0.0)
-            evidence = group_evidence[source_group(meta)] / best_group
-            n.score = (W_RRF * (n.score or 0.0) / best_rrf + W_BODY * cover_body + W_HEAD * cover_head
-                       + W_DENSE * dense + W_SOURCE * evidence)
-            meta["_coverage"] = round(cover_body, 3)
-            if self.boost_week and meta.get("week") == self.boost_week:
-                n.score *= 1.05
-        # greedy selection with a penalty per result already taken from the same source, so the top results
-        # cover the sources that answer the question instead of five sections of one week
-        remaining, chosen, taken = list(nodes), [], {}
-        def penalised(n: NodeWithScore) -> float:
-            return (n.score or 0.0) - DIVERSITY * taken.get(source_group(n.node.metadata), 0)
-
-        while remaining and len(chosen) < self.top_n:
-            best = max(remaining, key=penalised)
-            remaining.remove(best)
-            g = source_group(best.node.metadata)
-            best.score = (best.score or 0.0) - DIVERSITY * taken.get(g, 0)
-            taken[g] = taken.get(g, 0) + 1
-            chosen.append(best)
-        return chosen
-
-
-class CrossEncoderReranker(BaseNodePostprocessor):
-    """A sentence-transformers cross-encoder, when the learner has one installed (MENTOR_RERANKER=path)."""
-
-    top_n: int = 10
-    model_path: str = ""
-    _model: object = PrivateAttr(default=None)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "CrossEncoderReranker"
-
-    def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
-        if not nodes or query_bundle is None:
-            return nodes[: self.top_n]
-        if self._model is None:
-            from sentence_transformers import CrossEncoder
-
-            self._model = CrossEncoder(self.model_path, device="cpu")
-        scores = self._model.predict([(query_bundle.query_str, n.node.get_content()) for n in nodes])
-        for n, s in zip(nodes, scores, strict=True):
-            n.score = float(s)
-        nodes.sort(key=lambda n: -(n.score or 0.0))
-        return nodes[: self.top_n]
+def fusion(dense: BaseRetriever, sparse: BaseRetriever, top_k: int = 2 * CANDIDATES) -> QueryFusionRetriever:
+    """llama-index's reciprocal rank fusion (k = 60, Cormack et al. 2009) of the two candidate lists; one query,
+    so no LLM writes variants (MockLLM keeps it from reaching for the OpenAI default)."""
+    return QueryFusionRetriever([dense, sparse], mode=FUSION_MODES.RECIPROCAL_RANK, llm=MockLLM(), num_queries=1,
+                                similarity_top_k=top_k, use_async=False)
 
 
 @dataclass
@@ -237,37 +124,79 @@ class Hit:
     def id(self) -> str:
         return f"{self.meta.get('root')}:{self.meta.get('source')}"
 
+    @property
+    def topic(self) -> str:
+        """Where the passage sits in the course: 'Lesson title > Section'."""
+        return " > ".join(p for p in (str(self.meta.get("title") or ""), self.meta.get("heading") or "") if p)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the material covers the question, and the evidence the verdict was taken from."""
+
+    covered: bool
+    probability: float  # the fitted model's P(covered)
+    best_dense: float  # cosine of the question to the nearest passage
+    term_coverage: float  # idf-weighted share of the question's words found in one of the top passages
+    nearest: tuple[str, ...] = ()  # the closest topics, offered when it is not covered
+
+    def as_dict(self) -> dict:
+        return {"covered": self.covered, "probability": round(self.probability, 3),
+                "best_dense": round(self.best_dense, 3), "term_coverage": round(self.term_coverage, 3),
+                "nearest": list(self.nearest)}
+
+
+def coverage_probability(best_dense: float, term_coverage: float) -> float:
+    b0, w_dense, w_terms = COVERAGE_MODEL
+    return 1.0 / (1.0 + math.exp(-(b0 + w_dense * best_dense + w_terms * term_coverage)))
+
 
 @dataclass
 class SearchResult:
     query: str
     hits: list[Hit]
-    weak: bool
+    coverage: Coverage
     mode: str
     timings_ms: dict = field(default_factory=dict)
+
+    @property
+    def covered(self) -> bool:
+        return self.coverage.covered and bool(self.hits)
+
+    @property
+    def weak(self) -> bool:
+        return not self.covered
+
+    @property
+    def nearest(self) -> list[str]:
+        return list(self.coverage.nearest)
 
     @property
     def message(self) -> str:
         if not self.hits:
             return "Nothing in the material matches this question."
-        if self.weak:
-            return "The material does not seem to cover this well: the best passages are only loosely related."
+        if not self.covered:
+            near = "; ".join(self.coverage.nearest)
+            return f"The course material does not seem to cover this; the nearest topics are: {near}."
         return ""
 
 
 class Retriever:
-    """The pipeline the app uses: candidates, fusion, rerank, and a verdict on whether the hits are weak."""
+    """The pipeline the app uses: candidates, fusion, an optional cross-encoder, and the coverage verdict."""
 
-    def __init__(self, index: Index, reranker: str = "lexical"):
+    def __init__(self, index: Index, reranker: str = ""):
         self.index = index
-        self.reranker = reranker
+        self.reranker = "" if reranker in ("none", "off") else reranker
+        self._cross: BaseNodePostprocessor | None = None
 
-    def _postprocessor(self, index: Generation, top_n: int, boost_week: int | None) -> BaseNodePostprocessor | None:
-        if self.reranker in ("", "none", "off"):
+    def _postprocessor(self) -> BaseNodePostprocessor | None:
+        if not self.reranker:
             return None
-        if self.reranker == "lexical":
-            return LexicalReranker(index, top_n=top_n, boost_week=boost_week)
-        return CrossEncoderReranker(top_n=top_n, model_path=self.reranker)
+        if self._cross is None:  # loading the model is the slow part: once per process
+            if not Path(self.reranker).is_dir():  # a name would make sentence-transformers try the hub
+                raise InputError(f"MENTOR_RERANKER must be the folder of an installed cross-encoder: {self.reranker}")
+            self._cross = SentenceTransformerRerank(model=self.reranker, top_n=10, device="cpu")
+        return self._cross
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_week: int | None = None) -> SearchResult:
@@ -281,8 +210,7 @@ class Retriever:
             raise InputError("Type a question or some words to search for.")
         if mode not in MODES:
             raise InputError(f"Search mode must be one of {', '.join(MODES)}.")
-        if len(query) > 4000:
-            query = query[:4000]
+        query = query[:4000]
         filters = filters or Filters()
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -291,43 +219,60 @@ class Retriever:
         dense = DenseRetriever(index, CANDIDATES, filters)
         sparse = SparseRetriever(index, CANDIDATES, filters)
         t1 = time.perf_counter()
+        dense_nodes = dense.retrieve(bundle)
+        timings["dense"] = (time.perf_counter() - t1) * 1000
         if mode == "dense":
-            nodes = dense.retrieve(bundle)
-            for n in nodes:
-                n.node.metadata["_dense_score"] = n.score
-        elif mode == "bm25":
-            nodes = sparse.retrieve(bundle)
+            nodes = dense_nodes
         else:
-            fusion = FusionRetriever({"dense": dense, "bm25": sparse})
-            nodes = fusion.retrieve(bundle)
-            timings.update(fusion.timings_ms)
+            t = time.perf_counter()
+            sparse_nodes = sparse.retrieve(bundle)  # each retriever searches once; fusion reuses both lists
+            timings["bm25"] = (time.perf_counter() - t) * 1000
+            nodes = sparse_nodes
+            if mode != "bm25":
+                t = time.perf_counter()
+                nodes = fusion(dense, sparse).retrieve(bundle)
+                timings["fuse"] = (time.perf_counter() - t) * 1000
         timings["retrieve"] = (time.perf_counter() - t1) * 1000
-        weak = self._weak(index, query, nodes)
         if mode == "hybrid":
             t2 = time.perf_counter()
-            post = self._postprocessor(index, max(k, 10), boost_week)
-            if post is not None:
-                nodes = post.postprocess_nodes(nodes, bundle)
+            nodes = self._default_stage(nodes, bundle, boost_week)
             timings["rerank"] = (time.perf_counter() - t2) * 1000
-        hits = [
-            Hit(rank=i, score=float(n.score or 0.0), text=n.node.get_content(),
-                meta={k_: v for k_, v in n.node.metadata.items() if not k_.startswith("_")})
-            for i, n in enumerate(nodes[:k], start=1)
-        ]
+        hits = [Hit(rank=i, score=float(n.score or 0.0), text=n.node.get_content(), meta=dict(n.node.metadata))
+                for i, n in enumerate(nodes[:k], start=1)]
+        coverage = self.coverage(index, query, dense_nodes, nodes)
         timings["total"] = (time.perf_counter() - t0) * 1000
-        return SearchResult(query=query, hits=hits, weak=weak, mode=mode, timings_ms=timings)
+        return SearchResult(query=query, hits=hits, coverage=coverage, mode=mode, timings_ms=timings)
 
-    def _weak(self, index: Generation, query: str, nodes: list[NodeWithScore]) -> bool:
-        if not nodes:
-            return True
-        best_dense = max((n.node.metadata.get("_dense_score", 0.0) for n in nodes), default=0.0)
-        q_terms = set(tokenize([query])[0])
-        if not q_terms:
-            return best_dense < WEAK_DENSE
-        idf = index.idf
-        q_weight = sum(idf.get(t, math.log(2)) for t in q_terms)
+    def _default_stage(self, nodes: list[NodeWithScore], bundle: QueryBundle, boost_week: int | None):
+        post = self._postprocessor()
+        if post is not None:
+            return post.postprocess_nodes(nodes[:CANDIDATES], bundle)
+        if boost_week:  # equal fused scores (one list each, same rank) are frequent: the learner's week goes first
+            nodes.sort(key=lambda n: (-(n.score or 0.0), n.node.metadata.get("week") != boost_week))
+        return nodes
+
+    def coverage(self, index: Generation, query: str, dense_nodes: list[NodeWithScore],
+                 nodes: list[NodeWithScore]) -> Coverage:
+        best_dense = max((n.score or 0.0 for n in dense_nodes), default=0.0)
+        terms = set(tokenize([query])[0])
+        n_chunks = max(1, len(index.chunks))
+        unseen = math.log(1 + (n_chunks + 0.5) / 0.5)  # BM25's idf of a word no passage contains
+
+        def weight(ts: set[str]) -> float:
+            return sum(index.idf.get(t, unseen) for t in ts)
+
+        total = weight(terms)
         best_cover = 0.0
         for n in nodes[:10]:
-            terms = set(tokenize([n.node.get_content() + " " + n.node.metadata.get("heading", "")])[0])
-            best_cover = max(best_cover, sum(idf.get(t, math.log(2)) for t in q_terms & terms) / q_weight)
-        return best_dense < WEAK_DENSE and best_cover < WEAK_COVERAGE
+            found = terms & (index.terms(n.node.node_id) | index.terms(n.node.node_id, heading=True))
+            best_cover = max(best_cover, weight(found) / total if total else 0.0)
+        p = coverage_probability(best_dense, best_cover)
+        nearest: list[str] = []
+        for n in nodes:
+            hit = Hit(rank=0, score=0.0, text="", meta=n.node.metadata)
+            if hit.topic and hit.topic not in nearest:
+                nearest.append(hit.topic)
+            if len(nearest) == NEAREST:
+                break
+        return Coverage(covered=p >= 0.5, probability=p, best_dense=best_dense, term_coverage=best_cover,
+                        nearest=tuple(nearest))

@@ -20,7 +20,7 @@ from mentor import embeddings  # noqa: E402
 from mentor.chat import Stage, TextDelta  # noqa: E402
 from mentor.config import Config  # noqa: E402
 from mentor.core import Mentor  # noqa: E402
-from mentor.evaluation import load_questions  # noqa: E402
+from mentor.evaluation import load_split  # noqa: E402
 from mentor.offline import HEADER  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     m.warm()
     m.chat.ask("warm up the index and the model")
     total, first, embed = [], [], []
-    for q in load_questions()[:20]:
+    for q in load_split("dev")[:20]:
         t = time.perf_counter()
         embeddings.embed_one(q["question"] + " (baseline)")
         embed.append((time.perf_counter() - t) * 1000)

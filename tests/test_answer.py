@@ -15,8 +15,7 @@ from mentor.stats import trace_detail
 from tests.conftest import make_config
 
 # off-topic questions of the held-out split (written blind), beside the issue's own example
-PIZZA = pytest.param("What's the best pizza in Naples?", marks=pytest.mark.xfail(
-    strict=True, reason="the weak-retrieval flag misses it; the calibrated detector (i9eval) plugs into covered()"))
+PIZZA = "What's the best pizza in Naples?"
 OFF_TOPIC = ["how long do I boil an egg for a runny yolk",
              "Is it worth getting the Japan Rail Pass for a 10 day trip Tokyo-Kyoto-Osaka-Hiroshima?"]
 
