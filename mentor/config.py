@@ -40,6 +40,7 @@ ENV_VARS = (
     "MENTOR_CACHE",
     "CHROMA_HOST",
     "CHROMA_PORT",
+    "MENTOR_MODELS",
 )
 
 
@@ -85,6 +86,7 @@ class Config:
     cache: bool = True
     chroma_host: str = ""
     chroma_port: int = 8000
+    models: Path | None = None  # None: under home
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -116,6 +118,7 @@ class Config:
             cache=_flag(env, "MENTOR_CACHE", True),
             chroma_host=env.get("CHROMA_HOST", "").strip(),
             chroma_port=int(port) if port else 8000,
+            models=Path(env["MENTOR_MODELS"]).expanduser() if env.get("MENTOR_MODELS", "").strip() else None,
         )
 
     def with_(self, **changes) -> Config:
@@ -124,6 +127,11 @@ class Config:
     @property
     def db_path(self) -> Path:
         return self.home / "mentor.db"
+
+    @property
+    def models_dir(self) -> Path:
+        """Models derived from installed ones (the ONNX export of the embedding model)."""
+        return self.models or self.home / "models"
 
     @property
     def index_dir(self) -> Path:

@@ -189,6 +189,7 @@ class Index:
     def update(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         """Add, update and remove what changed since the last run (everything with rebuild=True)."""
         start = time.perf_counter()
+        embeddings.prepare()  # the first index exports the ONNX embedding model (once per model version)
         report = IndexReport(problems=[])
         if rebuild:
             self._wipe()
