@@ -115,17 +115,17 @@ def prepare(directory: Path | None = None) -> Path:
 
     log.warning("Preparing the embedding model once: exporting %s to ONNX (about 10 s)...", MODEL_NAME)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # this very package in the child, whatever sys.path the interpreter would start with
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from mentor.embeddings import export; export(sys.argv[2])"
     package_parent = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-m", "mentor.embeddings", "export", str(path)],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run([sys.executable, "-c", code, package_parent, str(path)], capture_output=True, text=True)
     if proc.returncode != 0 or not path.exists():
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise MentorError(f"Could not export the embedding model to ONNX ({tail}). Is torch installed?")
     return path
 
 
-def export(out: Path) -> None:
+def export(out: Path | str) -> None:
     """Trace the installed model's transformer to ONNX (imports torch: run it in a child process)."""
     import torch
     from transformers import AutoModel
@@ -143,6 +143,7 @@ def export(out: Path) -> None:
 
     sample = torch.ones(2, 8, dtype=torch.long)
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
+    out = Path(out)
     tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
     with torch.no_grad():
         torch.onnx.export(Encoder(model), (sample, sample, torch.zeros_like(sample)), str(tmp),
@@ -207,8 +208,3 @@ def embed(texts: list[str]) -> np.ndarray:
 def embed_one(text: str) -> np.ndarray:
     return embed([text])[0]
 
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "export":
-        sys.exit("usage: python -m mentor.embeddings export OUT.onnx")
-    export(Path(sys.argv[2]))

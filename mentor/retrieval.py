@@ -1,4 +1,5 @@
-"""Multi-stage retrieval through llama-index's seams: BM25 and dense candidates, RRF fusion, reranking."""
+"""Multi-stage retrieval through llama-index-shaped seams (mentor.nodes): BM25 and dense candidates, RRF fusion,
+reranking."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from llama_index.core.postprocessor.types import BaseNodePostprocessor
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from pydantic import PrivateAttr
 
 from . import embeddings
 from .errors import InputError
 from .index import Index, tokenize
+from .nodes import BaseNodePostprocessor, BaseRetriever, NodeWithScore, QueryBundle, TextNode
 
 RRF_K = 60  # the constant from Cormack et al. (2009); also llama-index's reciprocal_rerank default
 CANDIDATES = 30  # per retriever, before fusion
@@ -67,7 +65,6 @@ class SparseRetriever(BaseRetriever):
     """BM25 over the chunks (bm25s, stemmed, English stop words removed)."""
 
     def __init__(self, index: Index, k: int = CANDIDATES, filters: Filters | None = None):
-        super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
@@ -82,7 +79,6 @@ class DenseRetriever(BaseRetriever):
     """Cosine similarity in Chroma with all-MiniLM-L6-v2 embeddings."""
 
     def __init__(self, index: Index, k: int = CANDIDATES, filters: Filters | None = None):
-        super().__init__()
         self.index, self.k, self.filters = index, k, filters or Filters()
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
@@ -97,7 +93,6 @@ class FusionRetriever(BaseRetriever):
     """Reciprocal rank fusion: score = sum over retrievers of 1 / (RRF_K + rank)."""
 
     def __init__(self, retrievers: dict[str, BaseRetriever], k: int = RRF_K):
-        super().__init__()
         self.retrievers, self.rrf_k = retrievers, k
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
@@ -124,17 +119,8 @@ class LexicalReranker(BaseNodePostprocessor):
     stage does not combine well: how much of the question's (idf-weighted) vocabulary the section and its
     heading path cover, the dense similarity, and the fused rank."""
 
-    top_n: int = 10
-    boost_week: int | None = None
-    _index: Index = PrivateAttr()
-
     def __init__(self, index: Index, top_n: int = 10, boost_week: int | None = None):
-        super().__init__(top_n=top_n, boost_week=boost_week)
-        self._index = index
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "LexicalReranker"
+        self._index, self.top_n, self.boost_week = index, top_n, boost_week
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
         if not nodes or query_bundle is None:
@@ -180,13 +166,8 @@ class LexicalReranker(BaseNodePostprocessor):
 class CrossEncoderReranker(BaseNodePostprocessor):
     """A sentence-transformers cross-encoder, when the learner has one installed (MENTOR_RERANKER=path)."""
 
-    top_n: int = 10
-    model_path: str = ""
-    _model: object = PrivateAttr(default=None)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "CrossEncoderReranker"
+    def __init__(self, top_n: int = 10, model_path: str = ""):
+        self.top_n, self.model_path, self._model = top_n, model_path, None
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
         if not nodes or query_bundle is None:
