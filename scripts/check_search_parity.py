@@ -6,12 +6,14 @@ a fresh index in a temporary folder. Exit status 1 if any question's top 10 diff
 
     python scripts/check_search_parity.py                      # all of eval/retrieval/*.jsonl, full corpus
     python scripts/check_search_parity.py --corpus tests/fixtures/corpus --limit 5
+    python scripts/check_search_parity.py --before-home DIR   # "before" = an index built by the older code
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -57,11 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (eval/retrieval)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    ap.add_argument("--before-home", type=Path, help="a data folder indexed with sentence-transformers, used "
+                    "(copied) as the 'before' index instead of building one")
     args = ap.parse_args(argv)
     questions = [q["question"] for q in load_questions(args.questions)]
     if args.limit:
         questions = questions[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
+        if args.before_home:
+            shutil.copytree(args.before_home / "index", Path(tmp) / "before" / "index")
         with mock.patch.object(embeddings, "embed", torch_embed()):
             before = top10(args.corpus, Path(tmp) / "before", questions)
         after = top10(args.corpus, Path(tmp) / "after", questions)
