@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     ap.add_argument("--before-home", type=Path, help="a data folder indexed with sentence-transformers, used "
                     "(copied) as the 'before' index instead of building one")
+    ap.add_argument("--same-index", action="store_true", help="the 'after' side searches the 'before' index: only "
+                    "the query embeddings differ (separately built HNSW graphs can differ a little on their own)")
     args = ap.parse_args(argv)
     questions = [q["question"] for q in load_questions(args.questions)]
     if args.limit:
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.before_home / "index", Path(tmp) / "before" / "index")
         with mock.patch.object(embeddings, "embed", torch_embed()):
             before = top10(args.corpus, Path(tmp) / "before", questions)
-        after = top10(args.corpus, Path(tmp) / "after", questions)
+        after = top10(args.corpus, Path(tmp) / ("before" if args.same_index else "after"), questions)
     differ = [(q, b, a) for q, b, a in zip(questions, before, after, strict=True) if b != a]
     for q, b, a in differ:
         print(f"DIFFERENT: {q}\n  before: {b}\n  after:  {a}")
