@@ -45,7 +45,8 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak resident memory (KiB, ru_maxrss) of one child process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        # cwd=/: `python -m` puts the working directory first on sys.path, ahead of PYTHONPATH (--code)
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err, cwd="/")
         _, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage, not the benchmark's
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
