@@ -15,7 +15,9 @@ index:
 eval:  ## retrieval quality and latency against baselines
 	.venv/bin/mentor eval
 
-bench:  ## index build and re-index times, answer latency, several tabs at once, cache calibration, routing cost
+bench:  ## cold CLI times, embedding runtimes, index build and re-index times, answer latency, several tabs at once, cache calibration, routing cost
+	.venv/bin/python scripts/bench_cli.py
+	.venv/bin/python scripts/bench_embeddings.py
 	.venv/bin/python scripts/bench_index.py
 	.venv/bin/python scripts/bench_answers.py
 	.venv/bin/python scripts/load_test.py --sessions 4 --questions 2

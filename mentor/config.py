@@ -46,6 +46,7 @@ ENV_VARS = (
     "OTEL_EXPORTER_OTLP_ENDPOINT",
     "MENTOR_TRACE_CONTENT",
     "MENTOR_LOG_LEVEL",
+    "MENTOR_MODELS",
 )
 
 
@@ -99,6 +100,7 @@ class Config:
     otlp_endpoint: str = ""
     trace_content: bool = False
     log_level: str = "INFO"
+    models: Path | None = None  # None: under home
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -137,6 +139,7 @@ class Config:
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip(),
             trace_content=_flag(env, "MENTOR_TRACE_CONTENT", False),
             log_level=log_level,
+            models=Path(env["MENTOR_MODELS"]).expanduser() if env.get("MENTOR_MODELS", "").strip() else None,
         )
 
     def with_(self, **changes) -> Config:
@@ -149,6 +152,11 @@ class Config:
     @property
     def log_dir(self) -> Path:
         return self.home / "logs"
+
+    @property
+    def models_dir(self) -> Path:
+        """Models derived from installed ones (the ONNX export of the embedding model)."""
+        return self.models or self.home / "models"
 
     @property
     def index_dir(self) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from filelock import Timeout
 
+from . import embeddings
 from .config import Config
 from .corpus import Chunk, Document, load_file, reflection_document, scan
 from .errors import IndexBrokenError, MentorError
@@ -194,6 +195,7 @@ class Index:
     def update(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
         """Add, update and remove what changed since the last build (everything with rebuild=True), as a new
         generation; searches move to it at their next call."""
+        embeddings.prepare()  # the first index exports the ONNX embedding model (once per model version)
         return self._build(rebuild=rebuild, progress=progress)
 
     def add_reflection(self, reflection: dict) -> None:

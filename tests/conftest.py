@@ -19,12 +19,19 @@ except ImportError:  # pragma: no cover
     pass
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """One ONNX export of the embedding model for the whole session (exporting takes about 10 s)."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
+def isolated_env(tmp_path, monkeypatch, models_dir):
     """No test sees the developer's keys, servers or data."""
     for name in ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MENTOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MENTOR_MODELS", str(models_dir))
     yield
 
 

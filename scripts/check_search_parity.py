@@ -1,0 +1,85 @@
+"""Same search results before and after the ONNX runtime: the top-10 chunks of every evaluation question.
+
+"Before" builds the index and embeds the questions with sentence-transformers (torch), as the app did until
+the query path moved to onnxruntime; "after" does both with `mentor.embeddings` (onnxruntime). Each side gets
+a fresh index in a temporary folder. Exit status 1 if any question's top 10 differ.
+
+    python scripts/check_search_parity.py                      # all of eval/retrieval/*.jsonl, full corpus
+    python scripts/check_search_parity.py --corpus tests/fixtures/corpus --limit 5
+    python scripts/check_search_parity.py --before-home DIR   # "before" = an index built by the older code
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mentor import embeddings  # noqa: E402
+from mentor.config import Config  # noqa: E402
+from mentor.evaluation import load_questions  # noqa: E402
+from mentor.index import Index  # noqa: E402
+from mentor.retrieval import Retriever  # noqa: E402
+
+
+def torch_embed():
+    """The embedding function before ONNX: sentence-transformers over the same installed model."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(embeddings.source_dir()), device="cpu")
+
+    def embed(texts: list[str]):
+        return model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False,
+                            convert_to_numpy=True).astype("float32")
+
+    return embed
+
+
+def top10(corpus: Path, home: Path, questions: list[str]) -> list[list[str]]:
+    """The ids of the ten best chunks for each question, from a fresh index of `corpus` in `home`."""
+    config = Config.from_env({"MENTOR_HOME": str(home), "MENTOR_CORPUS": str(corpus)})
+    retriever = Retriever(Index(config).open())
+    out = []
+    for q in questions:
+        hits = retriever.search(q, k=10).hits
+        out.append([f"{h.id}#{h.meta.get('heading') or ''}#{hashlib.sha1(h.text.encode()).hexdigest()[:8]}"
+                    for h in hits])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (eval/retrieval)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    ap.add_argument("--before-home", type=Path, help="a data folder indexed with sentence-transformers, used "
+                    "(copied) as the 'before' index instead of building one")
+    ap.add_argument("--same-index", action="store_true", help="the 'after' side searches the 'before' index: only "
+                    "the query embeddings differ (separately built HNSW graphs can differ a little on their own)")
+    args = ap.parse_args(argv)
+    questions = [q["question"] for q in load_questions(args.questions)]
+    if args.limit:
+        questions = questions[: args.limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.before_home:
+            shutil.copytree(args.before_home / "index", Path(tmp) / "before" / "index")
+        with mock.patch.object(embeddings, "embed", torch_embed()):
+            before = top10(args.corpus, Path(tmp) / "before", questions)
+        after = top10(args.corpus, Path(tmp) / ("before" if args.same_index else "after"), questions)
+    differ = [(q, b, a) for q, b, a in zip(questions, before, after, strict=True) if b != a]
+    for q, b, a in differ:
+        print(f"DIFFERENT: {q}\n  before: {b}\n  after:  {a}")
+    print(f"identical top-10 on {len(questions) - len(differ)} of {len(questions)} questions "
+          f"({args.corpus.name}, {sum(len(b) for b in before)} results compared)")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
