@@ -98,7 +98,9 @@ def _long_blocks(lines: list[str]) -> list[Finding]:
             if depth <= 0:
                 break
         if end - start + 1 > LONG_BLOCK:
-            name = (re.search(r"(\w+)\s*(=\s*)?(\(|=>|function)", line) or re.search(r"(\w+)", line)).group(1)
+            name = (re.search(r"function\s+(\w+)|func\s+(?:\([^)]*\)\s*)?(\w+)|(\w+)\s*(?:=\s*)?(?:\(|=>)", line)
+                    or re.search(r"(\w+)", line))
+            name = next(g for g in name.groups() if g)
             out.append(smell(start + 1, "generic:long-function", "complexity",
                              f"`{name}` is about {end - start + 1} lines long (over {LONG_BLOCK})", end=end + 1))
     return out

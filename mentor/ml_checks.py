@@ -58,6 +58,19 @@ FIX = {
                            "`Pipeline` so cross-validation refits it per fold).",
     "ml:unbounded-growth": "Bound it: keep the last N turns (`deque(maxlen=N)` or a token budget), or use an LRU/TTL "
                            "cache (`functools.lru_cache(maxsize=...)`, `cachetools.TTLCache`).",
+    "ml:unbounded-poll": "Give the wait a deadline and leave on every terminal state: `while run.status in "
+                         "(\"queued\", \"in_progress\") and time.monotonic() < deadline`, then handle failed, "
+                         "cancelled and expired runs.",
+    "ml:unvalidated-input": "Validate the body against a schema (pydantic model, marshmallow, or `data.get(...)` with "
+                            "a 400 on missing or oversized fields) before using it.",
+    "ml:csrf-exempt": "Keep CSRF protection on state-changing views: remove `@csrf_exempt` and send the token from the "
+                      "client (or use token authentication for an API).",
+    "ml:airflow-top-level": "Read Variables inside tasks (or with Jinja templates `{{ var.value.x }}`): top-level "
+                            "code runs on every DAG-file parse, every few seconds, and hits the metadata database.",
+    "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
+                        "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
+    "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "
+                  "`torch.manual_seed`, `random_state=` in splits and models) and log the seed with the run.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",
@@ -192,7 +205,8 @@ def non_atomic_writes(nodes) -> list[Finding]:
     for call in _calls(nodes):
         name = dotted(call.func)
         target = call.args[1] if len(call.args) > 1 else _kw(call, "f") or _kw(call, "file")
-        if name in SAVE_CALLS and target is not None and STATE_PATH.search(ast.unparse(target)):
+        model_file = name in ("torch.save", "joblib.dump")  # these write models and checkpoints by nature
+        if name in SAVE_CALLS and target is not None and (model_file or STATE_PATH.search(ast.unparse(target))):
             out.append(_finding(call, "ml:non-atomic-write", "reliability", f"`{name}` writes straight over "
                                 f"`{ast.unparse(target)[:50]}`: a crash or full disk mid-write corrupts the only copy"))
     return out
@@ -328,6 +342,23 @@ def _locals(scope) -> set[str]:
     return ({a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} | stored) - declared
 
 
+def _empty(node) -> bool:
+    return isinstance(node, (ast.List, ast.Dict)) and len(node.elts if isinstance(node, ast.List) else node.keys) <= 1
+
+
+def session_state_growth(tree: ast.Module) -> list[Finding]:
+    """Streamlit chat history in `st.session_state` that is appended to on every turn and never trimmed."""
+    nodes = list(ast.walk(tree))
+    keys = {}
+    for n in nodes:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append":
+            target = ast.unparse(n.func.value)
+            m = re.match(r"^(st\.)?session_state(\.(\w+)|\[['\"](\w+)['\"]\])$", target)
+            if m and GROWING.search(m.group(3) or m.group(4)):
+                keys.setdefault(target, n)
+    return _growing({k: None for k in keys}, nodes, "")
+
+
 def _growing(created: dict, nodes: list, prefix: str) -> list[Finding]:
     out = []
     for attr, stmt in created.items():
@@ -339,13 +370,103 @@ def _growing(created: dict, nodes: list, prefix: str) -> list[Finding]:
         trims = [n for n in nodes if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                                       and ast.unparse(n.func.value) == full and n.func.attr in TRIMS)
                  or (isinstance(n, ast.Delete)) and full in ast.unparse(n)
-                 or (isinstance(n, ast.Assign) and n is not stmt and any(ast.unparse(t) == full for t in n.targets))
+                 or (isinstance(n, ast.Assign) and n is not stmt and any(ast.unparse(t) == full for t in n.targets)
+                     and not _empty(n.value))  # a reset to empty is not a bound
                  or (isinstance(n, ast.Call) and dotted(n.func) == "len" and n.args and ast.unparse(n.args[0]) == full)]
         if grows and not trims:
             out.append(_finding(grows[0], "ml:unbounded-growth", "performance", f"`{full}` only ever grows: a "
                                 "long-running service keeps every entry in memory until it runs out (and an LLM "
                                 "history also outgrows the context window)"))
     return out
+
+
+def polls(nodes) -> list[Finding]:
+    """`while x.status != "completed": sleep(...)`: waits forever when the job fails or hangs."""
+    out = []
+    for loop in (n for n in nodes if isinstance(n, ast.While)):
+        test = ast.unparse(loop.test)
+        if not re.search(r"\.status\b|\bstatus\b|\.state\b", test) or re.search(r"time|deadline|attempt|tries|retr|"
+                                                                                r"count|max|elapsed|<|>", test):
+            continue
+        inner = [n for s in loop.body for n in ast.walk(s)]
+        leaves = any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner)
+        if any(dotted(c.func).split(".")[-1] == "sleep" for c in _calls(inner)) and not leaves:
+            out.append(_finding(loop, "ml:unbounded-poll", "reliability", f"polling `while {test[:50]}` has no "
+                                "deadline and no exit on failure: a failed, cancelled or stuck job spins forever and "
+                                "holds this worker", end=loop.lineno))
+    return out
+
+
+def unvalidated_input(nodes) -> list[Finding]:
+    """Request bodies indexed directly: a missing field is a KeyError and a 500, nothing bounds its size."""
+    out, seen = [], set()
+    for n in nodes:
+        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and re.match(
+                r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", ast.unparse(n.value)):
+            if n.lineno not in seen:
+                seen.add(n.lineno)
+                out.append(_finding(n, "ml:unvalidated-input", "reliability", f"`{ast.unparse(n)[:50]}` reads the "
+                                    "request without validation: a missing field is a 500, and nothing bounds its "
+                                    "type or size"))
+    return out
+
+
+def csrf_exempt(tree: ast.Module) -> list[Finding]:
+    return [_finding(d, "ml:csrf-exempt", "security", f"`@csrf_exempt` on `{f.name}` turns off CSRF protection on "
+                     "a view that changes data: another site can submit it with the user's cookies")
+            for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for d in f.decorator_list
+            if dotted(d).split(".")[-1] == "csrf_exempt"]
+
+
+def airflow_top_level(tree: ast.Module) -> list[Finding]:
+    """Airflow DAG files: Variables read at parse time, and `catchup` put where Airflow ignores it."""
+    if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "airflow" in ast.unparse(n) for n in tree.body):
+        return []
+    module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
+    reads = sorted((c for c in _calls(n for s in module for n in ast.walk(s)) if dotted(c.func).endswith(
+        "Variable.get")), key=lambda c: c.lineno)
+    out = [_finding(reads[0], "ml:airflow-top-level", "performance", f"{len(reads)} `Variable.get` call"
+                    f"{'s' if len(reads) > 1 else ''} at the top level of a DAG file: they run on every parse of the "
+                    "file and query the metadata database each time", end=reads[-1].end_lineno)] if reads else []
+    for s in module:
+        if isinstance(s, ast.Assign) and isinstance(s.value, ast.Dict) and "default_args" in ast.unparse(s.targets[0]):
+            for key in s.value.keys:
+                if isinstance(key, ast.Constant) and key.value in ("catchup", "schedule_interval", "schedule"):
+                    out.append(_finding(key, "ml:airflow-top-level", "reliability", f"`{key.value}` inside "
+                                        "`default_args` is ignored (it is a DAG argument, not a task argument), so "
+                                        "the DAG runs with Airflow's default"))
+    return out
+
+
+LLM_CALL = re.compile(r"(\.(chat\.completions|completions|messages|responses|embeddings)\.create|"
+                      r"^\w*(llm|agent|chain|executor)\w*\.(invoke|run|predict|ainvoke|arun|stream|generate_content))$")
+SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
+TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
+
+
+def llm_unguarded(scope, nodes) -> list[Finding]:
+    """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request."""
+    tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
+    guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
+    calls = [c for c in _calls(nodes) if id(c) not in guarded
+             and LLM_CALL.search(dotted(c.func) or ast.unparse(c.func))]
+    if not calls:
+        return []
+    return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"
+                     f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
+                     "surfaces as a crash or a 500", end=calls[-1].end_lineno)]
+
+
+def no_seed(tree: ast.Module) -> list[Finding]:
+    """Training code that never seeds its randomness: runs cannot be reproduced or compared."""
+    calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call)]
+    training = [c for c in calls if TRAINING.search(dotted(c.func) or ast.unparse(c.func))]
+    seeded = any(SEEDS.search(dotted(c.func)) for c in calls) or any(
+        isinstance(n, ast.keyword) and n.arg in ("random_state", "seed") for n in ast.walk(tree))
+    if not training or seeded:
+        return []
+    return [_finding(training[0], "ml:no-seed", "reliability", "training code never sets a random seed: runs are "
+                     "not reproducible, so two results cannot be compared", severity="info")]
 
 
 def ml_findings(tree: ast.Module) -> list[Finding]:
@@ -355,5 +476,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         nodes = list(own_nodes(scope))
         out += [*unsafe_html(nodes), *http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes),
                 *non_atomic_writes(nodes), *unsafe_loads(scope, nodes), *exec_config(nodes),
-                *exception_to_client(nodes), *fit_before_split(nodes), *retries(nodes)]
-    return out + unbounded_growth(tree)
+                *exception_to_client(nodes), *fit_before_split(nodes), *retries(nodes), *polls(nodes),
+                *unvalidated_input(nodes), *llm_unguarded(scope, nodes)]
+    return [*out, *unbounded_growth(tree), *session_state_growth(tree), *csrf_exempt(tree),
+            *airflow_top_level(tree), *no_seed(tree)]

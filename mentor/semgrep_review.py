@@ -35,26 +35,41 @@ def semgrep_findings(code: str, language: str, filename: str | None = None) -> t
     suffix = Path(filename).suffix.lower() if filename and Path(filename).suffix else LANGUAGES[language]
     if suffix == ".ts" and any(h in code for h in TSX_HINT):
         suffix = ".tsx"
-    env = {**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"snippet{suffix}"
         path.write_text(code, encoding="utf-8")
         try:
-            proc = subprocess.run([*cmd, "scan", "--config", str(RULES_DIR), "--metrics=off", "--disable-version-check",
-                                   "--json", "--quiet", "--timeout", "5", str(path)], capture_output=True, text=True,
-                                  env=env, timeout=SEMGREP_TIMEOUT_S, check=False, cwd=tmp)
-            report = json.loads(proc.stdout or "{}")
+            report = scan([path])
         except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
             return [], f"Semgrep did not run ({type(exc).__name__}), so only the generic checks ran."
-    out = []
-    for r in report.get("results", []):
-        meta = r.get("extra", {}).get("metadata", {})
-        rule = r["check_id"].rsplit(".", 1)[-1]
-        out.append(Finding(line=r["start"]["line"], end_line=r["end"]["line"],
-                           severity=SEVERITY.get(r.get("extra", {}).get("severity"), "warning"),
-                           rule=f"semgrep:{meta.get('family', rule)}", principle=meta.get("principle", "reliability"),
-                           message=" ".join(r.get("extra", {}).get("message", rule).split()),
-                           suggestion=meta.get("fix", "")))
+    out = findings_of(report).get(str(path), [])
     if not out and report.get("errors"):
         return [], "Semgrep could not parse this code, so only the generic checks ran."
     return out, ""
+
+
+def scan(paths: list[Path]) -> dict:
+    """Semgrep's JSON report for files, with our rules only: no registry, no metrics, no version check."""
+    cmd = semgrep_command()
+    if cmd is None:
+        raise OSError("semgrep is not installed")
+    env = {**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
+    proc = subprocess.run([*cmd, "scan", "--config", str(RULES_DIR), "--metrics=off", "--disable-version-check",
+                           "--json", "--quiet", "--timeout", "5", *map(str, paths)], capture_output=True, text=True,
+                          env=env, timeout=SEMGREP_TIMEOUT_S * max(1, len(paths) // 4), check=False,
+                          cwd=paths[0].parent)
+    return json.loads(proc.stdout or "{}")
+
+
+def findings_of(report: dict) -> dict[str, list[Finding]]:
+    """Findings per scanned path."""
+    out: dict[str, list[Finding]] = {}
+    for r in report.get("results", []):
+        meta = r.get("extra", {}).get("metadata", {})
+        rule = r["check_id"].rsplit(".", 1)[-1]
+        out.setdefault(r["path"], []).append(Finding(
+            line=r["start"]["line"], end_line=r["end"]["line"],
+            severity=SEVERITY.get(r.get("extra", {}).get("severity"), "warning"),
+            rule=f"semgrep:{meta.get('family', rule)}", principle=meta.get("principle", "reliability"),
+            message=" ".join(r.get("extra", {}).get("message", rule).split()), suggestion=meta.get("fix", "")))
+    return out

@@ -406,8 +406,19 @@ def _is_cli(tree: ast.Module) -> bool:
     return any(m.split(".")[0] in CLI_LIBRARIES for m in modules)
 
 
+def _is_service(tree: ast.Module) -> bool:
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(
+        r"\b(flask|django|fastapi|starlette|aiohttp|tornado|sanic)\b", ast.unparse(n)) for n in tree.body)
+
+
+def _uses_logging(tree: ast.Module) -> bool:
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(logging|loguru|structlog)\b",
+                                                                         ast.unparse(n)) for n in tree.body)
+
+
 def prints(tree: ast.Module) -> list[Finding]:
-    if _is_cli(tree):
+    """`print` in a web service or beside a configured logger; scripts and CLIs print on purpose."""
+    if _is_cli(tree) or not (_uses_logging(tree) or _is_service(tree)):
         return []
     scopes = {f"`{_qualname(f, c)}`": _calls(own_nodes(f), "print") for f, c in functions(tree)
               if f.name not in ("main", "__repr__", "__str__")}

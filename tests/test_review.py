@@ -16,7 +16,8 @@ from mentor.review import ReviewService, analyse, check_code
 from mentor.review_model import parse_model_review
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section", "question"}
+KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
+        "question"}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 CLAUDE_KEY = "sk-ant-api03-" + "Zq3xV9mKp2Lw8RtY4nB6cD1fG5hJ7kM0sQ2uW4yA6eC8"
 OPENAI_KEY = "sk-proj-" + "T7vR2mQ9xL4kP8wN3bZ6cF1hJ5gD0sA2yU4eI6oK8"
@@ -34,7 +35,7 @@ SMELLY = '''\
 import json
 import requests
 import psycopg2
-
+import logging
 _CACHE = {}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 
