@@ -49,8 +49,9 @@ VAGUE = re.compile(r"\b(fast(er)?|quick(ly)?|scal(able|ably|e well)|highly avail
                    r"efficient(ly)?|cheap(ly)?|cost[- ]effective|minimal downtime|near[- ]instant(ly)?|"
                    r"always (up|available)|instant(ly)?|seamless(ly)?)\b", re.I)
 NUMBER = re.compile(r"\d")
-FAILURE = re.compile(r"\b(fail\w*|outage|down(time)?|degrad\w*|fallback|timeouts?|retr(y|ies)|circuit breaker|"
-                     r"unavailab\w*|crash\w*|what happens (when|if)|error rates?|disaster|incident)\b", re.I)
+FAILURE = re.compile(r"\b(fail\w*|outage|down(time)?|degrad\w*|fall ?back|timeouts?|times? out|retr(y|ies)|"
+                     r"circuit breaker|unavailab\w*|crash\w*|what happens (when|if)|error rates?|disaster|incident)\b",
+                     re.I)
 COST = re.compile(r"(\$|€|£|\bUSD\b|\bEUR\b|\bcosts?\b|\bpric\w+|\bbudget\w*|per month|/month|\bspend\b|"
                   r"\bbilling\b|\bdollars?\b)", re.I)
 ROLLBACK = re.compile(r"\b(roll ?back|rolling back|revert\w*|reversib\w*|irreversib\w*|undo|feature flags?|canary|"
@@ -72,8 +73,7 @@ NUM = r"(\d[\d,]*(?:\.\d+)?)\s*([kKmM]?)\b"
 QPS = re.compile(NUM + r"\s*(?:peak\s+|average\s+|avg\s+)?(?:qps|rps|req(?:uest)?s?\s*(?:/|per)\s*(?:s|sec|second))",
                  re.I)
 PER_DAY = re.compile(NUM + r"\s*(?:req(?:uest)?s?|queries|calls|questions|messages)\s*(?:/|per|a|each)\s*day", re.I)
-PAYLOAD = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(b|kb|kib|mb|mib)\b(?=[^.\n]{0,40}\b(payloads?|per request|per response|"
-                     r"each|requests?|responses?|messages?|bod(y|ies)|documents?|events?)\b)", re.I)
+PAYLOAD = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(b|kb|kib|mb|mib)\b(?!\s*/\s*s|ps)", re.I)  # a size, not a rate
 BANDWIDTH = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:(k|m|g)bps|(k|m|g)bit/s|(kb|mb|gb)/s|(kb|mb|gb)ps)\b", re.I)
 PEAK_TOLERANCE = 2.0  # estimates within 2x are fine (week 2: "being within 2x is excellent")
 
@@ -161,7 +161,7 @@ def classify(text: str) -> str:
                  text, re.I | re.M):
         return "adr"
     scores = {"threat-model": len(re.findall(r"\b(STRIDE|threat|attacker|trust boundar)", text, re.I)),
-              "dr-plan": len(re.findall(r"\b(RPO|RTO|disaster recovery|backup|failover|restore)\b", text, re.I)),
+              "dr-plan": len(re.findall(r"\b(RPO|RTO|disaster recovery|backups?|failover|restor\w*)\b", text, re.I)),
               "estimate": len(re.findall(r"\b(QPS|requests? per (second|day)|back-of-the-envelope|estimate|"
                                          r"capacity|bandwidth|storage)\b", text, re.I))}
     best = max(scores, key=scores.get)
@@ -250,10 +250,10 @@ def document_wide(kind: str, text: str) -> list[Finding]:
             out.append(_finding("design:stride", f"The threat model does not cover {', '.join(missing)} (STRIDE)"))
     if kind == "dr-plan" or RPO.search(text) or RTO.search(text):
         for name, pattern in (("RPO", RPO), ("RTO", RTO)):
-            lines = [line for line in text.splitlines() if pattern.search(line)]
-            if not lines:
+            mentions = list(pattern.finditer(text))
+            if not mentions:
                 out.append(_finding("design:rpo-rto", f"No {name}: the recovery target is not stated"))
-            elif not any(re.search(r"\d|\bzero\b", line) for line in lines):
+            elif not any(re.match(r"[^.\n\d]{0,25}(\d|\bzero\b)", text[m.end():], re.I) for m in mentions):
                 out.append(_finding("design:rpo-rto", f"The {name} is named but has no number"))
     if re.search(r"\bbackups?\b", text, re.I) and not RESTORE_TEST.search(text) and kind in ("dr-plan", "design"):
         out.append(_finding("design:restore-test", "Backups are mentioned but never restore-tested: a backup not "
@@ -265,38 +265,50 @@ def _value(number: str, scale: str = "") -> float:
     return float(number.replace(",", "")) * {"k": 1e3, "m": 1e6}.get(scale.lower(), 1)
 
 
+def _mentions(pattern: re.Pattern, text: str) -> list[tuple[int, re.Match, str]]:
+    """(line, match, the text around it) for every mention of a quantity."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return [(sum(1 for s in starts if s <= m.start()), m, text[max(0, m.start() - 60):m.end() + 60])
+            for m in pattern.finditer(text)]
+
+
+def _peak_qps(text: str):
+    """(line, match, requests/s) of the stated peak rate: a rate said to be the peak, else the largest stated."""
+    rates = [(line, m, _value(m.group(1), m.group(2)), "peak" in text[max(0, m.start() - 15):m.end() + 12].lower())
+             for line, m, _ in _mentions(QPS, text)]
+    peaks = [r for r in rates if r[3]] or rates
+    return max(peaks, key=lambda r: r[2])[:3] if peaks else None
+
+
 def arithmetic(text: str, secs: list[Section]) -> list[Finding]:
-    """Stated QPS x payload against stated bandwidth, and stated QPS against the stated daily volume."""
+    """Stated peak QPS x payload against the provisioned bandwidth, and peak QPS against the daily volume."""
     out = []
-    lines = text.splitlines()
-
-    def first(pattern):
-        for n, line in enumerate(lines, start=1):
-            if m := pattern.search(line):
-                return n, m
-        return None
-
-    qps, payload, bandwidth, daily = first(QPS), first(PAYLOAD), first(BANDWIDTH), first(PER_DAY)
-    if qps and payload and bandwidth:
-        rate = _value(qps[1].group(1), qps[1].group(2))
-        size = float(payload[1].group(1).replace(",", "")) * UNITS[payload[1].group(2).lower()]
-        m = bandwidth[1]
+    qps = _peak_qps(text)
+    payloads = [(line, m) for line, m, around in _mentions(PAYLOAD, text)
+                if re.search(r"payload|request|response|message|bod(y|ies)|document|event|each", around, re.I)]
+    links = _mentions(BANDWIDTH, text)
+    link = next(((line, m) for line, m, around in reversed(links) if re.search(
+        r"provision|capacity|bandwidth|link|uplink|NIC|limit|budget", around, re.I)), links[-1][:2] if links else None)
+    if qps and payloads and link:
+        size = float(payloads[0][1].group(1).replace(",", "")) * UNITS[payloads[0][1].group(2).lower()]
+        m = link[1]
         bits = m.group(2) or m.group(3)
         per_s = _value(m.group(1)) * {"k": 1e3, "m": 1e6, "g": 1e9}[(bits or (m.group(4) or m.group(5))[0]).lower()]
         stated = per_s / 8 if bits else per_s  # bytes per second
-        needed = rate * size
-        if not (stated / PEAK_TOLERANCE <= needed <= stated * PEAK_TOLERANCE * 5):
-            lo, hi = sorted((qps[0], bandwidth[0]))
+        needed = qps[2] * size
+        if needed > stated * PEAK_TOLERANCE:
+            lo, hi = sorted((qps[0], link[0]))
             out.append(_finding("design:arithmetic", f"The numbers do not add up: {qps[1].group(0).strip()} x "
-                                f"{payload[1].group(1)} {payload[1].group(2)} is {_bytes(needed)}/s, but the document "
-                                f"states {m.group(0)} ({_bytes(stated)}/s)", _section_at(secs, lo), lo, hi,
+                                f"{payloads[0][1].group(0)} is {_bytes(needed)}/s, but the document states "
+                                f"{m.group(0)} ({_bytes(stated)}/s)", _section_at(secs, lo), lo, hi,
                                 severity="error"))
-    if qps and daily:
-        rate, per_day = _value(qps[1].group(1), qps[1].group(2)), _value(daily[1].group(1), daily[1].group(2))
+    days = [(line, m, _value(m.group(1), m.group(2))) for line, m, _ in _mentions(PER_DAY, text)]
+    if qps and days:
+        line, m, per_day = max(days, key=lambda d: d[2])
         average = per_day / 86_400
-        if rate * PEAK_TOLERANCE < average:
-            lo, hi = sorted((qps[0], daily[0]))
-            out.append(_finding("design:arithmetic", f"The numbers do not add up: {daily[1].group(0).strip()} is "
+        if qps[2] * PEAK_TOLERANCE < average:
+            lo, hi = sorted((qps[0], line))
+            out.append(_finding("design:arithmetic", f"The numbers do not add up: {m.group(0).strip()} is "
                                 f"{average:,.0f} requests/s on average, above the stated {qps[1].group(0).strip()} "
                                 "(peak is usually 3-10x the average)", _section_at(secs, lo), lo, hi,
                                 severity="error"))

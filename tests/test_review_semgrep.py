@@ -1,4 +1,4 @@
-"""Semgrep offline with the repository's rule files: each JS/TS/Go rule on code that breaks it and code that does not."""
+"""Semgrep offline with our rule files: each JS/TS/Go rule on code that breaks it and code that does not."""
 
 from __future__ import annotations
 
