@@ -152,7 +152,7 @@ def is_document(text: str, filename: str | None = None) -> bool:
     prose = sum(1 for line in lines if len(re.findall(r"[A-Za-z]{2,}\s", line)) >= 6 and not line.rstrip().endswith(
         (";", "{", "}", ")", ":", ",")))
     adr = re.search(r"^\s*(#+\s*)?(ADR[- ]?\d+|Status\s*:|Decision\s*$)", text, re.M | re.I)
-    return bool(lines) and (headings >= 2 or adr is not None) and prose >= max(2, len(lines) // 4)
+    return bool(lines) and (headings >= 2 or adr is not None) and prose >= max(1, len(lines) // 4)
 
 
 def classify(text: str) -> str:

@@ -301,7 +301,7 @@ class ReviewService:
 
         def summary_of(counts, found, notes):
             parts = [model_summary] if model_summary else []
-            parts.append(f"Reviewed as {_a(kind_name)} against the course rubric: {_tally(counts)}." if found else
+            parts.append(f"Reviewed as {_a(kind_name)} against the course rubric: {tally(counts)}." if found else
                          f"Reviewed as {_a(kind_name)}: the course rubric's checks found nothing to raise.")
             if provider == "offline":
                 parts.append("Offline review: rubric checks only, no model was used.")
@@ -355,7 +355,7 @@ def _a(noun: str) -> str:
     return ("an " if noun[0].lower() in "aeiou" or noun.startswith("ADR") else "a ") + noun
 
 
-def _tally(counts: dict) -> str:
+def tally(counts: dict) -> str:
     """'2 errors, 1 warning' (severities with no findings left out)."""
     names = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
     return ", ".join(f"{n} {names[s][n != 1]}" for s, n in counts.items() if n)
@@ -366,7 +366,7 @@ def _summary(analysis: Analysis, counts: dict, findings: list[Finding], model_su
     parts = [model_summary] if model_summary else []
     if findings:
         themes = sorted({f.principle for f in findings}, key=lambda p: (-sum(f.principle == p for f in findings), p))
-        parts.append(f"{_tally(counts)}; the main themes are {', '.join(themes[:3])}.")
+        parts.append(f"{tally(counts)}; the main themes are {', '.join(themes[:3])}.")
     elif analysis.language in CHECKED_LANGUAGES and not analysis.syntax_error and not analysis.notes:
         parts.append("The offline checks found nothing to raise.")
     if analysis.syntax_error:
