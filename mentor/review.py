@@ -384,7 +384,8 @@ def _title(code: str, filename: str | None, language: str) -> str:
     """The reviewed file's name, else the first function or class defined in the paste."""
     if filename:
         return Path(filename).name[:120]
-    m = re.search(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|func|fn)\s+(\w+)", code, re.M)
+    m = (re.search(r"^\s*(?:export\s+)?(?:class|struct|interface)\s+(\w+)", code, re.M)  # the main class names it
+         or re.search(r"^\s*(?:export\s+)?(?:async\s+)?(?:def|function|func|fn)\s+(\w+)", code, re.M))
     return m.group(1) if m else f"{languages.display_name(language)} snippet"
 
 
