@@ -86,17 +86,32 @@ def _markers(code: str, lines: list[str], python: bool) -> list[tuple[int, str]]
     return [(n, m.group(1)) for n, line, m in found if m and _COMMENT_START.search(line[:m.start()])]
 
 
+def _block_ends(lines: list[str]) -> list[int]:
+    """For each line, the line where a block opened there closes (the first line whose running brace depth falls
+    back to the depth before it); one pass from the end with a stack, so deeply nested input stays linear."""
+    after, depth = [], 0
+    for line in lines:
+        depth += line.count("{") - line.count("}")
+        after.append(depth)
+    ends, stack = [len(lines) - 1] * len(lines), []  # stack: lines after i, by rising depth
+    for i in range(len(lines) - 1, -1, -1):
+        before = after[i - 1] if i else 0
+        while stack and after[stack[-1]] > before:
+            stack.pop()
+        ends[i] = i if after[i] <= before else (stack[-1] if stack else len(lines) - 1)
+        while stack and after[stack[-1]] >= after[i]:
+            stack.pop()
+        stack.append(i)
+    return ends
+
+
 def _long_blocks(lines: list[str]) -> list[Finding]:
     """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
-    out = []
+    out, ends = [], _block_ends(lines)
     for start, line in enumerate(lines):
         if "{" not in line or not _FUNC_START.search(line[:300]) or _CONTROL.match(line):
             continue
-        depth, end = 0, start
-        for end in range(start, len(lines)):
-            depth += lines[end].count("{") - lines[end].count("}")
-            if depth <= 0:
-                break
+        end = ends[start]
         if end - start + 1 > LONG_BLOCK:
             name = (re.search(r"function\s+(\w+)|func\s+(?:\([^)]*\)\s*)?(\w+)|(\w+)\s*(?:=\s*)?(?:\(|=>)", line)
                     or re.search(r"(\w+)", line))

@@ -17,6 +17,18 @@ LANGUAGES = {"javascript": ".js", "typescript": ".ts", "go": ".go"}
 TSX_HINT = ("</", "/>", "React", "jsx")  # a TypeScript paste with JSX in it must be parsed as .tsx
 SEMGREP_TIMEOUT_S = 20  # start-up alone takes seconds on a busy machine; past this the review goes on without it
 SEVERITY = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
+MAX_NESTING = 100  # brace depth no real code reaches; Semgrep's parser takes minutes on such input
+
+
+def _max_depth(code: str) -> int:
+    depth = deepest = 0
+    for ch in code:
+        if ch == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == "}":
+            depth -= 1
+    return deepest
 
 
 def semgrep_command() -> list[str] | None:
@@ -32,6 +44,8 @@ def semgrep_findings(code: str, language: str, filename: str | None = None) -> t
     cmd = semgrep_command()
     if cmd is None:
         return [], "Semgrep is not installed, so only the generic checks ran for this code."
+    if _max_depth(code) > MAX_NESTING:
+        return [], "The code is nested too deeply for Semgrep, so only the generic checks ran."
     suffix = Path(filename).suffix.lower() if filename and Path(filename).suffix else LANGUAGES[language]
     if suffix == ".ts" and any(h in code for h in TSX_HINT):
         suffix = ".tsx"

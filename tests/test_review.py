@@ -619,5 +619,8 @@ def test_claude_gets_the_redacted_code_and_the_answer_is_restored(tmp_path, anth
     assert result["provider"] == "anthropic" and result["model"] == m.config.strong_model
     assert "alice@example.com" not in anthropic_server.requests[0].text
     assert "<EMAIL_1>" in anthropic_server.requests[0].text
+    body = anthropic_server.requests[0].body  # the reply is the forced tool's input, validated by its schema
+    assert body["tool_choice"] == {"type": "tool", "name": "report_review"}
+    assert body["tools"][0]["input_schema"]["properties"]["findings"]["items"]["properties"]["principle"]["enum"]
     assert result["summary"].startswith("Mail to alice@example.com is hard-wired.")
     assert [f["message"] for f in result["findings"] if f["rule"] == "model"] == ["alice@example.com is baked in"]
