@@ -73,6 +73,19 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A book or paper note the week's reading plan assigns (front matter `reading:` of the lesson)."""
+
+    path: str  # relative to the corpus folder
+    title: str
+    words: int
+
+    @property
+    def minutes(self) -> int:
+        return reading_minutes(self.words)
+
+
+@dataclass(frozen=True)
 class Week:
     number: int
     phase: int
@@ -84,6 +97,7 @@ class Week:
     exercises: tuple[Exercise, ...]
     lesson_words: int
     quiz_questions: int
+    reading: tuple[Reading, ...] = ()
 
     @property
     def prefix(self) -> str:
@@ -320,8 +334,14 @@ def _parse_week(folder: Path, corpus_dir: Path) -> Week | None:
         sec = _section_for(tag, pos, sections)
         topics.append(Topic(tag=tag, section=sec[0] if sec else None, section_words=len(sec[1].split()) if sec else 0,
                             exercise=_exercise_for(tag, exercises, sec[0] if sec else None)))
+    reading = []
+    for entry in meta.get("reading") or []:
+        note = corpus_dir / str(entry)
+        if note.is_file():
+            note_meta, note_body = _read(note)
+            reading.append(Reading(str(entry), str(note_meta.get("title") or note.stem), len(note_body.split())))
     return Week(
-        number=number, phase=phase, title=title, lesson=rel(lesson_path),
+        number=number, phase=phase, title=title, lesson=rel(lesson_path), reading=tuple(reading),
         exercises_path=rel(ex_path) if ex_path.is_file() else None,
         quiz=rel(quiz_path) if quiz_path.is_file() else None,
         topics=tuple(topics), exercises=tuple(e for e, _ in exercises),
