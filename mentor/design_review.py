@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .smells import Finding
 
+CODE_LINE = re.compile(r"^\s*(def |class |import |from \w+ import|return\b|if .*:$|for .*:$|function |const |let |"
+                       r"var |package |func |public |private |@\w+)|[;{}]\s*$|=\s*\S")
 DOC_SUFFIXES = {".md", ".markdown", ".txt", ".rst", ".adoc"}
 WHOLE = "(whole document)"
 
@@ -152,7 +154,9 @@ def is_document(text: str, filename: str | None = None) -> bool:
     prose = sum(1 for line in lines if len(re.findall(r"[A-Za-z]{2,}\s", line)) >= 6 and not line.rstrip().endswith(
         (";", "{", "}", ")", ":", ",")))
     adr = re.search(r"^\s*(#+\s*)?(ADR[- ]?\d+|Status\s*:|Decision\s*$)", text, re.M | re.I)
-    return bool(lines) and (headings >= 2 or adr is not None) and prose >= max(1, len(lines) // 4)
+    code = sum(1 for line in lines if CODE_LINE.search(line))  # '#' starts a Python comment as well as a heading
+    return bool(lines) and (headings >= 2 or adr is not None) and prose >= max(1, len(lines) // 4) \
+        and code <= len(lines) // 5
 
 
 def classify(text: str) -> str:

@@ -151,6 +151,10 @@ def test_a_dr_plan_needs_numeric_rpo_rto_and_restore_tests(broken, rule, needle)
 def test_documents_are_told_apart_from_code():
     assert is_document(BAD_ADR) and is_document("anything", "design.md")
     assert not is_document("def f(x):\n    return x\n") and not is_document("x = 1", "notes.py")
+    commented = ("# Load the training data from the bucket and split it\nimport pandas as pd\n\n"
+                 "# Fit the model on the training part and report the score\ndf = pd.read_csv(path)\n"
+                 "model.fit(df)\n")
+    assert not is_document(commented)
 
 
 @pytest.fixture
