@@ -215,3 +215,22 @@ def test_claude_reviews_the_design_through_tool_use(tmp_path, anthropic_server, 
         ("Decision", 6, "What happens to p95 latency when a GPU node is drained?")]  # the invented section is dropped
     assert result["provider"] == "anthropic" and result["summary"].startswith("A decision without alternatives.")
     assert m.store.review(result["review_id"])["result"]["findings"] == result["findings"]
+
+
+def test_mentor_review_adr_with_the_local_loopback_model(tmp_path, openai_server, monkeypatch, capsys):
+    monkeypatch.setenv("MENTOR_HOME", str(tmp_path))
+    monkeypatch.setenv("MENTOR_PROVIDER", "local")
+    monkeypatch.setenv("MENTOR_LOCAL_BASE_URL", openai_server.base_url)
+    monkeypatch.setenv("MENTOR_LOCAL_MODEL", "tiny")
+    openai_server.enqueue("Here you go:\n" + json.dumps({"summary": "Reasonable, but one-sided.", "findings": [
+        {"section": "Context", "severity": "warning", "principle": "performance", "message": "No load figures.",
+         "question": "At what request rate does the current setup stop being enough?"}]}))
+    path = tmp_path / "adr.md"
+    path.write_text(BAD_ADR, encoding="utf-8")
+    assert cli.main(["review", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["provider"], result["model"]) == ("local", "tiny")
+    model = [f for f in result["findings"] if f["rule"] == "model"]
+    assert [(f["section"], f["line"]) for f in model] == [("Context", 3)]
+    system = openai_server.requests[0].body["messages"][0]["content"]
+    assert "architecture review" in system and '"question"' in system  # the JSON shape, for servers without tools
