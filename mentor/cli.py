@@ -178,13 +178,16 @@ def cmd_review(args) -> int:
         except UnicodeDecodeError:
             raise InputError(f"{args.file} is not UTF-8 text; only source code can be reviewed.") from None
         name = path.name
-    result = ReviewService(m).review(code, filename=name)
+    result = ReviewService(m).review(code, filename=name, kind=args.kind)
     if args.json:
         _out(args, result)
         return 0
     print(result["summary"])
     for f in result["findings"]:
-        print(f"{f['line']:>4}  {f['severity']:<7} {f['principle']:<13} {f['message']}")
+        where = f"{f['section'][:20]:<20}" if f.get("section") else f"{f['line']:>4}"
+        print(f"{where}  {f['severity']:<7} {f['principle']:<13} {f['message']}")
+        if f.get("question"):
+            print(f"      ask: {f['question']}")
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
     return 0
@@ -324,8 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--no-cache", action="store_true", help="ask again, bypassing the semantic cache")
     a.add_argument("--deep", action="store_true", help="a deep answer: the strongest model available")
 
-    r = add("review", cmd_review, "review code from a file or standard input")
+    r = add("review", cmd_review, "review code or a design document (ADR, design doc, estimate) from a file or stdin")
     r.add_argument("file", nargs="?", help="a file, or - for standard input")
+    r.add_argument("--kind", choices=["auto", "code", "design"], default="auto",
+                   help="what the text is (auto: .md/.txt files and markdown prose are design documents)")
 
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)

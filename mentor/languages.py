@@ -8,12 +8,12 @@ import re
 import tokenize
 from pathlib import Path
 
-from .smells import LONG_BLOCK, LONG_LINE, Finding, smell
+from .smells import LONG_BLOCK, Finding, smell
 
 _URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]{0,15}://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b",
                           re.I)  # a bounded scheme: an unbounded one is quadratic on lines like "a.a.a.a..."
 _COMMENT = re.compile(r"^\s*(#|//|--|/?\*)")
-_MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+_MARKER = re.compile(r"\b(FIXME|XXX|HACK)\b")  # a TODO is a plan, not a defect
 _COMMENT_START = re.compile(r"#|//|--|/\*|^\s*\*")
 _FUNC_START = re.compile(r"\bfunction\b|=>\s*\{|^\s*func\b|\bfn \w+|\)\s*(throws [\w., ]+)?\{\s*$")
 _CONTROL = re.compile(r"^\s*(}\s*)?(if|for|while|switch|catch|else|do|try)\b")
@@ -58,16 +58,12 @@ def detect_language(code: str, filename: str | None = None) -> str:
 
 
 def generic_findings(code: str, language: str, parsed: bool) -> list[Finding]:
-    """Checks for any language: long lines, TODOs, and (where no AST ran) hard-coded URLs and long functions."""
+    """Checks for any language: FIXME/HACK markers, and (where no AST ran) hard-coded URLs and long functions."""
     lines = code.splitlines()
-    long_lines = [n for n, line in enumerate(lines, start=1) if len(line) > LONG_LINE]
-    out = [smell(n, "generic:long-line", "style", f"line is {len(lines[n - 1])} characters long (over {LONG_LINE})",
-                 severity="info") for n in long_lines[:10]]
-    if len(long_lines) > 10:
-        out[-1].message += f"; {len(long_lines) - 10} more lines are too"
+    out = []  # line length is a formatter's job, not a reviewer's
     for n, marker in _markers(code, lines, parsed):
-        out.append(smell(n, "generic:todo", "style" if marker == "TODO" else "reliability",
-                         f"{marker} marker: known unfinished or broken work", severity="info"))
+        out.append(smell(n, "generic:todo", "reliability", f"{marker} marker: known broken or hacky code left in",
+                         severity="info"))
     if parsed:
         return out
     for n, line in enumerate(lines, start=1):
@@ -90,19 +86,44 @@ def _markers(code: str, lines: list[str], python: bool) -> list[tuple[int, str]]
     return [(n, m.group(1)) for n, line, m in found if m and _COMMENT_START.search(line[:m.start()])]
 
 
+def _block_ends(lines: list[str]) -> list[int]:
+    """For each line, the line where a block opened there closes (the first line whose running brace depth falls
+    back to the depth before it); one pass from the end with a stack, so deeply nested input stays linear."""
+    after, depth = [], 0
+    for line in lines:
+        depth += line.count("{") - line.count("}")
+        after.append(depth)
+    ends, stack = [len(lines) - 1] * len(lines), []  # stack: lines after i, by rising depth
+    for i in range(len(lines) - 1, -1, -1):
+        before = after[i - 1] if i else 0
+        while stack and after[stack[-1]] > before:
+            stack.pop()
+        ends[i] = i if after[i] <= before else (stack[-1] if stack else len(lines) - 1)
+        while stack and after[stack[-1]] >= after[i]:
+            stack.pop()
+        stack.append(i)
+    return ends
+
+
 def _long_blocks(lines: list[str]) -> list[Finding]:
     """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
-    out = []
+    out, ends = [], _block_ends(lines)
     for start, line in enumerate(lines):
         if "{" not in line or not _FUNC_START.search(line[:300]) or _CONTROL.match(line):
             continue
-        depth, end = 0, start
-        for end in range(start, len(lines)):
-            depth += lines[end].count("{") - lines[end].count("}")
-            if depth <= 0:
-                break
+        end = ends[start]
         if end - start + 1 > LONG_BLOCK:
-            name = (re.search(r"(\w+)\s*(=\s*)?(\(|=>|function)", line) or re.search(r"(\w+)", line)).group(1)
+            name = (re.search(r"function\s+(\w+)|func\s+(?:\([^)]*\)\s*)?(\w+)|(\w+)\s*(?:=\s*)?(?:\(|=>)", line)
+                    or re.search(r"(\w+)", line))
+            name = next(g for g in name.groups() if g)
             out.append(smell(start + 1, "generic:long-function", "complexity",
                              f"`{name}` is about {end - start + 1} lines long (over {LONG_BLOCK})", end=end + 1))
     return out
+
+
+DISPLAY = {"javascript": "JavaScript", "typescript": "TypeScript", "sql": "SQL", "unknown": "Unknown"}
+
+
+def display_name(language: str) -> str:
+    """'Python', 'TypeScript', 'Go' for a language id."""
+    return DISPLAY.get(language, language.capitalize())

@@ -12,6 +12,7 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -84,29 +85,45 @@ class AnthropicProvider(Provider):
             max_retries=self.max_retries,
         )
 
-    def _json(self, request: LLMRequest) -> tuple[str, object]:
-        """Tool use with an input schema, the tool forced: the reply is the tool's input, as JSON."""
-        kwargs = {"system": request.system} if request.system else {}
-        final = self.client.messages.create(
-            model=self.model, max_tokens=request.max_tokens, messages=request.messages, tools=[request.tool],
-            tool_choice={"type": "tool", "name": request.tool["name"]}, **kwargs)
-        block = next((b for b in final.content if b.type == "tool_use"), None)
-        return (json.dumps(block.input) if block is not None else ""), final
+    def _json(self, request: LLMRequest, usage: Usage) -> str:
+        """Tool use with an input schema, the tool forced: the reply is the tool's input, as JSON text."""
+        kwargs = {"system": [{"type": "text", "text": request.system, "cache_control": {"type": "ephemeral"}}]} \
+            if request.system else {}
+        with self._errors():
+            message = self.client.messages.create(
+                model=self.model, max_tokens=request.max_tokens, messages=request.messages, tools=[request.tool],
+                tool_choice={"type": "tool", "name": request.tool["name"]}, **kwargs)
+        self._count(message.usage, usage)
+        calls = [b.input for b in message.content if b.type == "tool_use" and b.name == request.tool["name"]]
+        text = "".join(b.text for b in message.content if b.type == "text")
+        return json.dumps(calls[0]) if calls else text
+
+    def complete(self, request: LLMRequest) -> tuple[str, Usage]:
+        """Plain requests stream; a request with a tool forces that tool and returns its input as JSON text."""
+        if request.tool is None:
+            return super().complete(request)
+        usage = Usage()
+        return self._json(request, usage), usage
 
     def stream(self, request: LLMRequest, usage: Usage) -> Iterator[str]:
-        a = self._anthropic
+        if request.tool is not None:  # a JSON reply arrives whole
+            yield self._json(request, usage)
+            return
         # the long, stable system prompt is marked for prompt caching
         system = [{"type": "text", "text": request.system, "cache_control": {"type": "ephemeral"}}]
+        with self._errors(), self.client.messages.stream(
+                model=self.model, max_tokens=request.max_tokens, system=system, messages=request.messages
+        ) as stream:
+            yield from stream.text_stream
+            final = stream.get_final_message()
+        self._count(final.usage, usage)
+
+    @contextmanager
+    def _errors(self):
+        """The SDK's errors as ProviderErrors that say what happened and whether a retry may help."""
+        a = self._anthropic
         try:
-            if request.tool:
-                text, final = self._json(request)
-                yield text
-            else:
-                with self.client.messages.stream(
-                    model=self.model, max_tokens=request.max_tokens, system=system, messages=request.messages
-                ) as stream:
-                    yield from stream.text_stream
-                    final = stream.get_final_message()
+            yield
         except a.APIStatusError as exc:
             status = exc.status_code
             kind = (exc.body or {}).get("error", {}).get("type", "") if isinstance(exc.body, dict) else ""
@@ -122,7 +139,9 @@ class AnthropicProvider(Provider):
                                 provider=self.name) from None
         except a.APIConnectionError:
             raise ProviderError("Cannot reach Claude (no network?).", provider=self.name) from None
-        u = final.usage
+
+    @staticmethod
+    def _count(u, usage: Usage) -> None:
         usage.cache_read = getattr(u, "cache_read_input_tokens", 0) or 0
         usage.cache_write = getattr(u, "cache_creation_input_tokens", 0) or 0
         usage.tokens_in = (u.input_tokens or 0) + usage.cache_read + usage.cache_write

@@ -85,15 +85,9 @@ FIX = {  # the concrete change each rule suggests
                               "(and each model experiment) needs no code change.",
     "smell:print": "Use a module logger: `logger = logging.getLogger(__name__)` and `logger.info(...)` with structured "
                    "fields, so levels, handlers and tracing are configured in one place.",
-    "radon:complexity": "Split it: extract each family of branches into a named helper, replace flag-driven branches "
-                        "with a dict of handlers or polymorphism, and return early to flatten conditions.",
-    "smell:long-function": "Extract the steps into small named functions that each do one thing; the original "
-                           "becomes a short, readable sequence of calls.",
-    "smell:too-many-params": "Group related parameters into a dataclass or settings object, or split the function so "
-                             "each part needs fewer inputs.",
-    "smell:deep-nesting": "Flatten it with guard clauses (`if not ok: continue` or `return`) and extract the inner "
-                          "loop body into a helper function.",
-    "generic:long-line": "Break it up: name intermediate values, or wrap arguments one per line.",
+    "smell:size": "Split it: extract each step (and each family of branches) into a named function, flatten "
+                  "nesting with guard clauses, and group related parameters into a dataclass; the original becomes a "
+                  "short sequence of calls.",
     "generic:todo": "Fix it now, or turn it into a tracked issue and link it here.",
     "generic:hardcoded-url": "Read it from configuration (an environment variable or a settings file) and pass it "
                              "in, so each environment can point elsewhere.",
@@ -111,6 +105,8 @@ class Finding:
     message: str
     suggestion: str
     references: list[dict] = field(default_factory=list)
+    section: str = ""  # design reviews: the document section the finding is about
+    question: str = ""  # design reviews: a question about the trade-off, for the author to think through
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -410,8 +406,19 @@ def _is_cli(tree: ast.Module) -> bool:
     return any(m.split(".")[0] in CLI_LIBRARIES for m in modules)
 
 
+def _is_service(tree: ast.Module) -> bool:
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(
+        r"\b(flask|django|fastapi|starlette|aiohttp|tornado|sanic)\b", ast.unparse(n)) for n in tree.body)
+
+
+def _uses_logging(tree: ast.Module) -> bool:
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(logging|loguru|structlog)\b",
+                                                                         ast.unparse(n)) for n in tree.body)
+
+
 def prints(tree: ast.Module) -> list[Finding]:
-    if _is_cli(tree):
+    """`print` in a web service or beside a configured logger; scripts and CLIs print on purpose."""
+    if _is_cli(tree) or not (_uses_logging(tree) or _is_service(tree)):
         return []
     scopes = {f"`{_qualname(f, c)}`": _calls(own_nodes(f), "print") for f, c in functions(tree)
               if f.name not in ("main", "__repr__", "__str__")}
@@ -427,33 +434,74 @@ def prints(tree: ast.Module) -> list[Finding]:
 
 
 # complexity --------------------------------------------------------------------------------------------
-def complexity(tree: ast.Module, code: str) -> list[Finding]:
-    from radon.complexity import cc_visit
+def _code_lines(stmts: list, code_lines: list[str]) -> int:
+    """Lines of code in a statement list: docstrings, blank and comment-only lines are not counted."""
+    if stmts and isinstance(stmts[0], ast.Expr) and isinstance(getattr(stmts[0], "value", None), ast.Constant) \
+            and isinstance(stmts[0].value.value, str):
+        stmts = stmts[1:]
+    lines = {n for s in stmts for n in range(s.lineno, (s.end_lineno or s.lineno) + 1)}
+    doc = {n for s in stmts for node in ast.walk(s) if isinstance(node, FUNCTIONS) and node.body
+           and isinstance(node.body[0], ast.Expr) and isinstance(getattr(node.body[0], "value", None), ast.Constant)
+           for n in range(node.body[0].lineno, (node.body[0].end_lineno or 0) + 1)}
+    return sum(1 for n in lines - doc if 0 < n <= len(code_lines)
+               and code_lines[n - 1].strip() and not code_lines[n - 1].lstrip().startswith("#"))
 
-    out = []
+
+def _module_complexity(stmts: list) -> int:
+    """radon's cyclomatic complexity of the module's own top-level code, analysed as one function."""
+    from radon.visitors import ComplexityVisitor
+
+    func = ast.FunctionDef(name="module", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                                             defaults=[]), body=stmts or [ast.Pass()],
+                           decorator_list=[], returns=None, type_params=[], lineno=1, col_offset=0)
+    blocks = ComplexityVisitor.from_ast(ast.Module(body=[func], type_ignores=[])).functions
+    return blocks[0].complexity if blocks else 1
+
+
+def _declaration(stmt: ast.stmt) -> bool:
+    """A module-level constant or literal table: configuration, not code that runs."""
+    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
+    return value is not None and not any(isinstance(n, (ast.Call, ast.Lambda, ast.Await)) for n in ast.walk(value))
+
+
+def complexity(tree: ast.Module, code: str) -> list[Finding]:
+    """One finding per function (and for the module's own code) that is too long, complex, nested or wide."""
+    from radon.complexity import cc_rank, cc_visit
+
+    lines = code.splitlines()
+    scores = {}
     blocks = [b for b in cc_visit(code) if not hasattr(b, "methods")]  # methods are listed as functions too
     while blocks:
         b = blocks.pop()
         blocks.extend(b.closures)
-        if b.complexity > COMPLEXITY_WARNING:
-            out.append(smell(b.lineno, "radon:complexity", "complexity", f"`{b.fullname}` has cyclomatic complexity "
-                             f"{b.complexity} (radon rank {b.letter}); above {COMPLEXITY_WARNING} every path is hard "
-                             "to test", severity="error" if b.complexity > COMPLEXITY_ERROR else "warning",
-                             end=b.endline))
-    for func, cls in functions(tree):
-        name, size = _qualname(func, cls), (func.end_lineno or func.lineno) - func.lineno + 1
+        scores[b.lineno] = b.complexity
+    scopes = [(f"`{_qualname(f, c)}`", f, f.body, scores.get(f.lineno, 1), f) for f, c in functions(tree)]
+    module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef, ast.Import, ast.ImportFrom))
+              and not _declaration(s)]
+    if module:
+        scopes.append(("the module-level code", module[0].lineno, module, _module_complexity(module), None))
+    out = []
+    for name, at, body, score, func in scopes:
+        size = _code_lines(body, lines)
+        depth, deepest = _nesting(body, 0)
         params = [a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)
-                  if a.arg not in ("self", "cls")]
-        depth, line = _nesting(func.body, 0)
+                  if a.arg not in ("self", "cls")] if func else []
+        problems = []
+        if score > COMPLEXITY_WARNING:
+            problems.append(f"cyclomatic complexity {score} (radon rank {cc_rank(score)})")
         if size > MAX_FUNCTION_LINES:
-            out.append(smell(func, "smell:long-function", "complexity",
-                             f"`{name}` is {size} lines long (over {MAX_FUNCTION_LINES})"))
-        if len(params) > MAX_PARAMS:
-            out.append(smell(func, "smell:too-many-params", "complexity",
-                             f"`{name}` takes {len(params)} parameters (over {MAX_PARAMS})"))
+            problems.append(f"{size} lines of code")
         if depth > MAX_NESTING:
-            out.append(smell(line, "smell:deep-nesting", "complexity",
-                             f"`{name}` nests blocks {depth} deep (over {MAX_NESTING})"))
+            problems.append(f"blocks nested {depth} deep (line {deepest})")
+        if len(params) > MAX_PARAMS:
+            problems.append(f"{len(params)} parameters")
+        if not problems:
+            continue
+        end = max((s.end_lineno or s.lineno) for s in body) if isinstance(at, int) else None
+        f = smell(at, "smell:size", "complexity", f"{name[0].upper()}{name[1:]} has {', '.join(problems)}: "
+                  "too much to read and test as one unit", end=end,
+                  severity="error" if score > COMPLEXITY_ERROR else "warning")
+        out.append(f)
     return out
 
 

@@ -6,6 +6,9 @@
         ...
         assert server.requests[0].body["system"][0]["cache_control"] == {"type": "ephemeral"}
 
+A request that forces a tool (`tool_choice: {"type": "tool", "name": ...}`) is answered with a `tool_use` block
+whose input is the scripted text parsed as JSON.
+
 Scripted replies are consumed one per request; when the queue is empty the server answers `DEFAULT_TEXT`.
 A reply is a `str` (an answer), an `int` (an error status with the provider's documented error body) or a
 `Reply` for anything else (a delay before answering, an answer without usage).
@@ -267,12 +270,10 @@ class AnthropicServer(FakeServer):
             "model": body.get("model", "claude-test"), "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn", "stop_sequence": None, "usage": usage,
         }
-        if reply.tool_input is not None and body.get("tools"):
-            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
-                                   "input": reply.tool_input}]
-        elif body.get("tools"):  # tool use: the scripted text is the JSON input of the (first) tool
-            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": body["tools"][0]["name"],
-                                   "input": json.loads(text)}]
+        if body.get("tools") and not body.get("stream"):  # tool use: the reply is a call of the forced tool
+            name = (body.get("tool_choice") or {}).get("name") or body["tools"][0]["name"]
+            data = reply.tool_input if reply.tool_input is not None else json.loads(text)
+            message["content"] = [{"type": "tool_use", "id": f"toolu_test_{n:04d}", "name": name, "input": data}]
             message["stop_reason"] = "tool_use"
         if not body.get("stream"):
             return h.send_json(200, message, {"request-id": request_id})

@@ -1,5 +1,7 @@
 """The Streamlit app through AppTest: chat, history restored from SQLite, history search and export."""
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -81,21 +83,39 @@ def fetch_and_train(url):
 '''
 
 
-def test_review_page_shows_findings_and_reopens_a_stored_review():
+def test_review_page_shows_findings_first_marks_the_lines_and_reopens_a_stored_review():
     at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     at.text_area[0].set_value(SMELLY)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
+    assert [t.label for t in at.tabs] == [f"Findings ({len(at.expander)})", "Code"]  # findings first, also on phones
     labels = [e.label for e in at.expander]
     assert any("reliability" in label and "line 7" in label for label in labels), labels
-    assert any("observability" in label for label in labels), labels
-    assert any("route" in c.value or "provider: offline" in c.value for c in at.caption)
+    assert any("DIP" in label for label in labels), labels
+    assert any("provider: offline" in c.value and "1 error" in c.value for c in at.caption)
+    (code,) = [h for h in at.get("html") if "review-code" in h.proto.body]
+    assert '<div class="rv-line" style="background:rgba(255, 75, 75, 0.18)" data-flag="error"' in code.proto.body
+    assert "white-space:pre-wrap" in code.proto.body  # long lines wrap instead of running off the screen
     st.cache_resource.clear()
     again = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     (past,) = [b for b in again.sidebar.button]
+    assert re.fullmatch(r"\w{3} \d{1,2} \w{3}, \d{2}:\d{2} · fetch_and_train · Python · 10 lines", past.label)
     past.click().run()
     assert any("reliability" in e.label for e in again.expander)
+
+
+def test_review_page_clears_an_old_error_on_the_next_run_and_reviews_a_design():
+    at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
+    at.button[0].click().run()
+    assert any("no code to review" in e.value for e in at.error)
+    at.text_area[0].set_value("# ADR-3: Use Redis\n\n## Context\nWe need a fast cache for answers, and it must be "
+                              "scalable for all users of the course.\n\n## Decision\nUse Redis.\n")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert [t.label for t in at.tabs][1] == "Document"
+    assert any("whole document" in e.label and "No rollback" in e.label for e in at.expander)
+    assert any("errors" not in c.value and "warnings" in c.value for c in at.caption)
 
 
 def test_review_page_refuses_empty_code_visibly():

@@ -12,10 +12,12 @@ from mentor.config import Config
 from mentor.core import Mentor
 from mentor.errors import InputError
 from mentor.languages import detect_language
-from mentor.review import ReviewService, analyse, check_code, parse_model_review
+from mentor.review import ReviewService, analyse, check_code
+from mentor.review_model import parse_model_review
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references"}
+KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
+        "question"}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 CLAUDE_KEY = "sk-ant-api03-" + "Zq3xV9mKp2Lw8RtY4nB6cD1fG5hJ7kM0sQ2uW4yA6eC8"
 OPENAI_KEY = "sk-proj-" + "T7vR2mQ9xL4kP8wN3bZ6cF1hJ5gD0sA2yU4eI6oK8"
@@ -33,7 +35,7 @@ SMELLY = '''\
 import json
 import requests
 import psycopg2
-
+import logging
 _CACHE = {}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 
@@ -145,8 +147,8 @@ SMELLS = [  # (what, code, rule, line, principle)
             return client.messages.create(model="claude-sonnet-4-5", max_tokens=300, messages=question)
         """, "smell:hardcoded-config", 2, "testability"),
     ("print instead of logging", SMELLY, "smell:print", 32, "observability"),
-    ("high complexity", BRANCHY, "radon:complexity", 1, "complexity"),
-    ("long function", "def long():\n    x = 0\n" + "    x += 1\n" * 70 + "    return x\n", "smell:long-function", 1,
+    ("high complexity", BRANCHY, "smell:size", 1, "complexity"),
+    ("long function", "def long():\n    x = 0\n" + "    x += 1\n" * 70 + "    return x\n", "smell:size", 1,
      "complexity"),
     ("deep nesting", """\
         def walk(rows):
@@ -156,15 +158,14 @@ SMELLS = [  # (what, code, rule, line, principle)
                         if cell:
                             while cell > 0:
                                 cell -= 1
-        """, "smell:deep-nesting", 6, "complexity"),
-    ("too many parameters", "def train(a, b, c, d, e, f, g):\n    return a\n", "smell:too-many-params", 1,
+        """, "smell:size", 1, "complexity"),
+    ("too many parameters", "def train(a, b, c, d, e, f, g):\n    return a\n", "smell:size", 1,
      "complexity"),
     ("AWS key literal", SMELLY, "secret:aws-key", 6, "security"),
     ("Anthropic key literal", f'import anthropic\n\nKEY = "{CLAUDE_KEY}"\n', "secret:anthropic-key", 3, "security"),
     ("OpenAI key literal", f'OPENAI = "{OPENAI_KEY}"\n', "secret:openai-key", 1, "security"),
     ("password literal", 'def connect(db):\n    password = "hunter2hunter2"\n    return db.login(password)\n',
      "secret:password", 2, "security"),
-    ("ruff: unused import", "import os\n\n\ndef one():\n    return 1\n", "ruff:F401", 1, "style"),
     ("ruff: mutable default", "def add(x, items=[]):\n    items.append(x)\n    return items\n", "ruff:B006", 1,
      "reliability"),
     ("ruff: shell injection", "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
@@ -183,11 +184,12 @@ def test_each_smell_is_found_at_its_line(what, code, rule, line, principle):
     assert set(hit.as_dict()) == KEYS
 
 
-def test_complexity_over_twenty_is_an_error():
-    over_ten = next(f for f in findings(BRANCHY) if f.rule == "radon:complexity")
-    over_twenty = next(f for f in findings(VERY_BRANCHY) if f.rule == "radon:complexity")
+def test_complexity_over_twenty_is_an_error_with_radons_real_rank():
+    over_ten = next(f for f in findings(BRANCHY) if f.rule == "smell:size")
+    over_twenty = next(f for f in findings(VERY_BRANCHY) if f.rule == "smell:size")
     assert (over_ten.severity, over_twenty.severity) == ("warning", "error")
-    assert "13" in over_ten.message and "23" in over_twenty.message
+    assert "complexity 13 (radon rank C)" in over_ten.message
+    assert "complexity 23 (radon rank D)" in over_twenty.message
 
 
 def test_a_bare_except_that_logs_is_a_warning_and_a_silent_one_an_error():
@@ -354,11 +356,11 @@ def test_the_right_thing_is_not_flagged(what, code):
 
 
 def test_a_lazily_built_global_is_a_milder_smell_and_comment_todos_are_found():
-    code = "_MODEL = None\n\n\ndef model():\n    global _MODEL\n    _MODEL = _MODEL or load()  # TODO: thread-safe\n" \
-           "    return _MODEL\n"
+    code = "_MODEL = None\n\n\ndef model():\n    global _MODEL\n    _MODEL = _MODEL or load()  # FIXME: thread-safe\n" \
+           "    return _MODEL  # TODO: type it\n"
     found = {f.rule: f for f in findings(code)}
     assert (found["smell:mutable-global"].line, found["smell:mutable-global"].severity) == (1, "info")
-    assert (found["generic:todo"].line, found["generic:todo"].principle) == (6, "style")
+    assert [(f.line, f.principle) for f in findings(code) if f.rule == "generic:todo"] == [(6, "reliability")]
 
 
 def test_a_token_with_letters_and_digits_is_a_secret():
@@ -405,7 +407,7 @@ def test_empty_binary_and_huge_input_are_refused_with_a_helpful_message(tmp_path
 
 
 def test_a_syntax_error_still_gets_secret_and_generic_findings(tmp_path):
-    code = f"def broken(:\n    pass\n\nKEY = \"{AWS_KEY}\"\nURL = 'https://internal.example.com/api'  # TODO move\n"
+    code = f"def broken(:\n    pass\n\nKEY = \"{AWS_KEY}\"\nURL = 'https://internal.example.com/api'  # FIXME move\n"
     result = ReviewService(offline_mentor(tmp_path)).review(code, filename="broken.py")
     rules = {(f["rule"], f["line"]) for f in result["findings"]}
     assert ("syntax", 1) in rules
@@ -422,7 +424,7 @@ const API_KEY = "{CLAUDE_KEY}";
 
 async function fetchUser(id) {{
   const res = await fetch("https://api.example.com/users/" + id, {{ headers: {{ "x-api-key": API_KEY }} }});
-  // TODO: retry on 429
+  // FIXME: retry on 429
   return res.json();
 }}
 '''
@@ -432,7 +434,8 @@ def test_javascript_gets_the_generic_checks(tmp_path):
     result = ReviewService(offline_mentor(tmp_path)).review(JS, store_it=False)
     assert result["language"] == "javascript"
     rules = {(f["rule"], f["line"]) for f in result["findings"]}
-    assert {("secret:anthropic-key", 1), ("generic:hardcoded-url", 4), ("generic:todo", 5)} <= rules
+    assert {("secret:anthropic-key", 1), ("generic:hardcoded-url", 4), ("generic:todo", 5),
+            ("semgrep:unchecked-error", 4)} <= rules
     assert not [r for r, _ in rules if r.startswith(("ruff:", "smell:", "radon:"))]
     long_js = "function big(x) {\n" + "  x += 1;\n" * 70 + "  return x;\n}\n"
     assert [(f.rule, f.line, f.end_line) for f in findings(long_js, "big.js")] == [("generic:long-function", 1, 73)]
@@ -474,15 +477,18 @@ def test_a_review_is_stored_and_can_be_reopened_without_the_secrets(tmp_path):
     assert len(m.store.reviews()) == 1
 
 
-def test_references_point_at_the_lesson_that_teaches_the_fix(tmp_path):
+def test_references_point_at_the_lesson_section_that_teaches_the_fix(tmp_path):
     result = ReviewService(offline_mentor(tmp_path)).review(SMELLY, store_it=False)
-    weeks = {f["principle"]: f["references"][0]["week"] for f in result["findings"]}
-    assert weeks["SRP"] == weeks["DIP"] == 1
-    assert weeks["security"] == 13 and weeks["reliability"] == 8 and weeks["observability"] == 12
+    refs = {f["rule"]: (f["references"][0]["week"], f["references"][0]["section"]) for f in result["findings"]}
+    assert refs["smell:srp"] == (1, "Single Responsibility Principle (SRP)")
+    assert refs["smell:dip"] == (1, "Dependency Inversion Principle (DIP)")
+    assert refs["secret:aws-key"] == (13, "Secrets management")
+    assert refs["smell:bare-except"] == (8, "Retries, backoff, jitter, timeouts and circuit breakers")
     for f in result["findings"]:
         for ref in f["references"]:
-            assert set(ref) == {"source", "title", "week"}
-            assert (ROOT / "corpus" / ref["source"]).is_file(), ref
+            assert set(ref) == {"source", "title", "week", "section"}
+            lesson = (ROOT / "corpus" / ref["source"]).read_text(encoding="utf-8")
+            assert f"# {ref['section']}\n" in lesson, ref
 
 
 @pytest.mark.slow
@@ -490,7 +496,10 @@ def test_references_come_from_the_retriever_when_the_index_is_open(mentor):
     mentor.index  # noqa: B018 - opening the index is the point: the service must not build one itself
     result = ReviewService(mentor).review(SMELLY, store_it=False)
     srp = next(f for f in result["findings"] if f["rule"] == "smell:srp")
-    assert srp["references"][0]["source"].endswith("week-01-solid/lesson.md")
+    # the table decides, not a search on the message: the same lesson section with the index open or not
+    assert srp["references"] == [{"source": "curriculum/phase-1-fundamentals/week-01-design-patterns-and-solid/"
+                                            "lesson.md", "title": srp["references"][0]["title"], "week": 1,
+                                  "section": "Single Responsibility Principle (SRP)"}]
 
 
 def test_the_service_never_builds_an_index(tmp_path):
@@ -514,13 +523,14 @@ def test_the_parser_survives_answers_that_are_not_json(text):
     assert parse_model_review(text, 10) == ("", [], False)
 
 
-def test_the_parser_drops_invalid_findings_and_clamps_lines():
+def test_the_parser_drops_invalid_findings_and_lines_the_code_does_not_have():
     items = [
         {"line": "abc", "principle": "SRP", "message": "bad line"},
         {"line": 2, "principle": "SRP"},
         {"line": 2, "principle": "vibes", "message": "unknown principle"},
         "not an object",
-        {"line": 999, "end_line": 5, "severity": "High", "principle": "Single Responsibility Principle",
+        {"line": 999, "end_line": 5, "severity": "High", "principle": "SRP", "message": "past the end"},
+        {"line": 9, "end_line": 99, "severity": "High", "principle": "Single Responsibility Principle",
          "message": " clamped ", "suggestion": 42},
         {"line": "4", "severity": "catastrophic", "principle": "dependency inversion", "message": "coerced"},
         {"line": -3, "end_line": "x", "severity": "info", "principle": "security", "message": "low line"},
@@ -528,9 +538,8 @@ def test_the_parser_drops_invalid_findings_and_clamps_lines():
     summary, found, ok = parse_model_review(json.dumps({"summary": 7, "findings": items}), 10)
     assert ok and summary == ""
     assert [(f.line, f.end_line, f.severity, f.principle, f.message, f.suggestion) for f in found] == [
-        (10, 10, "error", "SRP", "clamped", ""),
+        (9, 10, "error", "SRP", "clamped", ""),
         (4, 4, "info", "DIP", "coerced", ""),
-        (1, 1, "info", "security", "low line", ""),
     ]
     assert parse_model_review('{"summary": "s", "findings": "none"}', 5) == ("s", [], True)
 
@@ -563,7 +572,8 @@ def test_a_local_model_review_is_merged_and_secrets_never_leave(tmp_path, openai
     system, user = sent.body["messages"][0]["content"], sent.body["messages"][1]["content"]
     assert "untrusted" in system and '"findings"' in system
     assert '<code language="python">' in user and "  11 |         self.session = requests.Session()" in user
-    assert "smell:srp (SRP)" in user and "<static_findings>" in user
+    assert "(SRP): class `ReportManager` mixes" in user and "<static_findings>" in user
+    assert "<rubric>" in user and "### Single Responsibility Principle (SRP)" in user  # the lesson section
     assert m.store.review(result["review_id"])["provider"] == "local"
 
 
@@ -609,5 +619,8 @@ def test_claude_gets_the_redacted_code_and_the_answer_is_restored(tmp_path, anth
     assert result["provider"] == "anthropic" and result["model"] == m.config.strong_model
     assert "alice@example.com" not in anthropic_server.requests[0].text
     assert "<EMAIL_1>" in anthropic_server.requests[0].text
+    body = anthropic_server.requests[0].body  # the reply is the forced tool's input, validated by its schema
+    assert body["tool_choice"] == {"type": "tool", "name": "report_review"}
+    assert body["tools"][0]["input_schema"]["properties"]["findings"]["items"]["properties"]["principle"]["enum"]
     assert result["summary"].startswith("Mail to alice@example.com is hard-wired.")
     assert [f["message"] for f in result["findings"] if f["rule"] == "model"] == ["alice@example.com is baked in"]

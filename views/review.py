@@ -1,68 +1,83 @@
-"""Review: paste or upload code; findings beside their lines, tied to principles and lessons."""
+"""Review: paste or upload code or a design document; findings first, then the code with the flagged lines marked."""
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from mentor.errors import MentorError
 from mentor.reader import markdown_link
+from mentor.review_display import code_html, finding_title
 from mentor.ui import mentor, show_markdown
 
+KINDS = {"Detect": "auto", "Code": "code", "Design doc": "design"}
+
 m = mentor()
-st.title("Code review")
-SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+st.title("Code review and design review")
+st.caption("Paste code, or an ADR, design doc, capacity estimate, threat model or DR plan.")
 
 with st.form("review"):
     upload = st.file_uploader("Upload a file", type=None)
-    code = st.text_area("…or paste code", height=260, placeholder="def train(...):\n    ...")
+    code = st.text_area("…or paste it here", height=260, placeholder="def train(...):\n    ...\n\n# ADR-0007: ...")
+    kind = st.segmented_control("It is", list(KINDS), default="Detect")
     submitted = st.form_submit_button("Review", type="primary")
 
+status = st.empty()  # errors live here, so the next run replaces them instead of leaving a stale one on screen
 if submitted:
+    status.empty()
     name = None
-    if upload is not None:
-        raw = upload.getvalue()
-        try:
-            code, name = raw.decode("utf-8"), upload.name
-        except UnicodeDecodeError:
-            st.error(f"{upload.name} is not UTF-8 text; only source code can be reviewed.")
-            st.stop()
     try:
+        if upload is not None:
+            try:
+                code, name = upload.getvalue().decode("utf-8"), upload.name
+            except UnicodeDecodeError:
+                raise MentorError(f"{upload.name} is not UTF-8 text; only text can be reviewed.") from None
         from mentor.review import ReviewService
 
         with st.spinner("Reviewing…"):
-            result = ReviewService(m).review(code, filename=name)
-        st.session_state.review_open = result.get("review_id")
+            result = ReviewService(m).review(code, filename=name, kind=KINDS.get(kind or "Detect", "auto"))
         st.session_state.review_result = (code, result)
+        st.session_state.review_scroll = True
     except MentorError as exc:
-        st.error(str(exc))
+        st.session_state.pop("review_result", None)
+        status.error(str(exc))
 
 with st.sidebar:
+    from mentor.review import review_label
+
     st.subheader("Past reviews")
     for r in m.store.reviews()[:30]:
-        if st.button(f"{r['created'][:16]} · {r['title'][:30]}", key=f"rev-{r['id']}", use_container_width=True):
+        if st.button(review_label(r), key=f"rev-{r['id']}", width="stretch"):
             st.session_state.review_result = (r["code"], r["result"])
+            st.session_state.review_scroll = True
 
 if "review_result" in st.session_state:
+    from mentor.review import tally
+
     code, result = st.session_state.review_result
-    counts = result.get("counts") or {}
+    st.markdown('<div id="review-results"></div>', unsafe_allow_html=True)  # our own anchor, no user text
     st.subheader("Summary")
     show_markdown(result.get("summary"))
-    st.caption(f"provider: {result.get('provider')} · model: {result.get('model', '')} · "
-               + " · ".join(f"{n} {sev}" for sev, n in counts.items()))
-    lines = code.splitlines()
-    left, right = st.columns([3, 2])
-    with left:
-        st.code(code, language=(result.get("language") or "python").lower(), line_numbers=True)
-    with right:
+    route = f"provider: {result.get('provider')} · model: {result.get('model', '')}"
+    st.caption(" · ".join(p for p in (route, tally(result.get("counts") or {})) if p))
+    design = result.get("kind") == "design"
+    findings_tab, code_tab = st.tabs([f"Findings ({len(result['findings'])})", "Document" if design else "Code"])
+    with findings_tab:
         if not result["findings"]:
-            st.success("No findings.")
+            st.success("Nothing to raise.")
         for f in result["findings"]:
-            snippet = "\n".join(lines[f["line"] - 1:f["end_line"]][:6]) if lines else ""
-            with st.expander(f"{SEVERITY_ICON.get(f['severity'], '')} line {f['line']} · {f['principle']} · "
-                             f"{f['message'][:70]}"):
-                show_markdown(f"**{f['rule']}**: {f['message']}")
-                if snippet:
-                    st.code(snippet, language="python")
+            with st.expander(finding_title(f)):
+                show_markdown(f["message"])
+                if f.get("question"):
+                    show_markdown(f"**Ask yourself:** {f['question']}")
                 if f.get("suggestion"):
                     show_markdown(f"**Suggested change:** {f['suggestion']}")
+                if not design:
+                    st.caption(f"lines {f['line']}–{f['end_line']} · {f['rule']}")
                 for ref in f.get("references") or []:
-                    st.caption("Learn more: " + markdown_link(ref.get("title") or ref.get("source") or "",
-                                                              ref.get("source") or "", ref.get("heading")))
+                    section = f" · {ref['section']}" if ref.get("section") else ""
+                    st.caption("Learn more: " + markdown_link(f"{ref.get('title') or ref.get('source') or ''}{section}",
+                                                              ref.get("source") or "", ref.get("section")))
+    with code_tab:
+        st.html(code_html(code, result["findings"]))
+    if st.session_state.pop("review_scroll", False):
+        components.html("<script>const a = window.parent.document.getElementById('review-results');"
+                        "if (a) a.scrollIntoView({behavior: 'smooth', block: 'start'});</script>", height=0)

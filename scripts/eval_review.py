@@ -1,0 +1,102 @@
+"""Evaluate the offline code review on real public files with labelled problems (eval/review/, dev/test split).
+
+    python scripts/eval_review.py --split test --write /work/blind/review/findings_test.jsonl   # for the grader
+    python scripts/eval_review.py --split test     # precision, wrong share and recall from the committed gradings
+
+Findings go to the grader as (file, line, end_line, message) only: no rule ids, no severity. Precision is
+true / all graded findings and the wrong share is wrong / all. A labelled model-free problem is caught when a
+finding that was not graded wrong overlaps its lines (+/- SLACK lines); before grading, any overlapping finding
+counts (reported as "line-overlap recall").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mentor.review import analyse  # noqa: E402
+
+DATA = ROOT / "eval" / "review"
+SLACK = 2  # a finding two lines off the labelled span still points the reader at the problem
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def review_files(data: Path, split: str) -> list[dict]:
+    """The tool's offline findings on every file of the split."""
+    out = []
+    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split):
+        path = next((data / "files").glob(f"{item['id']}.*"))
+        for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
+            out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "message": f.message,
+                        "_rule": f.rule})
+    return out
+
+
+def grade_of(row: dict) -> str:
+    return str(row.get("grade") or row.get("verdict") or row.get("label") or "").strip().lower()
+
+
+def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tuple[int, int, list[dict]]:
+    """(caught, all) model-free labelled problems of the split, and the ones missed."""
+    wanted = [lab for lab in labels if lab["id"] in split_ids and lab.get("model_free")]
+    missed = []
+    for lab in wanted:
+        hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong"
+                  and f["line"] <= lab["line_end"] + SLACK and f["end_line"] >= lab["line_start"] - SLACK
+                  for f in findings)
+        if not hit:
+            missed.append(lab)
+    return len(wanted) - len(missed), len(wanted), missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA, help="folder with manifest.jsonl, labels.jsonl, files/")
+    ap.add_argument("--split", default="test", choices=["dev", "test"])
+    ap.add_argument("--write", type=Path, help="write the findings here for the blind grader (no rule ids)")
+    ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
+    ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
+    args = ap.parse_args(argv)
+
+    manifest = load(args.data / "manifest.jsonl")
+    ids = {m["id"] for m in manifest if m["split"] == args.split}
+    labels = load(args.data / "labels.jsonl")
+    graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
+    if args.write or not graded_path.is_file():
+        findings = review_files(args.data, args.split)
+        if args.write:
+            args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
+                                          for f in findings), encoding="utf-8")
+            print(f"wrote {len(findings)} findings on {len(ids)} {args.split} files to {args.write}")
+        graded = False
+    else:
+        findings, graded = load(graded_path), True
+
+    print(f"split: {args.split} · files: {len(ids)} · findings: {len(findings)}")
+    if graded:
+        grades = Counter(grade_of(f) for f in findings)
+        n = max(1, len(findings))
+        print(f"precision (true/all): {grades['true'] / n:.0%} ({grades['true']}/{len(findings)}) · "
+              f"debatable: {grades['debatable'] / n:.0%} · wrong: {grades['wrong'] / n:.0%} ({grades['wrong']})")
+    caught, total, missed = recall(labels, findings, ids)
+    kind = "recall of model-free problems" if graded else "line-overlap recall of model-free problems (ungraded)"
+    print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")
+    if args.verbose:
+        for f in findings:
+            print(f"  {f['file']}:{f['line']}-{f['end_line']} [{grade_of(f) or f.get('_rule', '')}] {f['message']}")
+        for lab in missed:
+            print(f"  missed {lab['id']}:{lab['line_start']}-{lab['line_end']} {lab['problem']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,396 @@
+"""The ML/LLM-service checks and the noise fixes: real-looking code that must trigger each, and code that must not."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mentor.review import analyse
+from mentor.review_lessons import RULE_LESSONS, reference, section_text
+
+
+def rules(code: str, filename: str = "service.py") -> list[tuple[str, int]]:
+    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+
+
+CASES = [  # (rule, code that triggers it at the line, code doing the right thing)
+    ("ml:unsafe-html", ("""\
+        import streamlit as st
+
+        def show(answer):
+            st.markdown(f"<div class='bubble'>{answer}</div>", unsafe_allow_html=True)
+        """, 4), """\
+        import streamlit as st
+
+        def show(answer):
+            st.markdown("<style>.bubble {color: red}</style>", unsafe_allow_html=True)
+            st.markdown(answer)
+        """),
+    ("ml:http-no-timeout", ("""\
+        import requests
+
+        def weather(city):
+            resp = requests.get("https://api.weather.example/v1", params={"q": city})
+            resp.raise_for_status()
+            return resp.json()
+        """, 4), """\
+        import requests
+
+        def weather(city, base_url):
+            resp = requests.get(base_url, params={"q": city}, timeout=10)
+            resp.raise_for_status()
+            return resp.json()
+        """),
+    ("ml:http-no-status", ("""\
+        import requests
+
+        def labels(url):
+            return requests.get(url, timeout=5).json()["labels"]
+        """, 4), """\
+        import requests
+
+        def labels(url):
+            resp = requests.get(url, timeout=5)
+            if resp.status_code != 200:
+                raise RuntimeError(resp.text)
+            return resp.json()["labels"]
+        """),
+    ("ml:shell-unchecked", ("""\
+        import os
+
+        def download(day):
+            os.system(f"curl -s https://data.example.com/{day}.csv -o /tmp/{day}.csv")
+        """, 4), """\
+        import subprocess
+
+        def download(day):
+            subprocess.run(["curl", "--fail", "-sS", f"https://data.example.com/{day}.csv", "-o", "x.csv"],
+                           check=True)
+        """),
+    ("ml:log-then-success", ("""\
+        import logging
+
+        log = logging.getLogger(__name__)
+
+        def load_partition(ds, loader):
+            try:
+                loader.load(ds)
+            except Exception as exc:
+                log.error("load failed for %s: %s", ds, exc)
+            return "success"
+        """, 8), """\
+        import logging
+
+        log = logging.getLogger(__name__)
+
+        def load_partition(ds, loader):
+            try:
+                loader.load(ds)
+            except Exception:
+                log.exception("load failed for %s", ds)
+                raise
+            return "success"
+        """),
+    ("ml:except-default", ("""\
+        def embeddings(client, texts):
+            try:
+                return client.embed(texts)
+            except Exception:
+                return []
+        """, 4), """\
+        def embeddings(client, texts):
+            try:
+                return client.embed(texts)
+            except KeyError:
+                return []
+        """),
+    ("ml:non-atomic-write", ("""\
+        import torch
+
+        def checkpoint(model, step, out_dir):
+            torch.save(model.state_dict(), f"{out_dir}/ckpt.pt")
+        """, 4), """\
+        import os
+        import torch
+
+        def checkpoint(model, step, out_dir):
+            tmp = f"{out_dir}/ckpt.pt.tmp"
+            torch.save(model.state_dict(), tmp)
+            os.replace(tmp, f"{out_dir}/ckpt.pt")
+        """),
+    ("ml:unsafe-load", ("""\
+        import pickle
+
+        def load_model(path):
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        """, 5), """\
+        import torch
+
+        def load_weights(path):
+            return torch.load(path, weights_only=True)
+        """),
+    ("ml:exec-config", ("""\
+        import sys
+
+        config_file = sys.argv[1]
+        exec(open(config_file).read())
+        """, 4), """\
+        import sys
+        import tomllib
+
+        with open(sys.argv[1], "rb") as f:
+            config = tomllib.load(f)
+        """),
+    ("ml:exception-to-client", ("""\
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+
+        @app.post("/predict")
+        def predict():
+            try:
+                return jsonify(model.predict())
+            except Exception as e:
+                return jsonify({"error": str(e)}), 500
+        """, 10), """\
+        import logging
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+        log = logging.getLogger(__name__)
+
+        @app.post("/predict")
+        def predict():
+            try:
+                return jsonify(model.predict())
+            except Exception:
+                log.exception("predict failed")
+                return jsonify({"error": "internal error"}), 500
+        """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+
+        scaler = StandardScaler()
+        X = scaler.fit_transform(df[features])
+        X_train, X_test, y_train, y_test = train_test_split(X, df["y"], random_state=0)
+        """, 5), """\
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import StandardScaler
+
+        X_train, X_test, y_train, y_test = train_test_split(df[features], df["y"], random_state=0)
+        scaler = StandardScaler()
+        X_train = scaler.fit_transform(X_train)
+        X_test = scaler.transform(X_test)
+        """),
+    ("ml:unbounded-growth", ("""\
+        class ChatSession:
+            def __init__(self, client):
+                self.client = client
+                self.history = []
+
+            def ask(self, question):
+                self.history.append({"role": "user", "content": question})
+                return self.client.send(self.history)
+        """, 7), """\
+        class ChatSession:
+            def __init__(self, client, max_turns=20):
+                self.client = client
+                self.history = []
+                self.max_turns = max_turns
+
+            def ask(self, question):
+                self.history.append({"role": "user", "content": question})
+                self.history = self.history[-self.max_turns:]
+                return self.client.send(self.history)
+        """),
+    ("ml:unbounded-growth", ("""\
+        import streamlit as st
+
+        if "messages" not in st.session_state:
+            st.session_state.messages = []
+        if prompt := st.chat_input():
+            st.session_state.messages.append({"role": "user", "content": prompt})
+        """, 6), """\
+        import streamlit as st
+
+        if prompt := st.chat_input():
+            st.session_state.messages.append({"role": "user", "content": prompt})
+            if len(st.session_state.messages) > 40:
+                st.session_state.messages.pop(0)
+        """),
+    ("ml:retry-no-backoff", ("""\
+        import time
+
+        def complete(client, prompt):
+            for attempt in range(5):
+                try:
+                    return client.complete(prompt)
+                except TimeoutError:
+                    time.sleep(2)
+        """, 4), """\
+        import random
+        import time
+
+        def complete(client, prompt):
+            for attempt in range(5):
+                try:
+                    return client.complete(prompt)
+                except TimeoutError:
+                    time.sleep(min(30, 2 ** attempt) + random.random())
+        """),
+    ("ml:unbounded-poll", ("""\
+        import time
+
+        def wait(client, run):
+            while run.status != "completed":
+                time.sleep(1)
+                run = client.runs.retrieve(run.id)
+            return run
+        """, 4), """\
+        import time
+
+        def wait(client, run, timeout_s=60):
+            deadline = time.monotonic() + timeout_s
+            while run.status in ("queued", "in_progress") and time.monotonic() < deadline:
+                time.sleep(1)
+                run = client.runs.retrieve(run.id)
+            return run
+        """),
+    ("ml:unvalidated-input", ("""\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.post("/chat")
+        def chat():
+            message = request.json["message"]
+            return {"ok": message}
+        """, 7), """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.post("/chat")
+        def chat():
+            message = (request.get_json(silent=True) or {}).get("message")
+            if not isinstance(message, str) or len(message) > 4000:
+                return {"error": "message must be a string under 4000 characters"}, 400
+            return {"ok": message}
+        """),
+    ("ml:csrf-exempt", ("""\
+        from django.views.decorators.csrf import csrf_exempt
+
+        @csrf_exempt
+        def add_review(request, pk):
+            Review.objects.create(restaurant_id=pk, text=request.POST["text"])
+        """, 3), """\
+        from django.views.decorators.http import require_POST
+
+        @require_POST
+        def add_review(request, pk):
+            Review.objects.create(restaurant_id=pk, text=request.POST["text"])
+        """),
+    ("ml:airflow-top-level", ("""\
+        from airflow import DAG
+        from airflow.models import Variable
+
+        bucket = Variable.get("bucket")
+        with DAG("ingest", schedule="@daily") as dag:
+            pass
+        """, 4), """\
+        from airflow import DAG
+
+        with DAG("ingest", schedule="@daily", catchup=False) as dag:
+            bucket = "{{ var.value.bucket }}"
+        """),
+    ("ml:llm-unguarded", ("""\
+        from openai import OpenAI
+
+        def summarise(client: OpenAI, text):
+            reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": text}])
+            return reply.choices[0].message.content
+        """, 4), """\
+        import openai
+
+        def summarise(client, text):
+            try:
+                reply = client.chat.completions.create(model="m", messages=[{"role": "user", "content": text}])
+            except (openai.RateLimitError, openai.APITimeoutError):
+                return None
+            return reply.choices[0].message.content
+        """),
+    ("ml:no-seed", ("""\
+        from sklearn.ensemble import RandomForestClassifier
+
+        model = RandomForestClassifier()
+        model.fit(X_train, y_train)
+        """, 4), """\
+        from sklearn.ensemble import RandomForestClassifier
+
+        model = RandomForestClassifier(random_state=42)
+        model.fit(X_train, y_train)
+        """),
+]
+
+
+@pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_each_check_fires_on_the_problem_and_not_on_the_fix(rule, bad, good):
+    code, line = bad
+    assert (rule, line) in rules(code), rules(code)
+    assert rule not in [r for r, _ in rules(good)], rules(good)
+
+
+@pytest.mark.parametrize("rule", sorted({c[0] for c in CASES}))
+def test_each_rule_has_a_lesson_section_from_the_table(rule):
+    ref = reference(rule)
+    assert rule in RULE_LESSONS and ref["section"] == RULE_LESSONS[rule][1]
+    assert section_text(ref["week"], ref["section"]), ref
+
+
+TRAINING_SCRIPT = '''\
+"""Train a tiny classifier (module-level code, the usual shape of a training script)."""
+import torch
+
+torch.manual_seed(0)
+model = torch.nn.Linear(4, 2)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+''' + "".join(f'''
+for epoch in range(3):
+    if epoch == {i}:
+        for batch in loader:
+            if batch is not None:
+                if len(batch) > {i}:
+                    loss = model(batch).sum()
+                    loss.backward()
+''' for i in range(3))
+
+
+def test_module_level_code_is_analysed_like_a_function():
+    found = [f for f in analyse(TRAINING_SCRIPT, "train.py").findings if f.rule == "smell:size"]
+    assert len(found) == 1 and found[0].line == 4
+    assert "module-level code" in found[0].message and "nested 5 deep" in found[0].message
+
+
+def test_one_size_finding_per_function_and_docstrings_do_not_count():
+    body = "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(15))
+    big = f"def route(x, y, a, b, c, d, e, f):\n{body}    return y\n"
+    found = [f for f in analyse(big, "r.py").findings if f.principle == "complexity"]
+    assert [(f.rule, f.line) for f in found] == [("smell:size", 1)]
+    assert "complexity 16 (radon rank C)" in found[0].message and "8 parameters" in found[0].message
+    documented = 'def f(x):\n    """' + "Explain.\n" * 80 + '    """\n' + "    x += 1\n" * 20 + "    return x\n"
+    assert not [f for f in analyse(documented, "d.py").findings if f.rule == "smell:size"]
+
+
+def test_no_whitespace_long_line_or_todo_noise():
+    code = "import os\n\n\ndef f(x):   \n    # TODO: later\n    return x + 1" + " " * 150 + "\n"
+    assert analyse(code, "f.py").findings == []
+
+
+def test_a_script_may_print_but_a_service_should_log():
+    script = "def main():\n    print('epoch', 1)\n\n\nfor i in range(3):\n    print(i)\n"
+    service = "import logging\n\n\ndef handle(req):\n    print('got', req)\n    return req\n"
+    assert not [f for f in analyse(script, "train.py").findings if f.rule == "smell:print"]
+    assert [f.line for f in analyse(service, "svc.py").findings if f.rule == "smell:print"] == [5]

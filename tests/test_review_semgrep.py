@@ -1,0 +1,291 @@
+"""Semgrep offline with our rule files: each JS/TS/Go rule on code that breaks it and code that does not."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mentor.review import ReviewService, analyse
+from mentor.semgrep_review import RULES_DIR, findings_of, scan, semgrep_command
+
+pytestmark = pytest.mark.skipif(semgrep_command() is None, reason="semgrep is a declared dependency; CI installs it")
+
+CASES = [  # (rule, filename, code that breaks it, line, code that does not)
+    ("semgrep:html-injection", "Answer.tsx", """\
+        export function Answer({ html }: { html: string }) {
+          return <div dangerouslySetInnerHTML={{ __html: html }} />;
+        }
+        """, 2, """\
+        export function Answer({ text }: { text: string }) {
+          return <div>{text}</div>;
+        }
+        """),
+    ("semgrep:unchecked-error", "client.ts", """\
+        export async function complete(prompt: string) {
+          const res = await fetch("/api/complete", { method: "POST", body: prompt });
+          const data = await res.json();
+          return data.text;
+        }
+        """, 2, """\
+        export async function complete(prompt: string) {
+          const res = await fetch("/api/complete", { method: "POST", body: prompt });
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          const data = await res.json();
+          return data.text;
+        }
+        """),
+    ("semgrep:missing-auth", "server.js", """\
+        const express = require("express");
+        const app = express();
+        app.post("/notes", async (req, res) => {
+          await db.insert(req.body);
+          res.json({ ok: true });
+        });
+        """, 3, """\
+        const express = require("express");
+        const app = express();
+        app.post("/notes", requireAuth, async (req, res) => {
+          await db.insert(req.body);
+          res.json({ ok: true });
+        });
+        """),
+    ("semgrep:missing-auth", "route.ts", """\
+        export async function POST(req: Request) {
+          const { messages } = await req.json();
+          return Response.json(await chat(messages));
+        }
+        """, 1, """\
+        import { auth } from "@/auth";
+
+        export async function POST(req: Request) {
+          const session = await auth();
+          if (!session) return new Response(null, { status: 401 });
+          const { messages } = await req.json();
+          return Response.json(await chat(messages));
+        }
+        """),
+    ("semgrep:exception-to-client", "server.js", """\
+        app.get("/answer", requireAuth, async (req, res) => {
+          try {
+            res.json(await answer(req.query.q));
+          } catch (e) {
+            res.status(500).json({ error: e.message });
+          }
+        });
+        """, 5, """\
+        app.get("/answer", requireAuth, async (req, res) => {
+          try {
+            res.json(await answer(req.query.q));
+          } catch (e) {
+            logger.error(e);
+            res.status(500).json({ error: "internal error" });
+          }
+        });
+        """),
+    ("semgrep:unbounded-growth", "chat.js", """\
+        let chatHistory = [{ role: "system", content: "You are helpful." }];
+        export default async function handler(req, res) {
+          const session = await getServerSession(req, res, options);
+          chatHistory.push({ role: "user", content: req.body.message });
+          res.json({ ok: true });
+        }
+        """, 4, """\
+        export default async function handler(req, res) {
+          const session = await getServerSession(req, res, options);
+          const history = await store.lastTurns(session.user.id, 20);
+          history.push({ role: "user", content: req.body.message });
+          res.json({ ok: true });
+        }
+        """),
+    ("semgrep:unchecked-error", "main.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func main() {
+        \tr := gin.Default()
+        \t_ = r.Run(":8080")
+        }
+        """, 7, """\
+        package main
+
+        import (
+        \t"log"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func main() {
+        \tr := gin.Default()
+        \tif err := r.Run(":8080"); err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        }
+        """),
+    ("semgrep:exception-to-client", "handlers.go", """\
+        package api
+
+        import "github.com/gin-gonic/gin"
+
+        func Create(c *gin.Context) {
+        \tif err := save(c); err != nil {
+        \t\tc.JSON(500, gin.H{"error": err.Error()})
+        \t\treturn
+        \t}
+        }
+        """, 7, """\
+        package api
+
+        import "github.com/gin-gonic/gin"
+
+        func Create(c *gin.Context) {
+        \tif err := save(c); err != nil {
+        \t\tlog.Printf("create: %v", err)
+        \t\tc.JSON(500, gin.H{"error": "internal error"})
+        \t\treturn
+        \t}
+        }
+        """),
+    ("semgrep:missing-auth", "routes.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func routes(r *gin.Engine) {
+        \tr.DELETE("/items/:id", deleteItem)
+        }
+        """, 6, """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func routes(r *gin.Engine) {
+        \tadmin := r.Group("/admin", AuthRequired())
+        \tadmin.DELETE("/items/:id", deleteItem)
+        }
+        """),
+    ("semgrep:http-no-timeout", "fetch.go", """\
+        package main
+
+        import "net/http"
+
+        func fetch(url string) (*http.Response, error) {
+        \treturn http.Get(url)
+        }
+        """, 6, """\
+        package main
+
+        import (
+        \t"net/http"
+        \t"time"
+        )
+
+        var client = &http.Client{Timeout: 10 * time.Second}
+
+        func fetch(url string) (*http.Response, error) {
+        \treturn client.Get(url)
+        }
+        """),
+    ("semgrep:secret", "auth.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func routes(r *gin.Engine) {
+        \tr.Use(gin.BasicAuth(gin.Accounts{"admin": "hunter2"}))
+        }
+        """, 6, """\
+        package main
+
+        import (
+        \t"os"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func routes(r *gin.Engine) {
+        \tr.Use(gin.BasicAuth(gin.Accounts{os.Getenv("ADMIN_USER"): os.Getenv("ADMIN_PASSWORD")}))
+        }
+        """),
+    ("semgrep:data-race", "store.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        var db = make(map[string]string)
+
+        func register(r *gin.Engine) {
+        \tr.Use(auth())
+        \tr.POST("/kv/:k", func(c *gin.Context) {
+        \t\tdb[c.Param("k")] = c.PostForm("v")
+        \t})
+        }
+        """, 10, """\
+        package main
+
+        import (
+        \t"sync"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        var db = make(map[string]string)
+        var mu sync.Mutex
+
+        func register(r *gin.Engine) {
+        \tr.Use(auth())
+        \tr.POST("/kv/:k", func(c *gin.Context) {
+        \t\tmu.Lock()
+        \t\tdefer mu.Unlock()
+        \t\tdb[c.Param("k")] = c.PostForm("v")
+        \t})
+        }
+        """),
+]
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory) -> dict[str, list]:
+    """Every case's good and bad file in one Semgrep run (start-up costs seconds; the rules are what is tested)."""
+    root = tmp_path_factory.mktemp("semgrep")
+    paths = []
+    for i, (_, filename, bad, _, good) in enumerate(CASES):
+        for kind, code in (("bad", bad), ("good", good)):
+            path = root / f"{kind}{i}" / filename
+            path.parent.mkdir()
+            path.write_text(textwrap.dedent(code), encoding="utf-8")
+            paths.append(path)
+    report = scan(paths)
+    assert not report.get("errors"), report["errors"]
+    return {str(Path(p).relative_to(root).parent): [(f.rule, f.line) for f in found]
+            for p, found in findings_of(report).items()}
+
+
+@pytest.mark.parametrize("i", range(len(CASES)), ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_each_semgrep_rule_fires_on_the_problem_and_not_on_the_fix(scanned, i):
+    rule, _, _, line, _ = CASES[i]
+    assert (rule, line) in scanned.get(f"bad{i}", []), scanned.get(f"bad{i}")
+    assert rule not in [r for r, _ in scanned.get(f"good{i}", [])], scanned.get(f"good{i}")
+
+
+def test_the_rules_live_in_the_repository_and_run_offline(tmp_path, monkeypatch):
+    assert sorted(p.name for p in RULES_DIR.glob("*.yaml")) == ["go.yaml", "javascript.yaml"]
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):  # any network use would fail fast
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    found = analyse('package main\n\nimport "net/http"\n\nfunc f() { http.Get("https://x.example") }\n', "f.go")
+    assert [f.rule for f in found.findings if f.rule.startswith("semgrep:")] == ["semgrep:http-no-timeout"]
+    assert found.notes == []
+
+
+def test_languages_without_checks_say_only_generic_checks_ran(tmp_path):
+    from mentor.config import Config
+    from mentor.core import Mentor
+
+    m = Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "offline"}))
+    result = ReviewService(m).review("public class A {\n  void f() { int x = 1; }\n}\n", "A.java", store_it=False)
+    assert result["findings"] == []
+    assert "Only generic checks ran" in result["summary"] and "No issues" not in result["summary"]
+    go = ReviewService(m).review("package main\n\nfunc main() {}\n", "main.go", store_it=False)
+    assert "Only generic checks ran" not in go["summary"] and "found nothing to raise" in go["summary"]
