@@ -89,7 +89,10 @@ COMMAND = re.compile(
 
 
 def _facts() -> dict:
-    return split_front_matter(SYSTEM.read_text())[0]["facts"]
+    # the corpus loader keeps only plain front-matter values (a safety cap), so the nested facts are read here
+    import yaml
+
+    return yaml.safe_load(SYSTEM.read_text().split("---\n", 2)[1])["facts"]
 
 
 def _measured() -> dict:
