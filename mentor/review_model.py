@@ -76,12 +76,13 @@ def code_request(code: str, language: str, filename: str | None, findings: list[
     cut = "\n(The code was cut here; review only what is shown.)" if len(code) > len(shown) else ""
     static = "\n".join(f"- line {f.line}-{f.end_line} [{f.severity}] ({f.principle}): {f.message}"
                        for f in findings[:40]) or "- none"
-    name = f" from {prompts.fence(filename)}" if filename else ""
+    name = f' (file name: "{prompts.attribute(filename)}")' if filename else ""  # untrusted too: quoted, escaped
     body = (f"Review this {language} code{name}.\n\n<code language=\"{language}\">\n{prompts.fence(numbered)}\n"
             f"</code>{cut}\n\n<static_findings>\n{prompts.fence(static)}\n</static_findings>\n\n"
             f"{rubric([f.rule for f in findings])}\n\n"
             + (prompts.format_passages(passages) if passages else "<passages>\n</passages>"))
-    return LLMRequest(system=REVIEW_SYSTEM, messages=[{"role": "user", "content": body}], question="code review",
+    return LLMRequest(system=prompts.with_data_rule(REVIEW_SYSTEM), messages=[{"role": "user", "content": body}],
+                      question="code review",
                       passages=passages, max_tokens=1500, task="review", tool=CODE_TOOL)
 
 
@@ -184,7 +185,7 @@ def design_request(text: str, kind: str, headings: list[str], findings: list[Fin
             f"<sections>\n{prompts.fence(chr(10).join(headings) or '(no headings)')}\n</sections>\n\n"
             f"<document>\n{prompts.fence(text[:MAX_MODEL_CODE_CHARS])}\n</document>\n\n"
             f"<static_findings>\n{prompts.fence(static)}\n</static_findings>")
-    return LLMRequest(system=DESIGN_SYSTEM, messages=[{"role": "user", "content": body}],
+    return LLMRequest(system=prompts.with_data_rule(DESIGN_SYSTEM), messages=[{"role": "user", "content": body}],
                       question="design review", max_tokens=1500, task="review", tool=DESIGN_TOOL)
 
 

@@ -226,14 +226,15 @@ class Store:
         return float(row["c"]) + float(other["c"])
 
     def tokens_today(self) -> int:
-        """Model tokens (in and out) used today, UTC: answers, plus reviews and plan advice from their traces."""
+        """Model tokens (in and out) used today, UTC: answers, plus reviews, plans, quizzes and hints (root spans)."""
         day = now()[:10]
         row = next(self.db.query(
             "select coalesce(sum(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)), 0) as n from messages "
             "where substr(created, 1, 10) = ? and mode != 'imported'", [day]))
         other = next(self.db.query(
-            "select coalesce(sum(coalesce(json_extract(data, '$.tokens_in'), 0) + coalesce(json_extract(data, "
-            "'$.tokens_out'), 0)), 0) as n from traces where message_id is null and substr(created, 1, 10) = ?", [day]))
+            "select coalesce(sum(coalesce(json_extract(attributes, '$.\"gen_ai.usage.input_tokens\"'), 0) + "
+            "coalesce(json_extract(attributes, '$.\"gen_ai.usage.output_tokens\"'), 0)), 0) as n from spans "
+            "where parent_id is null and name != 'ask' and substr(start, 1, 10) = ?", [day]))
         return int(row["n"]) + int(other["n"])
 
     # feedback and traces -----------------------------------------------------------------------

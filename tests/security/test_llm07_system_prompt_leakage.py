@@ -6,12 +6,13 @@ import logging
 
 import pytest
 
-from mentor import planner, prompts, review
+from mentor import planner, prompts, review_model
 from mentor.core import Mentor
 from tests.conftest import make_config
 
 KEY = "sk-ant-api03-LeakCanary9Zq7Xw9Lp2Rt5Vb8Nm4Kj6Hg1Fd3Sa0Qe"
-PROMPTS = {"ask": prompts.SYSTEM_PROMPT, "condense": prompts.CONDENSE_SYSTEM, "review": review.REVIEW_SYSTEM,
+PROMPTS = {"ask": prompts.SYSTEM_PROMPT, "condense": prompts.CONDENSE_SYSTEM, "review": review_model.REVIEW_SYSTEM,
+           "design": review_model.DESIGN_SYSTEM,
            "plan": planner.ADVICE_SYSTEM}
 
 
