@@ -80,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         graded = False
     else:
         findings, graded = load(graded_path), True
+        # the grader returns file, line, message and grade in the order given: take the line ranges from the
+        # findings file it was given
+        given = load(graded_path.with_name(graded_path.name.replace(".graded", "")))
+        for f, g in zip(findings, given, strict=True):
+            assert (f["file"], f["line"]) == (g["file"], g["line"]), (f, g)
+            f.setdefault("end_line", g["end_line"])
 
     print(f"split: {args.split} · files: {len(ids)} · findings: {len(findings)}")
     if graded:
