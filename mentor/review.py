@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,11 +227,12 @@ class ReviewService:
             return self._review(code, filename, store_it, kind)
 
     def _review(self, code: str, filename: str | None, store_it: bool, kind: str) -> dict:
-        t0 = time.perf_counter()
         code = check_code(code)
         if kind == "design" or (kind == "auto" and design_review.is_document(code, filename)):
-            return self._review_design(code, filename, store_it, t0)
-        analysis = analyse(code, filename)
+            return self._review_design(code, filename, store_it)
+        with tracing.current().stage("analyse") as span:
+            analysis = analyse(code, filename)
+            span.update({"findings": len(analysis.findings), "language": analysis.language})
         findings = analysis.findings
         passages = references(findings, self.retriever)
         masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
@@ -246,10 +246,12 @@ class ReviewService:
                                                            notes + analysis.notes)
         return self._finish(findings + extra, summary_of, notes, {
             "provider": provider, "model": model, "language": analysis.language, "kind": "code"},
-            _title(code, filename, analysis.language), masked, store_it, usage, t0)
+            _title(code, filename, analysis.language), masked, store_it, usage)
 
-    def _review_design(self, text: str, filename: str | None, store_it: bool, t0: float) -> dict:
-        analysis = design_review.analyse_document(text)
+    def _review_design(self, text: str, filename: str | None, store_it: bool) -> dict:
+        with tracing.current().stage("analyse") as span:
+            analysis = design_review.analyse_document(text)
+            span.update({"findings": len(analysis.findings), "language": analysis.kind})
         notes: list[str] = []
         secrets, _ = secret_findings(text, ".md", notes)
         for f in secrets:
@@ -274,10 +276,10 @@ class ReviewService:
 
         return self._finish(findings + extra, summary_of, notes + tried, {
             "provider": provider, "model": model, "language": analysis.kind, "kind": "design"},
-            _design_title(text, filename), masked, store_it, usage, t0)
+            _design_title(text, filename), masked, store_it, usage)
 
     def _finish(self, findings: list[Finding], summary_of, notes: list[str], meta: dict, title: str, masked: str,
-                store_it: bool, usage: Usage, t0: float) -> dict:
+                store_it: bool, usage: Usage) -> dict:
         """Sort, count, summarise, store and trace a review."""
         findings = sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.line, f.end_line, f.rule))
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
@@ -296,6 +298,12 @@ class ReviewService:
 
     def _ask_model(self, text: str, request: LLMRequest, accept):
         """(summary, findings, provider, model, notes, usage) from the first model route whose answer parses."""
+        with tracing.current().stage("model_review") as span:
+            out = self._model_answer(text, request, accept)
+            span.update(tracing.gen_ai_attributes(out[2], out[3], out[5].tokens_in, out[5].tokens_out))
+            return out
+
+    def _model_answer(self, text: str, request: LLMRequest, accept):
         decision = self.m.router.route("review", text)
         notes = list(decision.notices)
         if all(route.provider == "offline" for route in decision.chain):

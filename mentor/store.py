@@ -217,7 +217,7 @@ class Store:
         month = month or now()[:7]
         row = next(self.db.query(
             "select coalesce(sum(cost_usd), 0) as c from messages where substr(created, 1, 7) = ? "
-            "and mode != 'imported'", [month]  # an imported conversation was paid for elsewhere
+            "and coalesce(mode, '') != 'imported'", [month]  # an imported conversation was paid for elsewhere
         ))
         other = next(self.db.query(
             "select coalesce(sum(json_extract(attributes, '$.\"mentor.cost_usd\"')), 0) as c from spans "
@@ -230,7 +230,7 @@ class Store:
         day = now()[:10]
         row = next(self.db.query(
             "select coalesce(sum(coalesce(tokens_in, 0) + coalesce(tokens_out, 0)), 0) as n from messages "
-            "where substr(created, 1, 10) = ? and mode != 'imported'", [day]))
+            "where substr(created, 1, 10) = ? and coalesce(mode, '') != 'imported'", [day]))
         other = next(self.db.query(
             "select coalesce(sum(coalesce(json_extract(attributes, '$.\"gen_ai.usage.input_tokens\"'), 0) + "
             "coalesce(json_extract(attributes, '$.\"gen_ai.usage.output_tokens\"'), 0)), 0) as n from spans "

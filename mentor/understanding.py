@@ -112,12 +112,19 @@ def understand(mentor, week: int, went_well: str = "", hard: str = "", questions
     for clause, stance in parts:
         if stance is None:
             continue
-        result = mentor.retriever.search(clause, k=SEARCH_K, filters=Filters(kind="lesson"), boost_week=week)
+        # the stance words ("struggled", "clicked") say how, not what: the topic is searched without them
+        topic_words = " ".join(_CONFIDENT.sub(" ", _STRUGGLE.sub(" ", clause)).split()) or clause
+        result = mentor.retriever.search(topic_words, k=SEARCH_K, filters=Filters(kind="lesson"), boost_week=week)
         if result.weak:
             continue
-        topic = next((t for t in (_topic_of(cur, h.meta) for h in result.hits) if t is not None), None)
-        if topic is None:
+        votes: dict[Topic, float] = {}  # CombSUM: a topic several hits point to beats one stray top hit
+        for h in result.hits:
+            t = _topic_of(cur, h.meta)
+            if t is not None:
+                votes[t] = votes.get(t, 0.0) + h.score
+        if not votes:
             continue
+        topic = max(votes, key=votes.get)
         hit_week = next(n for n, wk in cur.weeks.items() if topic in wk.topics)
         key = (hit_week, topic.tag)
         if key not in findings or stance == "hard":

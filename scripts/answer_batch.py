@@ -49,10 +49,13 @@ def sample(split: str) -> list[dict]:
 def main(argv: list[str]) -> int:
     split, out = argv[0], Path(argv[1])
     order = int(argv[argv.index("--order") + 1]) if "--order" in argv else 1
-    items = sample(split)
     keys = ROOT / "eval" / "answers" / f"{split}_items.jsonl"
-    keys.parent.mkdir(parents=True, exist_ok=True)
-    keys.write_text("".join(json.dumps(it) + "\n" for it in items))
+    if keys.exists():  # the sample is drawn once and committed; later batches answer the same questions
+        items = _jsonl(keys)
+    else:
+        items = sample(split)
+        keys.parent.mkdir(parents=True, exist_ok=True)
+        keys.write_text("".join(json.dumps(it) + "\n" for it in items))
     m = Mentor(Config.from_env().with_(provider="offline", cache=False))
     m.warm()
     random.Random(order).shuffle(items)

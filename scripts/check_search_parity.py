@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from mentor import embeddings  # noqa: E402
 from mentor.config import Config  # noqa: E402
-from mentor.evaluation import load_questions  # noqa: E402
+from mentor.evaluation import load_questions, load_split  # noqa: E402
 from mentor.index import Index  # noqa: E402
 from mentor.retrieval import Retriever  # noqa: E402
 
@@ -57,14 +57,15 @@ def top10(corpus: Path, home: Path, questions: list[str]) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
-    ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (eval/retrieval)")
+    ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (default: the dev split, eval/retrieval/dev)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     ap.add_argument("--before-home", type=Path, help="a data folder indexed with sentence-transformers, used "
                     "(copied) as the 'before' index instead of building one")
     ap.add_argument("--same-index", action="store_true", help="the 'after' side searches the 'before' index: only "
                     "the query embeddings differ (separately built HNSW graphs can differ a little on their own)")
     args = ap.parse_args(argv)
-    questions = [q["question"] for q in load_questions(args.questions)]
+    chosen = load_questions(args.questions) if args.questions else load_split("dev")
+    questions = [q["question"] for q in chosen]
     if args.limit:
         questions = questions[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
