@@ -57,7 +57,7 @@ def top10(corpus: Path, home: Path, questions: list[str]) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
-    ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (default: the dev split, eval/retrieval/dev)")
+    ap.add_argument("--questions", type=Path, default=None, help="folder of .jsonl questions (default: the dev split)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N questions")
     ap.add_argument("--before-home", type=Path, help="a data folder indexed with sentence-transformers, used "
                     "(copied) as the 'before' index instead of building one")
