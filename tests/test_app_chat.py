@@ -2,6 +2,8 @@
 confirmation) and the answer footer (sources, thumbs with a reason and a thanks, copy, details, regenerate,
 edit and resend, starter prompts)."""
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -9,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import FIXTURE_CORPUS, ROOT
 
 TIMEOUT = 180
+WHEN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d"
 QUESTION = "How do I protect the database from a cache stampede?"
 
 
@@ -119,3 +122,19 @@ def test_an_empty_ask_page_offers_starter_prompts_for_the_current_week():
     assert not at.exception
     assert at.chat_message[0].markdown[0].value == starters[0].label
     assert not [b for b in at.main.button if (b.key or "").startswith("starter-")]
+
+
+def test_history_shows_times_in_words_highlights_matches_safely_and_opens_the_conversation():
+    _ask("Is [this](http://evil.example/x) about cache stampede locks?")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("views/history.py").run()
+    assert not at.exception
+    at.text_input[0].set_value("stampede").run()
+    hit = next(md.value for md in at.markdown if "**stampede**" in md.value)
+    assert "](http" not in hit and "\\[this\\]" in hit  # the message's link is text, its match is bold
+    assert re.search(WHEN, hit) and not re.search(r"\d{4}-\d\d-\d\dT", hit)  # "Mon 30 Nov, 12:27", not ISO
+    assert all(re.search(WHEN + "$", e.label) for e in at.expander)
+    next(b for b in at.button if (b.key or "").startswith("open-")).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Ask your mentor"
+    assert at.chat_message[0].markdown[0].value.startswith("Is ")
