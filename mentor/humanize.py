@@ -1,7 +1,7 @@
 """Times and titles as people read them: "Mon 30 Nov, 12:27", "2 h ago", "Today", a title cut at a word.
 
     when("2026-11-30T12:27:00+00:00", tz="Europe/Paris")    # 'Mon 30 Nov, 13:27'
-    ago("2026-11-30T12:27:00+00:00", now=...)              # 'just now', '5 min ago', 'yesterday', 'Tue', '12 Nov'
+    ago("2026-11-30T12:27:00+00:00", now=...)              # 'now', '5 min', '3 h', 'yesterday', 'Tue', '12 Nov'
     group("2026-11-30T12:27:00+00:00", now=...)            # 'Today' | 'This week' | 'Older'
     shorten("How do I protect the database from a cache stampede?", 30)  # 'How do I protect the database…'
     highlight("a \x02cache\x03 stampede", "\x02", "\x03")   # 'a **cache** stampede' (the rest escaped)
@@ -55,12 +55,12 @@ def ago(iso: str, tz: str | None = None, now: datetime | None = None) -> str:
     dt, current = parse(iso, tz), _now(now, tz)
     seconds = (current - dt).total_seconds()
     if seconds < 60:
-        return "just now"
+        return "now"
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return f"{int(seconds // 60)} min"
     days = (current.date() - dt.date()).days
     if days == 0:
-        return f"{int(seconds // 3600)} h ago"
+        return f"{int(seconds // 3600)} h"
     if days == 1:
         return "yesterday"
     if days < 7:

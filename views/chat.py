@@ -12,7 +12,7 @@ from mentor.ui import answer_caption, ensure_index, mentor, show_markdown, strea
 m = mentor()
 store = m.store
 tz = st.context.timezone  # the browser's zone: dates in the sidebar are the learner's
-TITLE_CHARS = 34
+TITLE_CHARS = 24
 MAX_LISTED = 50
 
 
@@ -76,11 +76,12 @@ def conversation_list() -> None:
             st.caption(heading)
             for conv in rows:
                 cid = conv["id"]
-                row = st.container(horizontal=True, vertical_alignment="center", gap=None)
-                label = f"{escape_markdown(shorten(conv['title'], TITLE_CHARS))} :gray[· {ago(conv['updated'], tz)}]"
-                row.button(label, key=f"conv-{cid}", width="stretch", on_click=_open, args=(cid,),
-                           type="primary" if cid == current else "tertiary")
-                with row.popover("", icon=":material/more_horiz:", help="Rename or delete", type="tertiary"):
+                row = st.container(horizontal=True, vertical_alignment="center", gap=None, wrap=False)
+                row.button(escape_markdown(shorten(conv["title"], TITLE_CHARS)), key=f"conv-{cid}", width="stretch",
+                           on_click=_open, args=(cid,), type="primary" if cid == current else "tertiary")
+                row.caption(ago(conv["updated"], tz), width="content")
+                with row.popover("", icon=":material/more_horiz:", help="Rename or delete", type="tertiary",
+                                 key=f"menu-{cid}"):
                     st.text_input("Title", value=conv["title"], key=f"title-{cid}", max_chars=200)
                     st.button("Rename", key=f"rename-{cid}", on_click=_rename, args=(cid,))
                     if st.session_state.get("confirm_delete") == cid:
