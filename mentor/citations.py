@@ -98,3 +98,18 @@ def cite(text: str, hits: list) -> tuple[str, list[Citation]]:
     new = {old: i for i, old in enumerate(order, start=1)}
     renumbered = CITE.sub(lambda m: f"[{new[int(m.group(1))]}]" if int(m.group(1)) in new else m.group(0), text)
     return renumbered, [citation(new[old], hits[old - 1]) for old in order]
+
+
+def source_list(citations: list[dict]) -> str:
+    """Markdown for the sources under an answer: "1. [Week 10 quiz · Q9](learn?...)", one line each, numbered as the
+    answer cites them; labels escaped (a note's heading is the learner's text), links only into the reader."""
+    from .humanize import escape_markdown
+    from .reader import reader_link
+
+    lines = []
+    for c in sorted(citations, key=lambda c: int(c.get("n") or 0)):
+        cit = Citation.from_dict(c)
+        label = escape_markdown(cit.label or cit.title or cit.source)
+        link = reader_link(cit.source, cit.heading)
+        lines.append(f"{cit.n}. [{label}]({link})" if link else f"{cit.n}. {label}")
+    return "\n".join(lines)

@@ -132,6 +132,15 @@ class Week:
         return out
 
 
+def starter_prompts(week: Week, limit: int = 4) -> list[str]:
+    """Questions to start with on an empty Ask page, drawn from the week's lesson sections and exercises."""
+    prompts = [f"What are the key ideas of week {week.number}, {week.title}?"]
+    sections = list(dict.fromkeys(t.section for t in week.topics if t.section))
+    prompts += [f"Explain {s[0].lower() + s[1:] if s[1:2].islower() else s} with an example" for s in sections[:2]]
+    prompts += [f"How should I approach exercise {ex.number}, {ex.name}?" for ex in week.exercises[:1]]
+    return prompts[:limit]
+
+
 @dataclass(frozen=True)
 class Curriculum:
     weeks: dict[int, Week]

@@ -277,3 +277,8 @@ def compose(question: str, passages: list, *, covered: bool = True, earlier: lis
     for c in support:
         yield f"- {c.text} [{c.n}]\n"
     yield "\n" + _read_next(passages, definition[2] if definition else [])
+
+
+def without_header(text: str) -> str:
+    """An offline answer without its header line, for a page that has already said the answers are extracts."""
+    return text.removeprefix(HEADER).lstrip("\n") if text.startswith(HEADER) else text

@@ -196,21 +196,21 @@ class Store:
         rows = self.db.query("select * from messages where conversation_id = ? order by id", [conversation_id])
         return [_decode(r) for r in rows]
 
-    def search(self, query: str, limit: int = 50) -> list[dict]:
-        """Full-text search over every message, best matches first."""
+    def search(self, query: str, limit: int = 50, marks: tuple[str, str] = ("[", "]")) -> list[dict]:
+        """Full-text search over every message, best matches first; `snippet` wraps matches in `marks`."""
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
         if not terms:
             return []
         fts = " ".join(f'"{t}"' for t in terms)
         sql = """
             select messages.*, conversations.title as conversation_title,
-                   snippet(messages_fts, 0, '[', ']', ' … ', 12) as snippet
+                   snippet(messages_fts, 0, ?, ?, ' … ', 12) as snippet
             from messages_fts
             join messages on messages.rowid = messages_fts.rowid
             join conversations on conversations.id = messages.conversation_id
             where messages_fts match ? order by rank limit ?
         """
-        return [_decode(r) for r in self.db.query(sql, [fts, limit])]
+        return [_decode(r) for r in self.db.query(sql, [*marks, fts, limit])]
 
     def month_cost(self, month: str | None = None) -> float:
         """Cloud spend this month: answers, plus reviews, plans, quizzes and hints (recorded on their root spans)."""

@@ -40,7 +40,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 ANSWER_TIMEOUT_S = 180.0
-CAPTION = "route:"  # the answer's caption, rendered once the answer is complete and stored
+FOOTER = '[data-testid="stFeedback"]'  # the answer's thumbs, rendered once the answer is complete and stored
 
 
 @dataclass
@@ -165,7 +165,7 @@ async def run_session(browser, url: str, session: Session, questions: list[str],
     page = await context.new_page()
     try:
         t = time.perf_counter()
-        await page.goto(url, timeout=ANSWER_TIMEOUT_S * 1000)  # a loaded machine takes over the 30 s default
+        await page.goto(url + "/chat", timeout=ANSWER_TIMEOUT_S * 1000)  # Ask (Today is the landing page)
         box = page.get_by_test_id("stChatInputTextArea")
         await box.wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
         session.first_box_s = time.perf_counter() - t
@@ -181,7 +181,7 @@ async def run_session(browser, url: str, session: Session, questions: list[str],
             else:
                 break
             swapped = rebuilt is not None and rebuilt.is_set()  # asked after the new index was published
-            captions = page.get_by_test_id("stChatMessage").filter(has_text=CAPTION)
+            captions = page.get_by_test_id("stChatMessage").filter(has=page.locator(FOOTER))
             await box.fill(question)
             t = time.perf_counter()
             await box.press("Enter")

@@ -115,7 +115,7 @@ def test_a_citation_in_an_answer_opens_the_reader_at_its_section(monkeypatch):
     at = app()
     go(at, "views/chat.py")
     at.chat_input[0].set_value("How do I stop a cache stampede?").run()
-    links = [md.value for md in at.markdown if md.value.startswith("[Open in the reader](")]
+    links = [line for md in at.markdown for line in md.value.splitlines() if "](learn?" in line]  # the sources
     link = next(v for v in links if "stampede" in v)
     query = link.split("(learn?", 1)[1].split("#", 1)[0]
     params = dict(p.split("=", 1) for p in query.split("&"))

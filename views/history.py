@@ -3,22 +3,36 @@
 import streamlit as st
 
 from mentor.export import export_json, export_markdown
+from mentor.humanize import escape_markdown, highlight, when
 from mentor.ui import answer_caption, mentor, show_markdown
 
 m = mentor()
 store = m.store
+tz = st.context.timezone  # times in the learner's zone
+MARKS = ("\x02", "\x03")  # match marks: control characters, rare in text (a stray one only moves the bold)
 st.title("History")
+
+
+def _open(cid: int) -> None:
+    st.session_state.conversation_id = cid
+    st.session_state.open_conversation = True
+
 
 query = st.text_input("Search all your conversations", placeholder="e.g. outbox, cache stampede, week 5")
 if query.strip():
-    rows = store.search(query)
-    st.caption(f"{len(rows)} message(s) match")
+    rows = store.search(query, marks=MARKS)
+    st.caption(f"{len(rows)} message(s) match" if rows else "No message matches")
     for r in rows:
         who = "You" if r["role"] == "user" else "Mentor"
-        cols = st.columns([6, 1])
-        show_markdown(f"**{r['conversation_title']}** · {who} · {r['created'][:16]}  \n{r['snippet']}", cols[0])
-        if cols[1].button("Open", key=f"open-{r['id']}"):
-            st.session_state.history_open = r["conversation_id"]
+        with st.container(border=True):
+            # escaped first, then the matches in bold: st.markdown sees no link, tag or image from a message
+            st.markdown(f"**{escape_markdown(r['conversation_title'])}** · {who} · {when(r['created'], tz)}  \n"
+                        + highlight(r["snippet"], *MARKS))
+            st.button("Open", key=f"open-{r['id']}", icon=":material/open_in_new:", on_click=_open,
+                      args=(r["conversation_id"],))
+
+if st.session_state.pop("open_conversation", False):
+    st.switch_page("views/chat.py")
 
 conversations = store.conversations()
 st.subheader(f"Conversations ({len(conversations)})")
@@ -34,8 +48,7 @@ MESSAGES = 100
 pages = max(1, -(-len(conversations) // PAGE))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1) if pages > 1 else 1
 for conv in conversations[(page - 1) * PAGE:page * PAGE]:
-    opened = st.session_state.get("history_open") == conv["id"]
-    with st.expander(f"{conv['title']} · {conv['updated'][:16]}", expanded=opened):
+    with st.expander(f"{escape_markdown(conv['title'])} · {when(conv['updated'], tz)}"):
         messages = store.messages(conv["id"])
         if len(messages) > MESSAGES:
             st.caption(f"The latest {MESSAGES} of {len(messages)} messages; export the conversation for all of them.")

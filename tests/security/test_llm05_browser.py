@@ -34,7 +34,7 @@ def test_no_page_makes_the_browser_fetch_another_host(server, tmp_path):  # noqa
         expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=120_000)
         page.get_by_text("injected").first.click()
         expect(page.get_by_text("evil.example/p.png").first).to_be_visible(timeout=60_000)
-        page.goto(server)
+        page.goto(server + "/chat")  # Today is the landing page
         page.get_by_test_id("stChatInputTextArea").wait_for(timeout=120_000)
         page.wait_for_timeout(1000)
         browser.close()

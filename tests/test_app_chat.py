@@ -1,0 +1,140 @@
+"""The Ask page through AppTest: the conversation list (listed at once, grouped, highlighted, rename, delete with a
+confirmation) and the answer footer (sources, thumbs with a reason and a thanks, copy, details, regenerate,
+edit and resend, starter prompts)."""
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURE_CORPUS, ROOT
+
+TIMEOUT = 180
+WHEN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d"
+QUESTION = "How do I protect the database from a cache stampede?"
+
+
+@pytest.fixture(autouse=True)
+def app_env(monkeypatch):
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _ask(question: str = QUESTION) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "views" / "chat.py"), default_timeout=TIMEOUT).run()
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    return at
+
+
+def _rows(at: AppTest) -> list:
+    return [b for b in at.sidebar.button if (b.key or "").startswith("conv-")]
+
+
+def _store():
+    from mentor.ui import mentor
+
+    return mentor().store
+
+
+def test_a_new_conversation_is_listed_at_once_highlighted_under_today_with_a_clean_title():
+    at = _ask()
+    (row,) = _rows(at)  # the same run that answered: no extra click needed
+    assert row.label.startswith("How do I protect the…")  # cut after a whole word
+    assert "now" in [c.value for c in at.sidebar.caption]  # its relative date
+    assert row.proto.type == "primary"  # the current conversation stands out
+    assert [c.value for c in at.sidebar.caption] == ["Today", "now"]
+    at.sidebar.button[0].click().run()  # New conversation
+    assert _rows(at)[0].proto.type == "tertiary" and not at.chat_message
+
+
+def test_rename_and_delete_only_after_confirming():
+    at = _ask()
+    at.sidebar.text_input(key="title-1").set_value("Stampedes and locks")
+    at.sidebar.button(key="rename-1").click().run()
+    assert _rows(at)[0].label.startswith("Stampedes and locks")
+    assert _store().conversation(1)["title"] == "Stampedes and locks"
+
+    at.sidebar.button(key="delete-1").click().run()
+    assert _rows(at), "one click must not delete"
+    assert any("for good" in w.value for w in at.sidebar.warning)
+    at.sidebar.button(key="delete-no-1").click().run()  # Cancel
+    assert _rows(at) and not at.sidebar.warning
+
+    at.sidebar.button(key="delete-1").click().run()
+    at.sidebar.button(key="delete-yes-1").click().run()
+    assert not at.exception
+    assert _rows(at) == [] and not at.chat_message
+    assert _store().conversations() == []
+
+
+def test_footer_sources_details_copy_and_feedback_with_a_reason_and_thanks():
+    at = _ask()
+    answer = at.chat_message[1]
+    sources = answer.markdown[1].value.splitlines()
+    assert [line.split(".")[0] for line in sources] == [str(n) for n in range(1, len(sources) + 1)]  # no gaps
+    assert all("](learn?week=" in line for line in sources), sources
+    assert "Week 6 lesson · Stampede protection" in sources[0]
+    assert any("route: offline" in c.value for c in answer.caption)  # inside the Details popover
+    assert not any(c.value.startswith("route:") for c in at.main.caption if c not in answer.caption)
+    (copy,) = answer.code
+    assert copy.value == _store().message(2)["content"]
+
+    at.feedback(key="fb-2").set_value(0).run()  # thumbs down
+    assert _store().feedback(2)["rating"] == -1
+    assert any("Thanks" in c.value for c in at.caption)
+    at.text_input(key="why-2").set_value("It missed the lock-based fix").run()
+    assert _store().feedback(2)["reason"] == "It missed the lock-based fix"
+    at.feedback(key="fb-2").set_value(1).run()
+    assert _store().feedback(2)["rating"] == 1
+
+
+def test_regenerate_asks_again_without_the_cache_and_the_offline_header_shows_once():
+    at = _ask()
+    at.button(key="again-2").click().run()
+    assert not at.exception
+    assert len(at.chat_message) == 4
+    rows = _store().messages(1)
+    assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
+    assert rows[2]["content"] == QUESTION and not rows[3]["cached"]  # a fresh answer, not the cached copy
+    shown = [msg.markdown[0].value for msg in at.chat_message[1::2]]
+    assert "Offline answer" in shown[0] and "Offline answer" not in shown[1]
+
+
+def test_edit_and_resend_the_last_question():
+    at = _ask()
+    assert at.text_area(key="edit-1").value == QUESTION
+    at.text_area(key="edit-1").set_value("What is cache-aside?")
+    at.button(key="resend-1").click().run()
+    assert not at.exception
+    assert [r["content"] for r in _store().messages(1) if r["role"] == "user"] == [QUESTION, "What is cache-aside?"]
+    assert at.chat_message[2].markdown[0].value == "What is cache-aside?"
+
+
+def test_an_empty_ask_page_offers_starter_prompts_for_the_current_week():
+    at = AppTest.from_file(str(ROOT / "views" / "chat.py"), default_timeout=TIMEOUT).run()
+    starters = [b for b in at.main.button if (b.key or "").startswith("starter-")]
+    assert starters and "week 1" in starters[0].label
+    starters[0].click().run()
+    assert not at.exception
+    assert at.chat_message[0].markdown[0].value == starters[0].label
+    assert not [b for b in at.main.button if (b.key or "").startswith("starter-")]
+
+
+def test_history_shows_times_in_words_highlights_matches_safely_and_opens_the_conversation():
+    _ask("Is [this](http://evil.example/x) about cache stampede locks?")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("views/history.py").run()
+    assert not at.exception
+    at.text_input[0].set_value("stampede").run()
+    hit = next(md.value for md in at.markdown if "**stampede**" in md.value)
+    assert "](http" not in hit and "\\[this\\]" in hit  # the message's link is text, its match is bold
+    assert re.search(WHEN, hit) and not re.search(r"\d{4}-\d\d-\d\dT", hit)  # "Mon 30 Nov, 12:27", not ISO
+    assert all(re.search(WHEN + "$", e.label) for e in at.expander)
+    next(b for b in at.button if (b.key or "").startswith("open-")).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Ask your mentor"
+    assert at.chat_message[0].markdown[0].value.startswith("Is ")
