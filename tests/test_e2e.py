@@ -8,6 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -23,15 +26,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextmanager
+def serve(home: Path, corpus: Path, **env: str) -> Iterator[str]:
+    """The real app under `streamlit run` on a free loopback port, until the block ends; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(FIXTURE_CORPUS)}
+    environ = {**os.environ, "MENTOR_HOME": str(home), "MENTOR_CORPUS": str(corpus), **env}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+        env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -44,13 +48,21 @@ def server(tmp_path):
     else:
         proc.kill()
         pytest.fail("the app did not become healthy: " + proc.stdout.read().decode()[-2000:])
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=30)  # Streamlit's graceful stop takes about 10 s on a busy machine
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)  # Streamlit's graceful stop takes about 10 s on a busy machine
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with serve(tmp_path / "home", FIXTURE_CORPUS) as url:
+        yield url
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed (scripts/test installs it)")

@@ -6,17 +6,13 @@ environment, else in the test's temporary folder.
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_e2e import CHROMIUM, _free_port
+from tests.test_e2e import CHROMIUM, serve
 
 pytestmark = pytest.mark.e2e
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -24,35 +20,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.fixture
-def app_url(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(ROOT / "corpus"),
-           "MENTOR_PROVIDER": "offline"}
-    env.pop("ANTHROPIC_API_KEY", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not become healthy: " + proc.stdout.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)  # Streamlit's graceful stop takes about 10 s on a busy machine
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+def app_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    with serve(tmp_path / "home", ROOT / "corpus", MENTOR_PROVIDER="offline") as url:
+        yield url
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed (scripts/test installs it)")
