@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from mentor.config import Config  # noqa: E402
 from mentor.core import Mentor  # noqa: E402
-from mentor.evaluation import load_questions  # noqa: E402
+from mentor.evaluation import load_split  # noqa: E402
 from mentor.tracing import Telemetry  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     on, off = m.telemetry, Telemetry(m.store, enabled=False)
     m.warm()
     m.chat.ask("warm up the index and the model")
-    questions = [q["question"] for q in load_questions()[: args.questions]]
+    questions = [q["question"] for q in load_split("dev")[: args.questions]]
     m.telemetry = off
     for q in questions:  # the retriever caches per query and per chunk: the first pass is the same for neither side
         m.chat.ask(q)

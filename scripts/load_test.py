@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mentor.evaluation import load_questions  # noqa: E402
+from mentor.evaluation import load_split  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -260,7 +260,7 @@ def run(args: argparse.Namespace, n: int) -> Report:
         env.update(MENTOR_PROVIDER="anthropic", ANTHROPIC_API_KEY="sk-ant-load-test-0000",
                    ANTHROPIC_BASE_URL=claude.base_url)
 
-    pool = [q["question"] for q in load_questions()]
+    pool = [q["question"] for q in load_split("dev")]
     per = [[pool[(s * args.questions + j) % len(pool)] for j in range(args.questions)] for s in range(n)]
     extra = [[pool[(n * args.questions + s + n * j) % len(pool)] for j in range(50)] for s in range(n)]
     sessions = [Session(i) for i in range(n)]
