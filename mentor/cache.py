@@ -196,6 +196,12 @@ def load_pairs(path: Path | str = PAIRS) -> list[dict]:
     return [{"id": r.get("id") or f"line{i}", **r} for i, r in enumerate(rows, start=1)]
 
 
+def load_decisions(path: Path | str) -> dict[str, bool]:
+    """Recorded verifier decisions {pair id: same?} (lines {"item_id", "same"})."""
+    rows = (json.loads(line) for line in Path(path).read_text().splitlines() if line.strip())
+    return {r["item_id"]: bool(r["same"]) for r in rows}
+
+
 def candidates(pairs: list[dict], threshold: float = THRESHOLD) -> list[dict]:
     """Each pair with its cosine, whether it is an exact match and whether it passes the candidate stage."""
     va = embeddings.embed([p["a"] for p in pairs])

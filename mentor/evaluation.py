@@ -128,7 +128,7 @@ def _cache_figures(split: str) -> dict | None:
     verdicts = Path(path).with_name("test_verdicts.jsonl") if split == "test" else None
     decisions = None
     if verdicts is not None and verdicts.exists():
-        decisions = {d["item_id"]: bool(d["same"]) for d in map(json.loads, verdicts.read_text().splitlines()) if d}
+        decisions = cache.load_decisions(verdicts)
     report = cache.evaluate_pairs(cache.load_pairs(path), decisions)
     return {**(report.get("with_verifier") or report["candidate_stage_alone"]),
             "candidate_stage_alone": report["candidate_stage_alone"], "verified": decisions is not None}

@@ -66,7 +66,6 @@ class Analysis:
     language: str
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
-    secrets: list[str] = field(default_factory=list)  # values to mask before the code is stored or sent
     syntax_error: str = ""
 
 
@@ -99,9 +98,7 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
             result.syntax_error = f"line {line}: {why}"
             result.findings.append(smell(line, "syntax", "reliability", f"Python cannot parse this code ({why})",
                                          severity="error"))
-    secrets, values = secret_findings(code, languages.SUFFIX.get(result.language, ".txt"), result.notes)
-    result.findings += secrets
-    result.secrets = values
+    result.findings += secret_findings(code, result.notes)
     result.findings += languages.generic_findings(code, result.language, parsed=tree is not None)
     if tree is not None:
         ruff, note = ruff_findings(code)
@@ -154,13 +151,14 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
     return out, ""
 
 
-def secret_findings(code: str, suffix: str, notes: list[str]) -> tuple[list[Finding], list[str]]:
-    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line; plus the values."""
+def secret_findings(code: str, notes: list[str]) -> list[Finding]:
+    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line (privacy.mask_secrets
+    masks them)."""
     try:
         found = privacy.find_secrets(code)
     except Exception as exc:  # a scanner bug must not lose the rest of the review
         notes.append(f"The secret scan failed ({type(exc).__name__}); secrets were not checked.")
-        return [], []
+        return []
     out, flagged = [], set()
     for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
         if s.line in flagged:
@@ -180,7 +178,7 @@ def secret_findings(code: str, suffix: str, notes: list[str]) -> tuple[list[Find
                            principle="security", message=f"detect-secrets flags this line: {kind.lower()}",
                            suggestion="If it is a real credential, revoke it and load it at runtime from the "
                                       "environment or a secrets manager; if not, add `# pragma: allowlist secret`."))
-    return out, [s.value for s in found]
+    return out
 
 
 def references(findings: list[Finding], retriever=None) -> list:
@@ -253,7 +251,7 @@ class ReviewService:
             analysis = design_review.analyse_document(text)
             span.update({"findings": len(analysis.findings), "language": analysis.kind})
         notes: list[str] = []
-        secrets, _ = secret_findings(text, ".md", notes)
+        secrets = secret_findings(text, notes)
         for f in secrets:
             f.section = design_review.WHOLE
         findings = secrets + analysis.findings

@@ -20,6 +20,7 @@ from mentor.cache import (  # noqa: E402
     candidates,
     evaluate_pairs,
     format_report,
+    load_decisions,
     load_pairs,
     verification_prompt,  # noqa: E402
 )
@@ -44,7 +45,7 @@ def batch() -> None:
 
 def report(argv: list[str]) -> None:
     pairs = load_pairs(TEST_PAIRS)
-    decisions = {d["item_id"]: bool(d["same"]) for d in map(json.loads, VERDICTS.read_text().splitlines()) if d}
+    decisions = load_decisions(VERDICTS)
     prompt_tokens = TOOL_TOKENS + estimate_tokens(verification_prompt(pairs[0]["a"], pairs[0]["b"]))
     verify_cost = price(DEFAULT_CHEAP_MODEL, prompt_tokens, VERIFY_OUT_TOKENS)
     for name, model in (("cheap", DEFAULT_CHEAP_MODEL), ("strong", DEFAULT_STRONG_MODEL)):
