@@ -93,16 +93,21 @@ def test_footer_sources_details_copy_and_feedback_with_a_reason_and_thanks():
     assert _store().feedback(2)["rating"] == 1
 
 
-def test_regenerate_asks_again_without_the_cache_and_the_offline_header_shows_once():
+def test_regenerate_replaces_the_shown_answer_and_keeps_the_old_one_a_click_away():
     at = _ask()
+    first = at.chat_message[1].markdown[0].value
     at.button(key="again-2").click().run()
     assert not at.exception
-    assert len(at.chat_message) == 4
+    assert len(at.chat_message) == 2  # in place, as Claude.ai does: no second copy of the question
     rows = _store().messages(1)
-    assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
-    assert rows[2]["content"] == QUESTION and not rows[3]["cached"]  # a fresh answer, not the cached copy
-    shown = [msg.markdown[0].value for msg in at.chat_message[1::2]]
-    assert "Offline answer" in shown[0] and "Offline answer" not in shown[1]
+    assert [(r["role"], r.get("reply_to")) for r in rows] == [("user", None), ("assistant", 1), ("assistant", 1)]
+    assert not rows[2]["cached"]  # a fresh answer, not the cached copy
+    shown = at.chat_message[1].markdown[0].value
+    assert "Offline answer" in shown and shown != first  # the offline route leaves out what the first one said
+    assert "2 / 2" in [c.value for c in at.chat_message[1].caption]
+    at.button(key="older-1").click().run()
+    assert at.chat_message[1].markdown[0].value == first
+    assert "1 / 2" in [c.value for c in at.chat_message[1].caption]
 
 
 def test_edit_and_resend_the_last_question():
