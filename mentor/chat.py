@@ -9,6 +9,7 @@ fallback (redacted for the cloud), cite, save, trace.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -23,6 +24,7 @@ from .store import Store
 from .thread import exchanges
 
 MAX_QUESTION_CHARS = 20_000
+SETTLE_SECONDS = 5.0  # how long a new run waits for the stopped one to store its text
 INTERRUPTED, STOPPED = "interrupted", "stopped"  # an answer cut short: the page was left, or the learner stopped it
 SOURCES = 5
 RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
@@ -94,13 +96,15 @@ Event = Stage | TextDelta | Done
 class AnswerStream:
     """Iterate to receive the events; `answer` holds the stored result once Done has passed."""
 
-    def __init__(self, events: Iterator[Event], conversation_id: int, question_id: int):
-        self._events = events
+    def __init__(self, events: Iterator[Event], conversation_id: int, question_id: int,
+                 abandon: Callable[[], None] = lambda: None):
+        self._events, self._abandon, self._started = events, abandon, False
         self.conversation_id = conversation_id
         self.question_id = question_id
         self.answer: Answer | None = None
 
     def __iter__(self) -> Iterator[Event]:
+        self._started = True
         for event in self._events:
             if isinstance(event, Done):
                 self.answer = event.answer
@@ -109,6 +113,8 @@ class AnswerStream:
     def close(self) -> None:
         """End the flow where it is (a stop, a reload): what was streamed is stored as an interrupted answer."""
         self._events.close()
+        if not self._started:
+            self._abandon()
 
     def text(self, on_stage: Callable[[Stage], None] | None = None) -> Iterator[str]:
         """Only the text (what st.write_stream wants); stages go to `on_stage`."""
@@ -152,6 +158,7 @@ class ChatService:
         self.store, self.router, self.generator, self.cache = store, router, generator, cache
         self.telemetry = telemetry or tracing.Telemetry(store, enabled=False)
         self._retriever, self._current_week, self._corpus_version = retriever, current_week, corpus_version
+        self._running: dict[int, threading.Event] = {}  # question id -> set when its flow has ended, however
 
     def first_answer(self, decision: Decision, request: LLMRequest, accept):
         """See Generator.first_answer (reviews and plans use it)."""
@@ -180,8 +187,16 @@ class ChatService:
         return self._stream(question["content"], lambda tr: self._reopen_question(question, tr),
                             bypass_cache=True, route=route, week=week, deep=deep)
 
+    def settle(self, question_id: int, timeout: float = SETTLE_SECONDS) -> None:
+        """Wait until a flow still answering this question has ended. Streamlit starts the run after a Stop click or
+        a reload while the run it stops is still storing the text so far."""
+        running = self._running.get(question_id)
+        if running is not None:
+            running.wait(timeout)
+
     def stopped(self, question_id: int) -> None:
-        """Record that the learner stopped the answer to this question (the run ended as `interrupted`)."""
+        """Record that the learner stopped the answer to this question (its flow ends as `interrupted`)."""
+        self.settle(question_id)
         for msg in self.store.messages(self.store.message(question_id)["conversation_id"]):
             if msg["id"] == question_id or (msg.get("reply_to") == question_id and msg["status"] == INTERRUPTED):
                 if msg["status"] in (INTERRUPTED, "pending"):
@@ -196,9 +211,11 @@ class ChatService:
             tr.end(exc)
             raise
         tr.update({tracing.CONVERSATION: str(turn.conversation_id), "question_id": turn.question_id})
+        self._running[turn.question_id] = threading.Event()
         turn.bypass_cache, turn.force_route = options["bypass_cache"], options["route"]
         turn.week, turn.deep = options["week"], options["deep"]
-        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id)
+        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id,
+                            abandon=lambda: self._abandon(turn))
 
     # the flow ------------------------------------------------------------------------------------------------
     def _traced(self, turn: Turn) -> Iterator[Event]:
@@ -208,7 +225,18 @@ class ChatService:
         except BaseException as exc:
             turn.trace.end(exc)
             raise
+        else:
+            turn.trace.end()
+        finally:
+            if (running := self._running.pop(turn.question_id, None)) is not None:
+                running.set()
+
+    def _abandon(self, turn: Turn) -> None:
+        """A stream closed before it started: the question is marked, the trace and the waiters released."""
+        self.store.update_message(turn.question_id, status=INTERRUPTED)
         turn.trace.end()
+        if (running := self._running.pop(turn.question_id, None)) is not None:
+            running.set()
 
     def _run(self, turn: Turn) -> Iterator[Event]:
         streamed: list[str] = []  # what the reader has been shown, kept if the reader goes away mid-answer

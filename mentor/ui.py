@@ -72,6 +72,33 @@ def ensure_index(m: Mentor) -> None:
         m.index.notice = ""
 
 
+# Streamlit closes the sidebar after navigation only when the user agent names a phone; a narrow window, a tablet or
+# a phone browser in desktop mode keeps it open over the page. This closes it on any screen as narrow as Streamlit's
+# own mobile breakpoint when the page or the conversation changed (our code, fixed text: nothing untrusted in it).
+_FOLLOW_JS = """
+export default function ({ data }) {
+  const key = JSON.stringify(data);
+  const changed = window.__mentorPlace !== undefined && window.__mentorPlace !== key;
+  window.__mentorPlace = key;
+  if (!changed || !window.matchMedia("(max-width: 768px)").matches) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (sidebar && close && sidebar.getBoundingClientRect().width > 0) close.click();
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _sidebar_follower():
+    return st.components.v2.component("mentor_sidebar_follows_navigation", js=_FOLLOW_JS)
+
+
+def close_sidebar_on_narrow_screens(place: str) -> None:
+    """On a narrow screen, close the sidebar when `place` (the page, the conversation) changes."""
+    with st.sidebar:
+        _sidebar_follower()(key="sidebar-follower", data={"place": place}, height=0)
+
+
 def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:
     """Run fn; a MentorError becomes a visible message instead of a traceback."""
     try:

@@ -58,8 +58,7 @@ def _again(qid: int) -> None:
 
 
 def _stop(qid: int) -> None:
-    # the run that was streaming has already ended (the click reran the script) and kept the text as interrupted
-    m.chat.stopped(qid)
+    m.chat.stopped(qid)  # waits for the run being stopped to store the text so far
 
 
 def _version(qid: int, index: int) -> None:
@@ -132,6 +131,10 @@ try:
     messages = store.messages(cid) if cid else []
     if cid:
         store.conversation(cid)
+    if unsettled := [q["id"] for q in messages if q["role"] == "user" and q["status"] == "pending"]:
+        for qid in unsettled:  # a reload mid-answer: the old run is still storing what it had written
+            m.chat.settle(qid)
+        messages = store.messages(cid)
 except MentorError:  # a deleted conversation's old address
     cid = st.session_state.conversation_id = None
     _remember_in_url(None)
@@ -264,18 +267,18 @@ if asking:
                 stream = m.chat.regenerate_stream(again_q["id"], deep=deep)
             else:
                 stream = m.chat.ask_stream(question, cid, bypass_cache=bypass, deep=deep)
-            st.session_state.conversation_id = stream.conversation_id
-            _remember_in_url(stream.conversation_id)
-            if asked is not None:
-                with asked:
-                    user_bubble(store.message(stream.question_id), last=True, answered=True, shown=True)
-            conversation_list()  # listed (and highlighted) before the answer is written
-            text = st.empty()
-            stop = st.empty()
-            stop.button("Stop", key=f"stop-{stream.question_id}", icon=":material/stop_circle:",
-                        help="Stop the answer here (the part written so far is kept)", on_click=_stop,
-                        args=(stream.question_id,))
             try:
+                st.session_state.conversation_id = stream.conversation_id
+                _remember_in_url(stream.conversation_id)
+                if asked is not None:
+                    with asked:
+                        user_bubble(store.message(stream.question_id), last=True, answered=True, shown=True)
+                conversation_list()  # listed (and highlighted) before the answer is written
+                text = st.empty()
+                stop = st.empty()
+                stop.button("Stop", key=f"stop-{stream.question_id}", icon=":material/stop_circle:",
+                            help="Stop the answer here (the part written so far is kept)", on_click=_stop,
+                            args=(stream.question_id,))
                 stream_markdown(stream.text(on_stage=lambda s: status.update(label=s.detail.capitalize() + "…")),
                                 slot=text)
             finally:
