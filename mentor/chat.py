@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
+from sqlite_utils.db import NotFoundError
+
 from . import prompts, tracing
 from .cache import VERIFY_SCHEMA, VERIFY_TOOL, parse_verdict, verification_prompt
 from .citations import Citation, cite
@@ -181,7 +183,10 @@ class ChatService:
     def regenerate_stream(self, question_id: int, *, route: str | None = None, week: int | None = None,
                           deep: bool = False) -> AnswerStream:
         """A fresh answer (never the cache) to a stored question; its earlier answers stay stored as versions."""
-        question = self.store.message(question_id)
+        try:
+            question = self.store.message(question_id)
+        except NotFoundError:
+            raise InputError(f"There is no message {question_id}: `mentor history` lists the questions.") from None
         if question["role"] != "user":
             raise InputError(f"Message {question_id} is not a question: only a question can be answered again.")
         return self._stream(question["content"], lambda tr: self._reopen_question(question, tr),
@@ -193,6 +198,13 @@ class ChatService:
         running = self._running.get(question_id)
         if running is not None:
             running.wait(timeout)
+
+    def regenerate(self, question_id: int, **kw) -> Answer:
+        stream = self.regenerate_stream(question_id, **kw)
+        for _ in stream:
+            pass
+        assert stream.answer is not None
+        return stream.answer
 
     def stopped(self, question_id: int) -> None:
         """Record that the learner stopped the answer to this question (its flow ends as `interrupted`)."""
