@@ -144,3 +144,35 @@ def test_history_shows_times_in_words_highlights_matches_safely_and_opens_the_co
     assert not at.exception
     assert at.title[0].value == "Ask your mentor"
     assert at.chat_message[0].markdown[0].value.startswith("Is ")
+
+
+def test_an_answer_cut_short_shows_what_was_kept_and_is_answered_again_in_one_click():
+    """What a reload mid-answer leaves (the stream closed after a few pieces): the page shows the text so far,
+    marked, with the way to answer again; a question cut before any text says so, with an Ask again button."""
+    from mentor.ui import mentor
+
+    m = mentor()
+    stream = m.chat.ask_stream(QUESTION)
+    pieces = stream.text()
+    kept = "".join(next(pieces) for _ in range(2))
+    stream.close()
+    at = AppTest.from_file(str(ROOT / "views" / "chat.py"), default_timeout=TIMEOUT)
+    at.query_params["c"] = str(stream.conversation_id)  # the address a reload keeps
+    at.run()
+    assert not at.exception
+    answer = at.chat_message[1]
+    assert answer.markdown[0].value.startswith(kept.strip()[:20])
+    assert any(c.value.startswith("Interrupted") for c in answer.caption)
+    at.button(key="again-2").click().run()  # one click: a complete answer in its place
+    assert not at.exception
+    assert len(at.chat_message) == 2 and "2 / 2" in [c.value for c in at.chat_message[1].caption]
+    assert [r["status"] for r in _store().messages(1)] == ["answered", "interrupted", "ok"]
+
+    second = m.chat.ask_stream("What is cache-aside?", stream.conversation_id)
+    second.close()  # before any text: only the question is left
+    at.run()
+    assert any("Not answered" in w.value for w in at.warning)
+    at.button(key=f"reask-{second.question_id}").click().run()
+    assert not at.exception
+    assert _store().message(second.question_id)["status"] == "answered"
+    assert len(at.chat_message) == 4
