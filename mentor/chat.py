@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlite_utils.db import NotFoundError
 
@@ -23,11 +23,11 @@ from .generate import Generator, Outcome
 from .llm import LLMRequest, Usage
 from .router import Decision, Router
 from .store import Store
+from .stream import INTERRUPTED, STOPPED, Answer, AnswerStream, Done, Event, Stage, TextDelta
 from .thread import exchanges
 
 MAX_QUESTION_CHARS = 20_000
 SETTLE_SECONDS = 5.0  # how long a new run waits for the stopped one to store its text
-INTERRUPTED, STOPPED = "interrupted", "stopped"  # an answer cut short: the page was left, or the learner stopped it
 SOURCES = 5
 RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
 VERIFY_REQUEST_TOOL = {"name": VERIFY_TOOL, "description": "Record whether the two questions ask the same thing.",
@@ -48,83 +48,6 @@ def check_text(text: str, what: str = "question", limit: int = MAX_QUESTION_CHAR
 def covered(result) -> bool:
     """Whether the course material covers the question: the one place the not-covered verdict is read."""
     return not result.weak
-
-
-@dataclass
-class Answer:
-    answer: str
-    citations: list[Citation]
-    provider: str
-    model: str
-    route_reason: str
-    cached: bool
-    tokens_in: int
-    tokens_out: int
-    cost_usd: float
-    latency_ms: float
-    conversation_id: int
-    message_id: int
-    question_id: int
-    redactions: dict[str, int] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    weak: bool = False
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-# events of a streamed answer -----------------------------------------------------------------------------------
-@dataclass
-class Stage:
-    """Progress before the text: name is stable (search, sources, write, cache), detail is for people."""
-
-    name: str
-    detail: str
-
-
-@dataclass
-class TextDelta:
-    text: str
-
-
-@dataclass
-class Done:
-    answer: Answer
-
-
-Event = Stage | TextDelta | Done
-
-
-class AnswerStream:
-    """Iterate to receive the events; `answer` holds the stored result once Done has passed."""
-
-    def __init__(self, events: Iterator[Event], conversation_id: int, question_id: int,
-                 abandon: Callable[[], None] = lambda: None):
-        self._events, self._abandon, self._started = events, abandon, False
-        self.conversation_id = conversation_id
-        self.question_id = question_id
-        self.answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[Event]:
-        self._started = True
-        for event in self._events:
-            if isinstance(event, Done):
-                self.answer = event.answer
-            yield event
-
-    def close(self) -> None:
-        """End the flow where it is (a stop, a reload): what was streamed is stored as an interrupted answer."""
-        self._events.close()
-        if not self._started:
-            self._abandon()
-
-    def text(self, on_stage: Callable[[Stage], None] | None = None) -> Iterator[str]:
-        """Only the text (what st.write_stream wants); stages go to `on_stage`."""
-        for event in self:
-            if isinstance(event, TextDelta):
-                yield event.text
-            elif isinstance(event, Stage) and on_stage is not None:
-                on_stage(event)
 
 
 @dataclass
