@@ -19,12 +19,12 @@ from . import prompts, tracing
 from .cache import VERIFY_SCHEMA, VERIFY_TOOL, parse_verdict, verification_prompt
 from .citations import Citation, cite
 from .errors import InputError, MentorError
+from .exchange import exchanges
 from .generate import Generator, Outcome
 from .llm import LLMRequest, Usage
 from .router import Decision, Router
 from .store import Store
 from .stream import INTERRUPTED, STOPPED, Answer, AnswerStream, Done, Event, Stage, TextDelta
-from .thread import exchanges
 
 MAX_QUESTION_CHARS = 20_000
 SETTLE_SECONDS = 5.0  # how long a new run waits for the stopped one to store its text

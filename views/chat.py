@@ -5,10 +5,10 @@ import streamlit as st
 from mentor.citations import source_list
 from mentor.curriculum import load_curriculum, starter_prompts
 from mentor.errors import MentorError
+from mentor.exchange import Exchange, exchanges
 from mentor.humanize import ago, escape_markdown, grouped, shorten
 from mentor.offline import without_header
 from mentor.stream import INTERRUPTED, STOPPED
-from mentor.thread import Exchange, exchanges
 from mentor.ui import answer_caption, ensure_index, mentor, show_answer, show_markdown, stream_markdown
 
 m = mentor()
