@@ -66,7 +66,8 @@ import json, sys
 from mentor.cli import main
 assert main(["search", "cache", "stampede", "--json"]) == 0
 assert main(["ask", "What does leader-follower replication do?", "--json"]) == 0
-heavy = ("torch", "transformers", "sentence_transformers", "presidio_analyzer", "spacy", "radon", "streamlit")
+heavy = ("torch", "transformers", "sentence_transformers", "presidio_analyzer", "spacy", "radon", "streamlit",
+         "llama_index", "chromadb", "pandas", "scipy")
 print("MODULES " + json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
 """
 
