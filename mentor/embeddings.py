@@ -194,8 +194,10 @@ def _load():
 
 def warm_up() -> None:
     """Start loading the model on a background thread, so that a cold process opens the index and imports the
-    rest while onnxruntime builds its session; `embed` waits for it (the lock) if it is not done."""
-    threading.Thread(target=_load, name="embedding-warm-up", daemon=True).start()
+    rest while onnxruntime builds its session; `embed` waits for it (the lock) if it is not done. Not a daemon:
+    a process that ends without embedding (a cached answer) waits for it, since onnxruntime aborts the
+    interpreter if its session is still being built at shutdown."""
+    threading.Thread(target=_load, name="embedding-warm-up").start()
 
 
 def embed(texts: list[str]) -> np.ndarray:
