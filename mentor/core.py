@@ -54,8 +54,10 @@ class Mentor:
         """The one Index of this process: the first caller opens (or builds) it, concurrent callers wait."""
         with self._index_lock:
             if self._index is None:
+                from . import embeddings
                 from .index import Index
 
+                embeddings.warm_up()  # every use of the index embeds a question: load the model meanwhile
                 self._index = Index(self.config, self.store).open(progress=progress)
         return self._index
 
