@@ -19,35 +19,37 @@ def node(index: Generation, chunk_id: str, score: float) -> NodeWithScore:
     return NodeWithScore(node=TextNode(id_=chunk_id, text=chunk.text, metadata=dict(chunk.meta)), score=score)
 
 
-class SparseRetriever(BaseRetriever):
-    """BM25 over the chunks; searches once per instance (`hits` keeps the list)."""
+class _Candidates(BaseRetriever):
+    """One of our searches as a retriever; searches once per instance (`hits` keeps the list)."""
 
     def __init__(self, index: Generation, k: int = CANDIDATES, allowed: set[str] | None = None):
         super().__init__()
         self.index, self.k, self.allowed = index, k, allowed
         self.hits: list[tuple[str, float]] | None = None
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        if self.hits is None:
-            self.hits = self.index.bm25_search(query_bundle.query_str, self.k, self.allowed)
-        return [node(self.index, cid, s) for cid, s in self.hits]
-
-
-class DenseRetriever(BaseRetriever):
-    """Exact cosine over the generation's vectors; searches once per instance."""
-
-    def __init__(self, index: Generation, k: int = CANDIDATES, allowed: set[str] | None = None):
-        super().__init__()
-        self.index, self.k, self.allowed = index, k, allowed
-        self.hits: list[tuple[str, float]] | None = None
+    def _search(self, query_bundle: QueryBundle) -> list[tuple[str, float]]:
+        raise NotImplementedError
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.hits is None:
-            if query_bundle.embedding is None:
-                query_bundle.embedding = embeddings.embed_one(query_bundle.query_str).tolist()
-            vector = np.asarray(query_bundle.embedding, dtype=np.float32)
-            self.hits = self.index.dense_search(vector, self.k, self.allowed)
+            self.hits = self._search(query_bundle)
         return [node(self.index, cid, s) for cid, s in self.hits]
+
+
+class SparseRetriever(_Candidates):
+    """BM25 over the chunks."""
+
+    def _search(self, query_bundle: QueryBundle) -> list[tuple[str, float]]:
+        return self.index.bm25_search(query_bundle.query_str, self.k, self.allowed)
+
+
+class DenseRetriever(_Candidates):
+    """Exact cosine over the generation's vectors."""
+
+    def _search(self, query_bundle: QueryBundle) -> list[tuple[str, float]]:
+        if query_bundle.embedding is None:
+            query_bundle.embedding = embeddings.embed_one(query_bundle.query_str).tolist()
+        return self.index.dense_search(np.asarray(query_bundle.embedding, dtype=np.float32), self.k, self.allowed)
 
 
 def fusion(dense: BaseRetriever, sparse: BaseRetriever, top_k: int = 2 * CANDIDATES,
