@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import design_review, languages, ml_checks, privacy, smells, tracing
+from . import design_review, languages, ml_checks, privacy, review_triage, smells, tracing
 from .chat import check_text
 from .errors import InputError
 from .llm import LLMRequest, Usage
@@ -64,9 +64,11 @@ class Analysis:
     """What the offline checks found, and what they could not do."""
 
     language: str
-    findings: list[Finding]
+    findings: list[Finding]  # the ones worth raising (review_triage)
     notes: list[str] = field(default_factory=list)
     syntax_error: str = ""
+    minor: list[Finding] = field(default_factory=list)  # correct but low-value here: one summary line, not findings
+    context: review_triage.Context = review_triage.Context("unknown")
 
 
 def check_code(code) -> str:
@@ -112,7 +114,8 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         found, note = semgrep_findings(code, result.language, filename)
         result.findings += found
         result.notes += [note] if note else []
-    result.findings = _deduplicate(result.findings)
+    result.context = review_triage.context_of(tree)
+    result.findings, result.minor = review_triage.triage(_deduplicate(result.findings), result.context)
     return result
 
 
@@ -161,7 +164,7 @@ def secret_findings(code: str, notes: list[str]) -> list[Finding]:
         return []
     out, flagged = [], set()
     for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
-        if s.line in flagged:
+        if s.line in flagged or s.placeholder:  # `user:pass@`, `changeme`: masked for the model, not leaked
             continue
         flagged.add(s.line)
         if s.rule in _SECRET_WHAT:
@@ -233,17 +236,20 @@ class ReviewService:
             span.update({"findings": len(analysis.findings), "language": analysis.language})
         findings = analysis.findings
         passages = references(findings, self.retriever)
+        references(analysis.minor)
         masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
         lines = len(code.splitlines())
-        request = code_request(masked, analysis.language, filename, findings, passages)
+        # the model sees the minor findings too, so it does not report them again as its own
+        request = code_request(masked, analysis.language, filename, findings + analysis.minor, passages)
         model_summary, extra, provider, model, notes, usage = self._ask_model(
             masked, request, lambda text: parse_model_review(text, lines))
-        extra = [f for f in extra if not _overlaps(f, findings)]
+        extra = [f for f in extra if not _overlaps(f, findings + analysis.minor)]
         references(extra, self.retriever)
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731
                                                            notes + analysis.notes)
         return self._finish(findings + extra, summary_of, notes, {
-            "provider": provider, "model": model, "language": analysis.language, "kind": "code"},
+            "provider": provider, "model": model, "language": analysis.language, "kind": "code",
+            "context": analysis.context.kind, "minor": [f.as_dict() for f in analysis.minor]},
             _title(code, filename, analysis.language), masked, store_it, usage)
 
     def _review_design(self, text: str, filename: str | None, store_it: bool) -> dict:
@@ -340,6 +346,8 @@ def _summary(analysis: Analysis, counts: dict, findings: list[Finding], model_su
         parts.append(f"{tally(counts)}; the main themes are {', '.join(themes[:3])}.")
     elif analysis.language in CHECKED_LANGUAGES and not analysis.syntax_error and not analysis.notes:
         parts.append("The offline checks found nothing to raise.")
+    if analysis.minor:
+        parts.append(review_triage.minor_line(analysis.minor))
     if analysis.syntax_error:
         parts.append(f"Python could not parse the code ({analysis.syntax_error}), so the AST checks were skipped; "
                      "only the secret and generic checks ran.")

@@ -10,8 +10,14 @@ from mentor.review import analyse
 from mentor.review_lessons import RULE_LESSONS, reference, section_text
 
 
+def checked(code: str, filename: str = "service.py") -> list:
+    """Every finding of the checks, raised or folded into the minor line."""
+    result = analyse(textwrap.dedent(code), filename)
+    return result.findings + result.minor
+
+
 def rules(code: str, filename: str = "service.py") -> list[tuple[str, int]]:
-    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+    return [(f.rule, f.line) for f in checked(code, filename)]
 
 
 CASES = [  # (rule, code that triggers it at the line, code doing the right thing)
@@ -369,7 +375,7 @@ for epoch in range(3):
 
 
 def test_module_level_code_is_analysed_like_a_function():
-    found = [f for f in analyse(TRAINING_SCRIPT, "train.py").findings if f.rule == "smell:size"]
+    found = [f for f in checked(TRAINING_SCRIPT, "train.py") if f.rule == "smell:size"]
     assert len(found) == 1 and found[0].line == 4
     assert "module-level code" in found[0].message and "nested 5 deep" in found[0].message
 
@@ -377,20 +383,20 @@ def test_module_level_code_is_analysed_like_a_function():
 def test_one_size_finding_per_function_and_docstrings_do_not_count():
     body = "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(15))
     big = f"def route(x, y, a, b, c, d, e, f):\n{body}    return y\n"
-    found = [f for f in analyse(big, "r.py").findings if f.principle == "complexity"]
+    found = [f for f in checked(big, "r.py") if f.principle == "complexity"]
     assert [(f.rule, f.line) for f in found] == [("smell:size", 1)]
     assert "complexity 16 (radon rank C)" in found[0].message and "8 parameters" in found[0].message
     documented = 'def f(x):\n    """' + "Explain.\n" * 80 + '    """\n' + "    x += 1\n" * 20 + "    return x\n"
-    assert not [f for f in analyse(documented, "d.py").findings if f.rule == "smell:size"]
+    assert not [f for f in checked(documented, "d.py") if f.rule == "smell:size"]
 
 
 def test_no_whitespace_long_line_or_todo_noise():
     code = "import os\n\n\ndef f(x):   \n    # TODO: later\n    return x + 1" + " " * 150 + "\n"
-    assert analyse(code, "f.py").findings == []
+    assert checked(code, "f.py") == []
 
 
 def test_a_script_may_print_but_a_service_should_log():
     script = "def main():\n    print('epoch', 1)\n\n\nfor i in range(3):\n    print(i)\n"
     service = "import logging\n\n\ndef handle(req):\n    print('got', req)\n    return req\n"
-    assert not [f for f in analyse(script, "train.py").findings if f.rule == "smell:print"]
-    assert [f.line for f in analyse(service, "svc.py").findings if f.rule == "smell:print"] == [5]
+    assert not [f for f in checked(script, "train.py") if f.rule == "smell:print"]
+    assert [f.line for f in checked(service, "svc.py") if f.rule == "smell:print"] == [5]

@@ -1,0 +1,134 @@
+"""Checks for long-running processes: state that only grows, waits with no end, unguarded model calls, retries."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .ml_rules import _finding, llm_calls, scopes
+from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
+
+GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
+TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
+
+
+def retries(nodes) -> list[Finding]:
+    out = []
+    for loop in (n for n in nodes if isinstance(n, (ast.For, ast.While))):
+        inner = [n for s in loop.body for n in ast.walk(s)]
+        tries = [n for n in inner if isinstance(n, ast.Try)]
+        if not tries or not any(isinstance(n, (ast.Break, ast.Return)) for t in tries for s in t.body
+                                for n in ast.walk(s)):
+            continue  # a retry loop leaves on success
+        head = ast.unparse(loop.target) + " " + ast.unparse(loop.iter) if isinstance(loop, ast.For) else "while"
+        if isinstance(loop, ast.For) and not (re.search(r"retr|attempt|tries", head) or head.startswith("_ in range(")):
+            continue
+        if all(any(isinstance(s, ast.Raise) for s in h.body) for t in tries for h in t.handlers):
+            continue  # every failure leaves the loop: not a retry
+        sleeps = [c for c in _calls(inner) if dotted(c.func).split(".")[-1] == "sleep"]
+        if any(c.args and not isinstance(c.args[0], ast.Constant) for c in sleeps):
+            continue  # a computed delay: backoff
+        what = f"a fixed {ast.unparse(sleeps[0].args[0])} s pause" if sleeps and sleeps[0].args else "no pause"
+        out.append(_finding(loop, "ml:retry-no-backoff", "reliability", f"retry loop with {what} between attempts: "
+                            "retries in lockstep make an overloaded service worse", end=loop.lineno))
+    return out
+
+
+def unbounded_growth(tree: ast.Module) -> list[Finding]:
+    """Lists and dicts on `self` (or module level) named like history or caches that only ever grow."""
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        nodes = [n for m in cls.body if isinstance(m, FUNCTIONS) for n in own_nodes(m)]
+        created = {}
+        for n in nodes:
+            if isinstance(n, ast.Assign) and (isinstance(n.value, (ast.List, ast.Dict)) or (
+                    isinstance(n.value, ast.Call) and dotted(n.value.func) in ("dict", "list", "OrderedDict"))):
+                for t in n.targets:
+                    if isinstance(t, ast.Attribute) and dotted(t.value) == "self" and GROWING.search(t.attr):
+                        created.setdefault(t.attr, n)
+        out += _growing(created, nodes, "self.")
+    for s in tree.body:
+        if not (isinstance(s, ast.Assign) and isinstance(s.value, (ast.List, ast.Dict))):
+            continue
+        for name in (t.id for t in s.targets if isinstance(t, ast.Name) and GROWING.search(t.id)):
+            # where the module-level name is the one used: module code, and functions that do not shadow it
+            nodes = [n for _, scope, _ in scopes(tree) if name not in _locals(scope) for n in own_nodes(scope)]
+            out += _growing({name: s}, nodes, "")
+    return out
+
+
+def _locals(scope) -> set[str]:
+    if not isinstance(scope, FUNCTIONS):
+        return set()
+    nodes = list(own_nodes(scope))
+    declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
+    stored = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return ({a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} | stored) - declared
+
+
+def _empty(node) -> bool:
+    return isinstance(node, (ast.List, ast.Dict)) and len(node.elts if isinstance(node, ast.List) else node.keys) <= 1
+
+
+def session_state_growth(tree: ast.Module) -> list[Finding]:
+    """Streamlit chat history in `st.session_state` that is appended to on every turn and never trimmed."""
+    nodes = list(ast.walk(tree))
+    keys = {}
+    for n in nodes:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append":
+            target = ast.unparse(n.func.value)
+            m = re.match(r"^(st\.)?session_state(\.(\w+)|\[['\"](\w+)['\"]\])$", target)
+            if m and GROWING.search(m.group(3) or m.group(4)):
+                keys.setdefault(target, n)
+    return _growing({k: None for k in keys}, nodes, "")
+
+
+def _growing(created: dict, nodes: list, prefix: str) -> list[Finding]:
+    out = []
+    for attr, stmt in created.items():
+        full = prefix + attr
+        grows = [n for n in nodes if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                      and ast.unparse(n.func.value) == full and n.func.attr in ("append", "extend",
+                                                                                               "update", "setdefault"))
+                 or (isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == full)]
+        trims = [n for n in nodes if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                      and ast.unparse(n.func.value) == full and n.func.attr in TRIMS)
+                 or (isinstance(n, ast.Delete)) and full in ast.unparse(n)
+                 or (isinstance(n, ast.Assign) and n is not stmt and any(ast.unparse(t) == full for t in n.targets)
+                     and not _empty(n.value))  # a reset to empty is not a bound
+                 or (isinstance(n, ast.Call) and dotted(n.func) == "len" and n.args and ast.unparse(n.args[0]) == full)]
+        if grows and not trims:
+            out.append(_finding(grows[0], "ml:unbounded-growth", "performance", f"`{full}` only ever grows: a "
+                                "long-running service keeps every entry in memory until it runs out (and an LLM "
+                                "history also outgrows the context window)"))
+    return out
+
+
+def polls(nodes) -> list[Finding]:
+    """`while x.status != "completed": sleep(...)`: waits forever when the job fails or hangs."""
+    out = []
+    for loop in (n for n in nodes if isinstance(n, ast.While)):
+        test = ast.unparse(loop.test)
+        if not re.search(r"\.status\b|\bstatus\b|\.state\b", test) or re.search(r"time|deadline|attempt|tries|retr|"
+                                                                                r"count|max|elapsed|<|>", test):
+            continue
+        inner = [n for s in loop.body for n in ast.walk(s)]
+        leaves = any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner)
+        if any(dotted(c.func).split(".")[-1] == "sleep" for c in _calls(inner)) and not leaves:
+            out.append(_finding(loop, "ml:unbounded-poll", "reliability", f"polling `while {test[:50]}` has no "
+                                "deadline and no exit on failure: a failed, cancelled or stuck job spins forever and "
+                                "holds this worker", end=loop.lineno))
+    return out
+
+
+def llm_unguarded(scope, nodes) -> list[Finding]:
+    """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request."""
+    tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
+    guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
+    calls = [c for c in llm_calls(nodes) if id(c) not in guarded]
+    if not calls:
+        return []
+    return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"
+                     f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
+                     "surfaces as a crash or a 500", end=calls[-1].end_lineno)]
+

@@ -1,0 +1,110 @@
+"""Review triage: the file's context and each rule's value decide what is raised; placeholders are not secrets."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from mentor.config import Config
+from mentor.core import Mentor
+from mentor.privacy import find_secrets, is_placeholder
+from mentor.review import ReviewService, analyse
+from mentor.review_triage import context_of
+
+SERVICE = '''\
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+jobs = {}
+
+
+@app.route("/jobs", methods=["POST"])
+def submit():
+    jobs[request.json.get("id")] = "queued"
+    return jsonify(ok=True)
+'''
+
+SCRIPT = '''\
+import joblib
+from sklearn.linear_model import LogisticRegression
+
+results = []
+
+
+def record(score):
+    results.append(score)
+
+
+def train(X, y):
+    model = LogisticRegression(random_state=0).fit(X, y)
+    print("trained", model)
+    return model
+
+
+if __name__ == "__main__":
+    m = train([[0], [1]], [0, 1])
+    record(m.score([[0], [1]], [0, 1]))
+    joblib.dump(m, "model.joblib")
+'''
+
+
+@pytest.mark.parametrize("code, kind", [
+    (SERVICE, "service"),
+    ("import streamlit as st\n\nst.title('Chat')\n", "app"),
+    (SCRIPT, "script"),
+    ("import torch\n\nfor epoch in range(3):\n    torch.manual_seed(epoch)\n", "script"),
+    ("def area(r: float) -> float:\n    return 3.14 * r * r\n", "library"),
+])
+def test_the_context_comes_from_imports_routes_and_module_level_code(code, kind):
+    assert context_of(ast.parse(code)).kind == kind
+
+
+def test_module_state_is_raised_in_a_service_and_only_noted_in_a_script():
+    service = analyse(SERVICE, "app.py")
+    assert [(f.rule, f.line) for f in service.findings if f.rule == "smell:mutable-global"] == [
+        ("smell:mutable-global", 4)]
+    script = analyse(SCRIPT, "train.py")
+    assert not [f for f in script.findings if f.rule == "smell:mutable-global"]
+    assert [f.line for f in script.minor if f.rule == "smell:mutable-global"] == [4]
+
+
+def test_low_value_findings_become_one_minor_line_not_findings(tmp_path):
+    code = SCRIPT.replace("import joblib\n", "import joblib\nimport logging\n") + textwrap.dedent('''\
+
+        def report(client):
+            return client.chat.completions.create(model="gpt-4o-mini", messages=[])
+        ''')
+    result = ReviewService(Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "offline"}))
+                           ).review(code, filename="train.py", store_it=False)
+    minor = {f["rule"] for f in result["minor"]}
+    assert {"smell:print", "smell:hardcoded-config", "smell:mutable-global"} <= minor
+    assert not minor & {f["rule"] for f in result["findings"]}
+    assert "Minor, not raised as findings: " in result["summary"] and "print calls" in result["summary"]
+    assert result["context"] == "script"
+
+
+@pytest.mark.parametrize("value", ["pass", "changeme", "<password>", "xxxx", "your-api-key", "YOUR_OPENAI_KEY",
+                                   "api_key_here", "password", "${DB_PASSWORD}"])
+def test_placeholders_are_recognised(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["hunter2", "Tr0ub4dor3x", "sk-proj-4f9a8b7c6d5e4f3a2b1c0d", "theory42x", "m0del!pw"])
+def test_real_looking_values_are_not_placeholders(value):
+    assert not is_placeholder(value)
+
+
+def test_placeholder_credentials_are_masked_but_not_reported():
+    code = textwrap.dedent('''\
+        import os
+
+        SAMPLE_URL = "mysql://user:pass@localhost:3306/shop"
+        DB_PASSWORD = "changeme"
+        TOKEN = os.environ.get("API_TOKEN", "<token>")
+        PROD_URL = "postgres://app:Tr0ub4dor3x@db.internal/prod"
+        ''')
+    assert {s.value for s in find_secrets(code)} >= {"pass", "Tr0ub4dor3x"}  # redaction still masks both
+    reported = [(f.rule, f.line) for f in analyse(code, "settings.py").findings if f.rule.startswith("secret")]
+    assert reported == [("secret:password", 6)]
