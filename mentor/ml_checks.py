@@ -12,6 +12,7 @@ import re
 
 from . import runtime_checks, service_checks
 from .ml_rules import _const, _finding, _kw, _names, scopes
+from .review_triage import context_of
 from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
@@ -22,6 +23,10 @@ STATE_PATH = re.compile(r"ckpt|checkpoint|state|model|weights|\.pt\b|\.pth\b|\.p
 ATOMIC = re.compile(r"(^|\.)(replace|rename|move)$")
 LOADS = {"pickle.load", "pickle.loads", "torch.load", "joblib.load", "dill.load", "cloudpickle.load",
          "pd.read_pickle", "pandas.read_pickle", "yaml.load"}
+# expressions that carry data from outside the program into it
+OUTSIDE_SOURCE = re.compile(r"\brequest\.(files|data|body|json|form|get_data|stream)\b|\bfile_uploader\(|"
+                            r"\b(requests|httpx)\.(get|post|request)\(|\burlopen\(|\bUploadFile\b|\.recv\(")
+ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$|^(api_view)$")
 TRANSFORMER = re.compile(r"(Scaler|Encoder|Vectorizer|Imputer|PCA|Normalizer|Binarizer|Discretizer|"
                          r"Transformer|SelectKBest|TruncatedSVD)$")
 LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
@@ -106,28 +111,76 @@ def handlers(scope, nodes) -> list[Finding]:
     return out
 
 
-def non_atomic_writes(nodes) -> list[Finding]:
+def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding]:
+    """Models, checkpoints and state written straight over their file. Raised where an existing copy is at stake:
+    a write repeated in a loop (or in a function called from one), a running service, or a file the code also
+    loads back; a script's one final save is only noted."""
     nodes = list(nodes)
     if any(isinstance(n, ast.Call) and ATOMIC.search(dotted(n.func)) for n in nodes):
         return []
+    looped = {id(x) for loop in nodes if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for x in ast.walk(loop)}
+    loaded = {ast.unparse(c.args[0]) for c in _calls(nodes) if dotted(c.func) in LOADS and c.args}
     out = []
     for call in _calls(nodes):
         name = dotted(call.func)
         target = call.args[1] if len(call.args) > 1 else _kw(call, "f") or _kw(call, "file")
         model_file = name in ("torch.save", "joblib.dump")  # these write models and checkpoints by nature
-        if name in SAVE_CALLS and target is not None and (model_file or STATE_PATH.search(ast.unparse(target))):
-            out.append(_finding(call, "ml:non-atomic-write", "reliability", f"`{name}` writes straight over "
-                                f"`{ast.unparse(target)[:50]}`: a crash or full disk mid-write corrupts the only copy"))
+        if name not in SAVE_CALLS or target is None or not (model_file or STATE_PATH.search(ast.unparse(target))):
+            continue
+        shown = ast.unparse(target)[:50]
+        if repeated or id(call) in looped:
+            why, severity = "it is rewritten on every pass, so a crash or full disk mid-write destroys the last good " \
+                            "checkpoint the run would resume from", "warning"
+        elif long_running or ast.unparse(target) in loaded:
+            why, severity = "a crash or full disk mid-write corrupts the only copy, which this code reads back", \
+                            "warning"
+        else:
+            why, severity = "a crash mid-write leaves a corrupt file (a one-off final save: rerun to recover)", "info"
+        out.append(_finding(call, "ml:non-atomic-write", "reliability", f"`{name}` writes straight over `{shown}`: "
+                            + why, severity=severity))
     return out
 
 
+def called_in_loops(tree: ast.Module) -> set[str]:
+    """Names of the functions the module calls from inside a loop (a `save_checkpoint()` in the epoch loop)."""
+    loops = (n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor, ast.While)))
+    return {dotted(c.func).split(".")[-1] for loop in loops for c in ast.walk(loop) if isinstance(c, ast.Call)}
+
+
+def _route_handler(scope) -> bool:
+    return isinstance(scope, FUNCTIONS) and any(
+        ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in scope.decorator_list)
+
+
+def tainted_names(scope, nodes) -> set[str]:
+    """Names in a scope that hold data from outside the program: a web handler's parameters, request bodies,
+    uploads and HTTP responses, and whatever is assigned from them (a literal path, a constant or a CLI argument
+    chosen by whoever runs the program is not outside data)."""
+    tainted = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} - {"self", "cls"} \
+        if _route_handler(scope) else set()
+    flows = []  # (targets, value) for assignments, `with ... as x` and `for x in ...`
+    for n in nodes:
+        if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+            flows.append((n.targets if isinstance(n, ast.Assign) else [n.target], n.value))
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            flows += [([i.optional_vars], i.context_expr) for i in n.items if i.optional_vars is not None]
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            flows.append(([n.target], n.iter))
+    for _ in range(3):  # a few hops of propagation are enough for straight-line handler code
+        for targets, value in flows:
+            if _outside(value, tainted):
+                tainted |= {t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+    return tainted
+
+
+def _outside(value, tainted: set[str]) -> bool:
+    text = ast.unparse(value)
+    return bool(_names(value) & tainted or OUTSIDE_SOURCE.search(text))
+
+
 def unsafe_loads(scope, nodes) -> list[Finding]:
-    params = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} if isinstance(scope, FUNCTIONS) else set()
-    outside = params | {"argv", "request", "environ", "getenv", "input", "url", "upload", "file", "path"}
-    withs = (n for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)))
-    handles = {item.optional_vars.id: _names(item.context_expr) for n in withs for item in n.items
-               if isinstance(item.optional_vars, ast.Name)}  # `with open(path) as f`
-    outside |= {name for name, used in handles.items() if used & outside}
+    """pickle/torch/joblib loads of data the code shows can come from outside (an upload, a request, a download)."""
+    tainted = tainted_names(scope, nodes)
     out = []
     for call in _calls(nodes):
         name = dotted(call.func)
@@ -139,11 +192,11 @@ def unsafe_loads(scope, nodes) -> list[Finding]:
         if name == "yaml.load" and "SafeLoader" in ast.unparse(call):
             continue
         source = call.args[0]
-        names = _names(source) | {n.attr for n in ast.walk(source) if isinstance(n, ast.Attribute)}
-        if _const(source) or not names & outside and not isinstance(source, ast.Call):
+        if _const(source) or not _outside(source, tainted):
             continue
         out.append(_finding(call, "ml:unsafe-load", "security", f"`{name}` deserialises `{ast.unparse(source)[:50]}`, "
-                            "which can come from outside: unpickling runs arbitrary code", severity="error"))
+                            "which comes from outside (a request, an upload or a download): unpickling runs "
+                            "arbitrary code", severity="error"))
     return out
 
 
@@ -213,12 +266,14 @@ def no_seed(tree: ast.Module) -> list[Finding]:
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt = service_checks, runtime_checks
+    kind, looped = context_of(tree).kind, called_in_loops(tree)
     out = []
-    for _name, scope, _body in scopes(tree):
+    for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
-        out += [*sv.unsafe_html(nodes), *http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes),
-                *non_atomic_writes(nodes), *unsafe_loads(scope, nodes), *exec_config(nodes),
-                *sv.exception_to_client(nodes), *fit_before_split(nodes), *rt.retries(nodes), *rt.polls(nodes),
-                *sv.unvalidated_input(nodes), *rt.llm_unguarded(scope, nodes)]
-    return [*out, *rt.unbounded_growth(tree), *rt.session_state_growth(tree), *sv.csrf_exempt(tree),
-            *airflow_top_level(tree), *no_seed(tree)]
+        repeated = isinstance(scope, FUNCTIONS) and name in looped
+        out += [*http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
+                *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
+                *fit_before_split(nodes), *sv.unsafe_html(nodes), *sv.exception_to_client(nodes),
+                *sv.unvalidated_input(nodes), *rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes)]
+    return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
+            *sv.csrf_exempt(tree), *airflow_top_level(tree), *no_seed(tree)]

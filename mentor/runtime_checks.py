@@ -9,6 +9,9 @@ from .ml_rules import _finding, llm_calls, scopes
 from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
+# a call to a model or a model client: the SDKs' create/invoke, and `client.send(...)`-style wrappers
+MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthropic|assistant|bot)\w*)\.|"
+                        r"\.(create|invoke|ainvoke|run|arun|stream|send|complete|generate\w*|chat|predict)$", re.I)
 TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
 
 
@@ -34,8 +37,9 @@ def retries(nodes) -> list[Finding]:
     return out
 
 
-def unbounded_growth(tree: ast.Module) -> list[Finding]:
-    """Lists and dicts on `self` (or module level) named like history or caches that only ever grow."""
+def unbounded_growth(tree: ast.Module, service: bool) -> list[Finding]:
+    """Lists and dicts on `self` (or module level) named like history or caches that only ever grow, where the code
+    shows the cost: sent to a model on each call, or (module level in a web service) shared by every request."""
     out = []
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         nodes = [n for m in cls.body if isinstance(m, FUNCTIONS) for n in own_nodes(m)]
@@ -46,14 +50,14 @@ def unbounded_growth(tree: ast.Module) -> list[Finding]:
                 for t in n.targets:
                     if isinstance(t, ast.Attribute) and dotted(t.value) == "self" and GROWING.search(t.attr):
                         created.setdefault(t.attr, n)
-        out += _growing(created, nodes, "self.")
+        out += _growing(created, nodes, "self.", shared=False)
     for s in tree.body:
         if not (isinstance(s, ast.Assign) and isinstance(s.value, (ast.List, ast.Dict))):
             continue
         for name in (t.id for t in s.targets if isinstance(t, ast.Name) and GROWING.search(t.id)):
             # where the module-level name is the one used: module code, and functions that do not shadow it
             nodes = [n for _, scope, _ in scopes(tree) if name not in _locals(scope) for n in own_nodes(scope)]
-            out += _growing({name: s}, nodes, "")
+            out += _growing({name: s}, nodes, "", shared=service)
     return out
 
 
@@ -71,7 +75,8 @@ def _empty(node) -> bool:
 
 
 def session_state_growth(tree: ast.Module) -> list[Finding]:
-    """Streamlit chat history in `st.session_state` that is appended to on every turn and never trimmed."""
+    """Streamlit chat history in `st.session_state` that is appended to on every turn, never trimmed, and sent to
+    the model."""
     nodes = list(ast.walk(tree))
     keys = {}
     for n in nodes:
@@ -80,10 +85,16 @@ def session_state_growth(tree: ast.Module) -> list[Finding]:
             m = re.match(r"^(st\.)?session_state(\.(\w+)|\[['\"](\w+)['\"]\])$", target)
             if m and GROWING.search(m.group(3) or m.group(4)):
                 keys.setdefault(target, n)
-    return _growing({k: None for k in keys}, nodes, "")
+    return _growing({k: None for k in keys}, nodes, "", shared=False)
 
 
-def _growing(created: dict, nodes: list, prefix: str) -> list[Finding]:
+def _sent_to_model(full: str, nodes: list) -> bool:
+    """Whether the container is an argument of a call to a model or a model client."""
+    return any(isinstance(n, ast.Call) and MODEL_CALL.search(dotted(n.func) or ast.unparse(n.func)) and any(
+        full in ast.unparse(a) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes)
+
+
+def _growing(created: dict, nodes: list, prefix: str, shared: bool) -> list[Finding]:
     out = []
     for attr, stmt in created.items():
         full = prefix + attr
@@ -97,10 +108,14 @@ def _growing(created: dict, nodes: list, prefix: str) -> list[Finding]:
                  or (isinstance(n, ast.Assign) and n is not stmt and any(ast.unparse(t) == full for t in n.targets)
                      and not _empty(n.value))  # a reset to empty is not a bound
                  or (isinstance(n, ast.Call) and dotted(n.func) == "len" and n.args and ast.unparse(n.args[0]) == full)]
-        if grows and not trims:
-            out.append(_finding(grows[0], "ml:unbounded-growth", "performance", f"`{full}` only ever grows: a "
-                                "long-running service keeps every entry in memory until it runs out (and an LLM "
-                                "history also outgrows the context window)"))
+        sent = _sent_to_model(full, nodes)
+        if not grows or trims or not (sent or shared):
+            continue  # growth in a script, or a list the code never sends anywhere, costs nothing a reviewer can show
+        first = min(grows, key=lambda n: n.lineno)
+        why = ("is sent to the model in full on every call: it soon outgrows the context window and each turn costs "
+               "more" if sent else "holds every entry for the life of the process")
+        where = ", and at module level in a web service it is shared by every request and user" if shared else ""
+        out.append(_finding(first, "ml:unbounded-growth", "performance", f"`{full}` only ever grows and {why}{where}"))
     return out
 
 

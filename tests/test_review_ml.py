@@ -127,15 +127,46 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """),
     ("ml:unsafe-load", ("""\
         import pickle
+        from fastapi import FastAPI, UploadFile
 
-        def load_model(path):
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        """, 5), """\
+        app = FastAPI()
+
+        @app.post("/models")
+        async def upload_model(file: UploadFile):
+            data = await file.read()
+            return {"classes": len(pickle.loads(data).classes_)}
+        """, 9), """\
+        import pickle
         import torch
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+        MODEL_PATH = "artifacts/model.pkl"
 
         def load_weights(path):
             return torch.load(path, weights_only=True)
+
+        def load_model(path=MODEL_PATH):
+            with open(path, "rb") as f:
+                return pickle.load(f)
+
+        @app.post("/predict")
+        async def predict(features: list[float]):
+            with open(MODEL_PATH, "rb") as f:
+                return {"y": pickle.load(f).predict([features]).tolist()}
+        """),
+    ("ml:unsafe-load", ("""\
+        import pickle
+        import requests
+
+        def fetch_model(url):
+            resp = requests.get(url, timeout=10)
+            resp.raise_for_status()
+            return pickle.loads(resp.content)
+        """, 7), """\
+        import joblib
+
+        model = joblib.load("model.joblib")
         """),
     ("ml:exec-config", ("""\
         import sys
@@ -214,18 +245,43 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """),
     ("ml:unbounded-growth", ("""\
         import streamlit as st
+        from openai import OpenAI
 
+        client = OpenAI()
         if "messages" not in st.session_state:
             st.session_state.messages = []
         if prompt := st.chat_input():
             st.session_state.messages.append({"role": "user", "content": prompt})
-        """, 6), """\
+            reply = client.chat.completions.create(model="m", messages=st.session_state.messages)
+        """, 8), """\
         import streamlit as st
+        from openai import OpenAI
 
+        client = OpenAI()
         if prompt := st.chat_input():
             st.session_state.messages.append({"role": "user", "content": prompt})
             if len(st.session_state.messages) > 40:
                 st.session_state.messages.pop(0)
+            reply = client.chat.completions.create(model="m", messages=st.session_state.messages)
+        """),
+    ("ml:unbounded-growth", ("""\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        chat_history = []
+
+        @app.post("/chat")
+        def chat():
+            chat_history.append({"role": "user", "content": request.get_json().get("message", "")})
+            return jsonify(history=chat_history)
+        """, 8), """\
+        import torch
+
+        history = []
+        for epoch in range(10):
+            loss = torch.rand(1)
+            history.append(loss.item())
+        print(min(history))
         """),
     ("ml:retry-no-backoff", ("""\
         import time

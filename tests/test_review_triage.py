@@ -108,3 +108,34 @@ def test_placeholder_credentials_are_masked_but_not_reported():
     assert {s.value for s in find_secrets(code)} >= {"pass", "Tr0ub4dor3x"}  # redaction still masks both
     reported = [(f.rule, f.line) for f in analyse(code, "settings.py").findings if f.rule.startswith("secret")]
     assert reported == [("secret:password", 6)]
+
+
+def _raised(code: str, filename: str = "train.py") -> list[tuple[str, int]]:
+    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+
+
+def test_a_checkpoint_rewritten_every_epoch_is_raised_and_a_final_save_is_only_noted():
+    looped = '''\
+        import torch
+
+        def save_checkpoint(model, path="ckpt.pt"):
+            torch.save(model.state_dict(), path)
+
+        def train(model, loader, epochs=3):
+            torch.manual_seed(0)
+            for epoch in range(epochs):
+                for batch in loader:
+                    model(batch).sum().backward()
+                save_checkpoint(model)
+        '''
+    assert ("ml:non-atomic-write", 4) in _raised(looped)
+    final = '''\
+        import joblib
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(random_state=0).fit([[0], [1]], [0, 1])
+        joblib.dump(model, "model.joblib")
+        '''
+    result = analyse(textwrap.dedent(final), "train.py")
+    assert not [f for f in result.findings if f.rule == "ml:non-atomic-write"]
+    assert [f.line for f in result.minor if f.rule == "ml:non-atomic-write"] == [5]
