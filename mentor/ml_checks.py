@@ -274,6 +274,9 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *sv.unsafe_html(nodes), *sv.exception_to_client(nodes),
-                *sv.unvalidated_input(nodes), *rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes)]
+                *sv.unvalidated_input(nodes), *rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes),
+                *rt.blocking_in_async(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
-            *sv.csrf_exempt(tree), *airflow_top_level(tree), *no_seed(tree)]
+            *rt.unbounded_fanout(tree),
+            *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
+            *sv.unbounded_payload(tree, kind == "service"), *airflow_top_level(tree), *no_seed(tree)]

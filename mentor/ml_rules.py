@@ -52,6 +52,17 @@ FIX = {
                         "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
     "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "
                   "`torch.manual_seed`, `random_state=` in splits and models) and log the seed with the run.",
+    "ml:blocking-in-async": "Use the async equivalent (`await asyncio.sleep`, `httpx.AsyncClient`, `aiohttp`, "
+                            "`asyncio.create_subprocess_exec`), or move the call to a thread with `await "
+                            "asyncio.to_thread(...)`.",
+    "ml:unbounded-fanout": "Bound the concurrency: wrap each call in `async with semaphore:` (`asyncio.Semaphore(8)`), "
+                           "or feed a fixed pool of workers from an `asyncio.Queue`.",
+    "ml:missing-auth": "Check identity before changing state: an auth decorator or dependency (`@login_required`, "
+                       "`Depends(get_current_user)`, an API-key check in `before_request`), and authorise the action "
+                       "for that user.",
+    "ml:unbounded-payload": "Bound every request: `Field(max_length=...)` / `conlist(..., max_length=...)` on list "
+                            "fields, a size limit on uploads (`MAX_CONTENT_LENGTH`, or check the size and stream to "
+                            "disk), and a 413 past it.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

@@ -12,6 +12,12 @@ GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|s
 # a call to a model or a model client: the SDKs' create/invoke, and `client.send(...)`-style wrappers
 MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthropic|assistant|bot)\w*)\.|"
                         r"\.(create|invoke|ainvoke|run|arun|stream|send|complete|generate\w*|chat|predict)$", re.I)
+BLOCKING = re.compile(r"^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|urllib\.request\.urlopen|"
+                      r"urlopen|httpx\.(get|post|put|patch|delete|request)|subprocess\.(run|call|check_call|"
+                      r"check_output)|os\.system)$")
+SPAWN = {"create_task", "ensure_future"}
+LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
+                    r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
 TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
 
 
@@ -147,3 +153,39 @@ def llm_unguarded(scope, nodes) -> list[Finding]:
                      f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
                      "surfaces as a crash or a 500", end=calls[-1].end_lineno)]
 
+
+
+def blocking_in_async(scope, nodes) -> list[Finding]:
+    """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits."""
+    if not isinstance(scope, ast.AsyncFunctionDef):
+        return []
+    out, seen = [], set()
+    for call in sorted(_calls(nodes), key=lambda c: c.lineno):
+        name = dotted(call.func)
+        if BLOCKING.match(name) and name not in seen:
+            seen.add(name)
+            out.append(_finding(call, "ml:blocking-in-async", "performance", f"`{name}` inside `async def "
+                                f"{scope.name}` blocks the event loop: every other request or task waits until it "
+                                "returns"))
+    return out
+
+
+def unbounded_fanout(tree: ast.Module) -> list[Finding]:
+    """Async tasks started for every item at once (a comprehension or loop of `create_task`, `gather(*...)`) with no
+    semaphore or pool anywhere in the module: a big batch opens one connection per item and meets the rate limit."""
+    if LIMITS.search(ast.unparse(tree)):
+        return []
+    out = []
+    for _name, scope, _body in scopes(tree):
+        nodes = list(own_nodes(scope))
+        spawns = [n for n in nodes if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                                                     ast.For, ast.AsyncFor))
+                  and any(isinstance(c, ast.Call) and dotted(c.func).split(".")[-1] in SPAWN for c in ast.walk(n))]
+        spawns += [c for c in _calls(nodes) if dotted(c.func).endswith("gather") and any(
+            isinstance(a, ast.Starred) and isinstance(a.value, (ast.ListComp, ast.GeneratorExp)) for a in c.args)]
+        if spawns:
+            first = min(spawns, key=lambda n: n.lineno)
+            out.append(_finding(first, "ml:unbounded-fanout", "performance", "a task is started for every item at "
+                                "once with no concurrency limit: a large batch opens as many connections as items and "
+                                "runs into the provider's rate limit"))
+    return out

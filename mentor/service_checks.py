@@ -8,6 +8,16 @@ import re
 from .ml_rules import _const, _finding, _kw, _names
 from .smells import FUNCTIONS, Finding, _calls, dotted
 
+# evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
+AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
+                  r"token_required|current_user|request\.user|is_authenticated|HTTPBearer|HTTPBasic|OAuth2|APIKey|"
+                  r"Security\(|verify_token|authenticate|[Aa]uthorization|api_key|x-api-key|check_auth|verify_key|"
+                  r"session\[['\"]user", re.I)
+# a POST whose name or path says it changes stored state (a POST that predicts, chats or searches does not)
+MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|save|admin|register|import|write|"
+                      r"destroy|drop|purge|set_|config|train|deploy", re.I)
+SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
+                        r"SpooledTemporaryFile|limit", re.I)
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 
@@ -66,3 +76,80 @@ def csrf_exempt(tree: ast.Module) -> list[Finding]:
             for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for d in f.decorator_list
             if dotted(d).split(".")[-1] == "csrf_exempt"]
 
+
+
+def _route_methods(func) -> tuple[str, str] | None:
+    """(HTTP method, path) for a route handler that changes state (POST/PUT/PATCH/DELETE); None for other functions.
+    Flask/FastAPI decorators, and Django views that read `request.POST` or test `request.method`."""
+    for d in func.decorator_list:
+        name = dotted(d.func if isinstance(d, ast.Call) else d)
+        verb = name.rsplit(".", 1)[-1]
+        path = d.args[0].value if isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant) else ""
+        if verb in ("post", "put", "patch", "delete"):
+            return verb.upper(), str(path)
+        if verb in ("route", "api_route") and isinstance(d, ast.Call):
+            methods = _kw(d, "methods")
+            found = {e.value.upper() for e in getattr(methods, "elts", []) if isinstance(e, ast.Constant)}
+            mutating = sorted(found & {"POST", "PUT", "PATCH", "DELETE"})
+            if mutating:
+                return mutating[0], str(path)
+    args = [a.arg for a in func.args.args]
+    if args[:1] == ["request"] and re.search(r"request\.(POST|method\s*==\s*['\"](POST|PUT|DELETE))",
+                                             ast.unparse(func)):
+        return "POST", ""
+    return None
+
+
+def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
+    """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
+    no auth decorator, dependency, user object or token check on the route or app-wide."""
+    if not service or AUTH.search(ast.unparse(tree)):
+        return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
+    out = []
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        route = _route_methods(func)
+        if route is None:
+            continue
+        method, path = route
+        if method == "POST" and not MUTATING.search(f"{func.name} {path}"):
+            continue  # a POST that computes (predict, chat, search) rather than changes stored state
+        start = min([d.lineno for d in func.decorator_list] + [func.lineno])
+        out.append(_finding(start, "ml:missing-auth", "security", f"`{func.name}` ({method} {path or 'view'}) changes "
+                            "state but nothing in this service checks who is calling: anyone who can reach it can "
+                            "call it", end=func.lineno))
+    return out
+
+
+def _list_fields(cls: ast.ClassDef) -> list[ast.AnnAssign]:
+    return [s for s in cls.body if isinstance(s, ast.AnnAssign) and re.match(
+        r"^(typing\.)?(List|list|Sequence|Set|set|Dict|dict)\[", ast.unparse(s.annotation))
+        and not (s.value is not None and re.search(r"max_length|max_items", ast.unparse(s.value)))
+        and "conlist" not in ast.unparse(s.annotation) and "max_length" not in ast.unparse(s.annotation)]
+
+
+def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
+    """Request bodies with no size bound: a pydantic request model's list field with no max length, and uploads
+    read whole into memory with no size check anywhere in the service."""
+    if not service:
+        return []
+    bodies = {ast.unparse(a.annotation) for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and _route_methods(f)
+              for a in f.args.args if a.annotation is not None}
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in bodies):
+        for field in _list_fields(cls):
+            out.append(_finding(field, "ml:unbounded-payload", "security", f"`{cls.name}.{ast.unparse(field.target)}` "
+                                "accepts a list of any length: one request can carry millions of items and exhaust "
+                                "the worker's memory and CPU"))
+    if SIZE_CHECK.search(ast.unparse(tree)):
+        return out
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and _route_methods(n)):
+        uploads = {a.arg for a in func.args.args if a.annotation is not None and "UploadFile" in ast.unparse(
+            a.annotation)}
+        reads = [n for n in ast.walk(func) if isinstance(n, ast.Attribute) and (
+            (isinstance(n.value, ast.Name) and n.value.id in uploads and n.attr in ("file", "read"))
+            or re.match(r"^request\.files\b", ast.unparse(n)) and n.attr in ("read", "save"))]
+        if reads:
+            first = min(reads, key=lambda n: n.lineno)
+            out.append(_finding(first, "ml:unbounded-payload", "security", f"`{func.name}` reads an upload whole with "
+                                "no size limit: one large file exhausts the worker's memory"))
+    return out

@@ -384,6 +384,128 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 return None
             return reply.choices[0].message.content
         """),
+    ("ml:blocking-in-async", ("""\
+        import asyncio
+        import time
+
+        async def embed_all(client, texts):
+            for attempt in range(3):
+                try:
+                    return await client.embed(texts)
+                except TimeoutError:
+                    time.sleep(2 ** attempt)
+        """, 9), """\
+        import asyncio
+        import time
+
+        async def embed_all(client, texts):
+            for attempt in range(3):
+                try:
+                    return await client.embed(texts)
+                except TimeoutError:
+                    await asyncio.sleep(2 ** attempt)
+
+        def warm_up():
+            time.sleep(1)
+        """),
+    ("ml:unbounded-fanout", ("""\
+        import asyncio
+
+        async def summarise_all(client, documents):
+            tasks = [asyncio.create_task(client.summarise(d)) for d in documents]
+            return await asyncio.gather(*tasks)
+        """, 4), """\
+        import asyncio
+
+        async def summarise_all(client, documents, limit=8):
+            gate = asyncio.Semaphore(limit)
+
+            async def one(d):
+                async with gate:
+                    return await client.summarise(d)
+
+            tasks = [asyncio.create_task(one(d)) for d in documents]
+            return await asyncio.gather(*tasks)
+        """),
+    ("ml:missing-auth", ("""\
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+        DOCS = {}
+
+        @app.route("/docs/<doc_id>", methods=["DELETE"])
+        def delete_doc(doc_id):
+            DOCS.pop(doc_id, None)
+            return jsonify(ok=True)
+
+        @app.post("/search")
+        def search():
+            return jsonify(hits=[])
+        """, 6), """\
+        from flask import Flask, jsonify
+        from flask_login import login_required
+
+        app = Flask(__name__)
+        DOCS = {}
+
+        @app.route("/docs/<doc_id>", methods=["DELETE"])
+        @login_required
+        def delete_doc(doc_id):
+            DOCS.pop(doc_id, None)
+            return jsonify(ok=True)
+        """),
+    ("ml:unbounded-payload", ("""\
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class Batch(BaseModel):
+            rows: list[list[float]]
+
+        @app.post("/predict")
+        def predict(batch: Batch):
+            return {"n": len(batch.rows)}
+        """, 7), """\
+        from fastapi import FastAPI
+        from pydantic import BaseModel, Field
+
+        app = FastAPI()
+
+        class Batch(BaseModel):
+            rows: list[list[float]] = Field(max_length=1000)
+
+        class Report(BaseModel):
+            lines: list[str]
+
+        @app.post("/predict")
+        def predict(batch: Batch):
+            return {"n": len(batch.rows)}
+        """),
+    ("ml:unbounded-payload", ("""\
+        import pandas as pd
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/predict_csv")
+        def predict_csv(upload: UploadFile):
+            frame = pd.read_csv(upload.file)
+            return {"rows": len(frame)}
+        """, 8), """\
+        import pandas as pd
+        from fastapi import FastAPI, HTTPException, UploadFile
+
+        app = FastAPI()
+        MAX_BYTES = 5_000_000
+
+        @app.post("/predict_csv")
+        def predict_csv(upload: UploadFile):
+            if upload.size is None or upload.size > MAX_BYTES:
+                raise HTTPException(413, "file too large")
+            frame = pd.read_csv(upload.file)
+            return {"rows": len(frame)}
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 

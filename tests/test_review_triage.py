@@ -139,3 +139,24 @@ def test_a_checkpoint_rewritten_every_epoch_is_raised_and_a_final_save_is_only_n
     result = analyse(textwrap.dedent(final), "train.py")
     assert not [f for f in result.findings if f.rule == "ml:non-atomic-write"]
     assert [f.line for f in result.minor if f.rule == "ml:non-atomic-write"] == [5]
+
+
+def test_only_routes_that_change_state_need_an_identity_check():
+    code = '''\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        NOTES = []
+
+        @app.route("/notes/reset", methods=["POST"])
+        def reset_notes():
+            NOTES.clear()
+            return jsonify(ok=True)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            return jsonify(y=len(request.get_json(silent=True) or []))
+        '''
+    assert [line for rule, line in _raised(code, "app.py") if rule == "ml:missing-auth"] == [6]
+    script = "import requests\n\n\ndef delete_doc(doc_id):\n    return requests.delete(f'/d/{doc_id}', timeout=5)\n"
+    assert not [r for r, _ in _raised(script, "client.py") if r == "ml:missing-auth"]
