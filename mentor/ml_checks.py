@@ -251,16 +251,18 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
     return out
 
 
-def no_seed(tree: ast.Module) -> list[Finding]:
-    """Training code that never seeds its randomness: runs cannot be reproduced or compared."""
+def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
+    """Training code that never seeds its randomness: runs cannot be reproduced or compared. Raised in a training
+    script; in a library the caller seeds, so it is only noted."""
     calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call)]
     training = [c for c in calls if TRAINING.search(dotted(c.func) or ast.unparse(c.func))]
     seeded = any(SEEDS.search(dotted(c.func)) for c in calls) or any(
         isinstance(n, ast.keyword) and n.arg in ("random_state", "seed") for n in ast.walk(tree))
     if not training or seeded:
         return []
-    return [_finding(training[0], "ml:no-seed", "reliability", "training code never sets a random seed: runs are "
-                     "not reproducible, so two results cannot be compared", severity="info")]
+    first = min(training, key=lambda c: c.lineno)
+    return [_finding(first, "ml:no-seed", "reliability", "training code never sets a random seed: runs are not "
+                     "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
 
 
 def ml_findings(tree: ast.Module) -> list[Finding]:
@@ -275,8 +277,9 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *sv.unsafe_html(nodes), *sv.exception_to_client(nodes),
                 *sv.unvalidated_input(nodes), *rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes),
-                *rt.blocking_in_async(scope, nodes)]
+                *rt.blocking_in_async(scope, nodes), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree),
             *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
-            *sv.unbounded_payload(tree, kind == "service"), *airflow_top_level(tree), *no_seed(tree)]
+            *sv.unbounded_payload(tree, kind == "service"), *sv.load_per_request(tree, kind),
+            *airflow_top_level(tree), *no_seed(tree, kind == "script")]

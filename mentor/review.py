@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 MAX_CODE_BYTES = 200 * 1024
 MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
-# loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML
-RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506"
+# loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
+# on, Jinja2 without autoescaping
+RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701"
 RUFF_TIMEOUT_S = 30
 RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
 # a specific finding makes a generic one on the same line redundant
@@ -143,11 +144,15 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
         return [], f"ruff did not run ({exc}); its lint checks were skipped."
     if not isinstance(items, list):
         return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
-    out = []
+    out, lines = [], code.splitlines()
     for item in (i for i in items if i.get("code") and "seems safe" not in i.get("message", "")):
         code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
         severity, principle = RUFF_META.get(prefix, ("warning", "reliability"))
         fix = (item.get("fix") or {}).get("message")
+        row = item["location"]["row"]
+        source = lines[row - 1].lstrip() if 0 < row <= len(lines) else ""
+        if code_ == "F811" and source.startswith(("import ", "from ")):
+            severity = "info"  # a module imported twice is tidiness, not a defect: the minor line
         out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
                            rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
                            suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))

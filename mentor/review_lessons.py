@@ -48,6 +48,8 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:retry-no-backoff": (8, "Retries, backoff, jitter, timeouts and circuit breakers"),
     "ml:missing-auth": (13, "Authorization: RBAC, ABAC and per-document ACLs"),
     "ml:unbounded-payload": (13, "Defence 3: validate outputs before anything acts on them"),
+    "ml:unclosed-client": (8, "Python asyncio for I/O-bound LLM calls"),
+    "ml:load-per-request": (20, "Performance engineering: batching, async, warm processes and index parameters"),
     "ml:blocking-in-async": (8, "Python asyncio for I/O-bound LLM calls"),
     "ml:unbounded-fanout": (8, "Python asyncio for I/O-bound LLM calls"),
     "semgrep:html-injection": (13, "Defence 3: validate outputs before anything acts on them"),

@@ -15,6 +15,7 @@ MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthrop
 BLOCKING = re.compile(r"^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|urllib\.request\.urlopen|"
                       r"urlopen|httpx\.(get|post|put|patch|delete|request)|subprocess\.(run|call|check_call|"
                       r"check_output)|os\.system)$")
+SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager)$")
 SPAWN = {"create_task", "ensure_future"}
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
@@ -189,3 +190,21 @@ def unbounded_fanout(tree: ast.Module) -> list[Finding]:
                                 "once with no concurrency limit: a large batch opens as many connections as items and "
                                 "runs into the provider's rate limit"))
     return out
+
+
+def unclosed_clients(scope, nodes) -> list[Finding]:
+    """HTTP sessions built inside a function outside `with`, closed only on the happy path or never: an exception
+    leaks the connection pool (a module-level client built once is the right shape and is not flagged)."""
+    if not isinstance(scope, FUNCTIONS):
+        return []
+    managed = {id(item.context_expr) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) for item in n.items}
+    made = [c for c in _calls(nodes) if SESSION.match(dotted(c.func)) and id(c) not in managed]
+    if not made:
+        return []
+    finals = [n for t in nodes if isinstance(t, ast.Try) for s in t.finalbody for n in ast.walk(s)]
+    closes = [c for c in _calls(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr in ("close", "aclose")]
+    if any(c in finals for c in closes) or any("close" in ast.unparse(n) for n in finals):
+        return []
+    why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
+    return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
+                     f"`{scope.name}` {why} leaks its connection pool")]

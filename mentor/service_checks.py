@@ -6,7 +6,7 @@ import ast
 import re
 
 from .ml_rules import _const, _finding, _kw, _names
-from .smells import FUNCTIONS, Finding, _calls, dotted
+from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
 AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
@@ -16,8 +16,13 @@ AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_re
 # a POST whose name or path says it changes stored state (a POST that predicts, chats or searches does not)
 MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|save|admin|register|import|write|"
                       r"destroy|drop|purge|set_|config|train|deploy", re.I)
+# loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
+EXPENSIVE = re.compile(r"(^|\.)(from_pretrained|SentenceTransformer|load_model|load_learner|read_index|from_documents|"
+                       r"from_texts|load_local|create_engine|from_uri|pipeline)$|^(joblib|pickle|torch|dill)\.load$")
+CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
                         r"SpooledTemporaryFile|limit", re.I)
+ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$")
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 
@@ -152,4 +157,27 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
             first = min(reads, key=lambda n: n.lineno)
             out.append(_finding(first, "ml:unbounded-payload", "security", f"`{func.name}` reads an upload whole with "
                                 "no size limit: one large file exhausts the worker's memory"))
+    return out
+
+
+def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
+    """Models, indexes and engines loaded inside a route handler (every request) or, in a Streamlit-style app, in the
+    script body or an uncached function (every rerun, that is every widget interaction)."""
+    if kind not in ("service", "app"):
+        return []
+    scopes = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (
+        _route_methods(f) or any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
+                                 for d in f.decorator_list))] if kind == "service" else \
+        [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
+            f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
+                CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]
+    when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
+    out = []
+    for scope in scopes:
+        loads = sorted((c for c in _calls(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))),
+                       key=lambda c: c.lineno)
+        if loads:
+            out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
+                                f"{when}: the model or index is loaded again each time, adding seconds of latency and "
+                                "memory"))
     return out

@@ -506,6 +506,64 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             frame = pd.read_csv(upload.file)
             return {"rows": len(frame)}
         """),
+    ("ml:unclosed-client", ("""\
+        import aiohttp
+
+        async def fetch_all(urls):
+            session = aiohttp.ClientSession()
+            pages = [await (await session.get(u)).text() for u in urls]
+            await session.close()
+            return pages
+        """, 4), """\
+        import aiohttp
+
+        async def fetch_all(urls):
+            async with aiohttp.ClientSession() as session:
+                return [await (await session.get(u)).text() for u in urls]
+        """),
+    ("ml:load-per-request", ("""\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            model = joblib.load("model.joblib")
+            return jsonify(y=model.predict([request.get_json()["x"]]).tolist())
+        """, 8), """\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        model = joblib.load("model.joblib")
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            return jsonify(y=model.predict([request.get_json()["x"]]).tolist())
+        """),
+    ("ml:load-per-request", ("""\
+        import streamlit as st
+        from sentence_transformers import SentenceTransformer
+
+        def embedder():
+            return SentenceTransformer("all-MiniLM-L6-v2")
+
+        query = st.text_input("Search")
+        if query:
+            st.write(embedder().encode(query)[:5])
+        """, 5), """\
+        import streamlit as st
+        from sentence_transformers import SentenceTransformer
+
+        @st.cache_resource
+        def embedder():
+            return SentenceTransformer("all-MiniLM-L6-v2")
+
+        query = st.text_input("Search")
+        if query:
+            st.write(embedder().encode(query)[:5])
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 

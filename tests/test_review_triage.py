@@ -160,3 +160,20 @@ def test_only_routes_that_change_state_need_an_identity_check():
     assert [line for rule, line in _raised(code, "app.py") if rule == "ml:missing-auth"] == [6]
     script = "import requests\n\n\ndef delete_doc(doc_id):\n    return requests.delete(f'/d/{doc_id}', timeout=5)\n"
     assert not [r for r, _ in _raised(script, "client.py") if r == "ml:missing-auth"]
+
+
+def test_a_training_script_without_seeds_is_raised_and_a_library_one_only_noted():
+    script = ("import torch\n\nmodel = torch.nn.Linear(2, 1)\nfor x in torch.rand(10, 2):\n"
+              "    model(x).sum().backward()\n")
+    assert ("ml:no-seed", 5) in _raised(script)
+    library = "def train(model, batches):\n    for x in batches:\n        model(x).sum().backward()\n"
+    assert not [r for r, _ in _raised(library, "trainer.py") if r == "ml:no-seed"]
+    assert [f.rule for f in analyse(library, "trainer.py").minor] == ["ml:no-seed"]
+
+
+def test_flask_debugger_is_raised_and_a_module_imported_twice_is_only_noted():
+    code = "import os\nfrom flask import Flask\nimport os\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n" \
+           "    app.run(debug=os.environ.get('DEBUG') == '1')\n    app.run(debug=True)\n"
+    result = analyse(code, "app.py")
+    assert [(f.rule, f.line) for f in result.findings if f.rule.startswith("ruff:")] == [("ruff:S201", 9)]
+    assert [(f.rule, f.line) for f in result.minor if f.rule.startswith("ruff:")] == [("ruff:F811", 3)]
