@@ -89,6 +89,9 @@ def raised(finding: Finding, context: Context) -> bool:
 def triage(findings: list[Finding], context: Context) -> tuple[list[Finding], list[Finding]]:
     """(raised findings, minor ones folded into the summary)."""
     keep = [raised(f, context) for f in findings]
+    for f, k in zip(findings, keep, strict=True):
+        if k and f.rule == "smell:mutable-global":  # raised only in a service, where this is the consequence
+            f.message += ": every request and every user of the service shares it"
     return [f for f, k in zip(findings, keep, strict=True) if k], [f for f, k in zip(findings, keep, strict=True)
                                                                      if not k]
 

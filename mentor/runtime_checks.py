@@ -6,7 +6,7 @@ import ast
 import re
 
 from .ml_rules import _finding, llm_calls, scopes
-from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
+from .smells import FUNCTIONS, MUTATORS, Finding, _calls, dotted, own_nodes
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
 # a call to a model or a model client: the SDKs' create/invoke, and `client.send(...)`-style wrappers
@@ -193,8 +193,9 @@ def unbounded_fanout(tree: ast.Module) -> list[Finding]:
 
 
 def unclosed_clients(scope, nodes) -> list[Finding]:
-    """HTTP sessions built inside a function outside `with`, closed only on the happy path or never: an exception
-    leaks the connection pool (a module-level client built once is the right shape and is not flagged)."""
+    """HTTP sessions a function builds for its own use outside `with`, closed only on the happy path or never: an
+    exception leaks the connection pool. A client the function returns or stores (a factory, a constructor) is
+    someone else's to close and is not flagged unless the function closes it itself."""
     if not isinstance(scope, FUNCTIONS):
         return []
     managed = {id(item.context_expr) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) for item in n.items}
@@ -205,6 +206,55 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
     closes = [c for c in _calls(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr in ("close", "aclose")]
     if any(c in finals for c in closes) or any("close" in ast.unparse(n) for n in finals):
         return []
+    if not closes and _handed_on(made[0], nodes):
+        return []
     why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
     return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
                      f"`{scope.name}` {why} leaks its connection pool")]
+
+
+def _handed_on(call: ast.Call, nodes: list) -> bool:
+    """Whether the client (or the name it is bound to) is returned, yielded, stored on an object or passed on."""
+    names = {t.id for n in nodes if isinstance(n, ast.Assign) and n.value is call for t in n.targets
+             if isinstance(t, ast.Name)}
+
+    def carries(node) -> bool:
+        return any(x is call or (isinstance(x, ast.Name) and x.id in names) for x in ast.walk(node))
+
+    for n in nodes:
+        if isinstance(n, (ast.Return, ast.Yield)) and n.value is not None and carries(n.value):
+            return True
+        if isinstance(n, ast.Assign) and any(not isinstance(t, ast.Name) for t in n.targets) and carries(n.value):
+            return True
+        if isinstance(n, ast.Call) and n is not call and any(carries(a) for a in n.args):
+            return True
+    return False
+
+
+def default_escapes(tree: ast.Module, line: int) -> bool:
+    """Whether the mutable default written on `line` can carry state from one call to the next: the function
+    mutates it, stores it, returns it or hands it to another call. `x = x or {}` and read-only use cannot."""
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        args = func.args
+        pairs = list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults, strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+        for arg, default in pairs:
+            if default.lineno <= line <= (default.end_lineno or default.lineno):
+                return _escapes(arg.arg, list(own_nodes(func)))
+    return True  # not found: keep ruff's word
+
+
+def _escapes(name: str, nodes: list) -> bool:
+    parents = {id(c): n for n in nodes for c in ast.iter_child_nodes(n)}
+    for n in (n for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+        parent = parents.get(id(n))
+        if isinstance(parent, ast.BoolOp) or isinstance(parent, (ast.Compare, ast.comprehension)):
+            continue  # `x or {}`, `k in x`, `for k in x`: read only
+        if isinstance(parent, ast.Attribute) and parent.attr not in MUTATORS:
+            continue  # x.items(), x.get(...)
+        if isinstance(parent, ast.Call) and parent.func is not n and dotted(parent.func) in ("len", "list", "dict",
+                                                                                              "set", "sorted", "tuple"):
+            continue  # copied or measured
+        return True
+    return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
+               for n in nodes)

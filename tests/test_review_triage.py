@@ -177,3 +177,21 @@ def test_flask_debugger_is_raised_and_a_module_imported_twice_is_only_noted():
     result = analyse(code, "app.py")
     assert [(f.rule, f.line) for f in result.findings if f.rule.startswith("ruff:")] == [("ruff:S201", 9)]
     assert [(f.rule, f.line) for f in result.minor if f.rule.startswith("ruff:")] == [("ruff:F811", 3)]
+
+
+def test_a_mutable_default_is_raised_only_when_it_can_carry_state_between_calls():
+    shared = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
+    safe = "class Pre:\n    def __init__(self, index={}):\n        self.index = index or {}\n"
+    assert ("ruff:B006", 1) in _raised(shared, "util.py")
+    assert "shared by every call" in next(f.message for f in analyse(shared, "util.py").findings
+                                          if f.rule == "ruff:B006")
+    assert not [r for r, _ in _raised(safe, "pre.py") if r == "ruff:B006"]
+    assert [f.rule for f in analyse(safe, "pre.py").minor] == ["ruff:B006"]
+
+
+def test_a_growing_history_is_reported_once_not_also_as_mutable_global_state():
+    result = analyse(SERVICE.replace("jobs = {}", "chat_history = []").replace(
+        'jobs[request.json.get("id")] = "queued"', 'chat_history.append(request.json.get("message"))'), "app.py")
+    growth = [f for f in result.findings if "chat_history" in f.message]
+    assert [f.rule for f in growth] == ["ml:unbounded-growth"]
+    assert "shared by every request and user" in growth[0].message
