@@ -62,16 +62,20 @@ def exception_to_client(nodes) -> list[Finding]:
 
 
 def unvalidated_input(nodes) -> list[Finding]:
-    """Request bodies indexed directly: a missing field is a KeyError and a 500, nothing bounds its size."""
+    """JSON request bodies indexed directly: a missing field is a KeyError and a 500, nothing bounds its size.
+    Flask's form and query MultiDicts answer a missing key with a 400 themselves, so those are only noted."""
     out, seen = [], set()
     for n in nodes:
-        if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and re.match(
-                r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", ast.unparse(n.value)):
-            if n.lineno not in seen:
-                seen.add(n.lineno)
-                out.append(_finding(n, "ml:unvalidated-input", "reliability", f"`{ast.unparse(n)[:50]}` reads the "
-                                    "request without validation: a missing field is a 500, and nothing bounds its "
-                                    "type or size"))
+        m = re.match(r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", ast.unparse(n.value)) if \
+            isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) else None
+        if m and n.lineno not in seen:
+            seen.add(n.lineno)
+            body = m.group(2) in ("json", "get_json()")
+            out.append(_finding(n, "ml:unvalidated-input", "reliability", f"`{ast.unparse(n)[:50]}` reads the "
+                                "request without validation: " + ("a missing field is a 500, and nothing bounds its "
+                                                                  "type or size" if body else
+                                                                  "nothing checks its type, length or content"),
+                                severity="warning" if body else "info"))
     return out
 
 

@@ -195,3 +195,30 @@ def test_a_growing_history_is_reported_once_not_also_as_mutable_global_state():
     growth = [f for f in result.findings if "chat_history" in f.message]
     assert [f.rule for f in growth] == ["ml:unbounded-growth"]
     assert "shared by every request and user" in growth[0].message
+
+
+def test_a_json_body_read_by_key_is_raised_and_a_form_field_only_noted():
+    code = '''\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/ask", methods=["POST"])
+        def ask():
+            return jsonify(q=request.json["question"])
+
+        @app.route("/search")
+        def search():
+            return jsonify(q=request.args["q"])
+        '''
+    result = analyse(textwrap.dedent(code), "app.py")
+    assert [f.line for f in result.findings if f.rule == "ml:unvalidated-input"] == [7]
+    assert [f.line for f in result.minor if f.rule == "ml:unvalidated-input"] == [11]
+    assert "500" in next(f.message for f in result.findings if f.rule == "ml:unvalidated-input")
+
+
+def test_an_entropy_guess_is_only_noted_and_a_key_format_is_raised():
+    code = 'BLOB = "c2VjcmV0LXZhbHVlLXRoYXQtbG9va3MtcmFuZG9tLXhZejEyMw=="\nKEY = "AKIAIOSFODNN7EXAMPLQ"\n'
+    result = analyse(code, "consts.py")
+    assert [(f.rule, f.line) for f in result.findings if f.principle == "security"] == [("secret:aws-key", 2)]
+    assert [(f.rule, f.line) for f in result.minor if f.principle == "security"] == [("secret:high-entropy", 1)]
