@@ -27,6 +27,8 @@ LOADS = {"pickle.load", "pickle.loads", "torch.load", "joblib.load", "dill.load"
 OUTSIDE_SOURCE = re.compile(r"\brequest\.(files|data|body|json|form|get_data|stream)\b|\bfile_uploader\(|"
                             r"\b(requests|httpx)\.(get|post|request)\(|\burlopen\(|\bUploadFile\b|\.recv\(")
 ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$|^(api_view)$")
+HELD_OUT = re.compile(r"^(X|x|y|df|data|features)?_?(test|val|valid|validation|holdout)(_\w+)?$|"
+                      r"^(test|val)_?(X|x|df|data)$")
 TRANSFORMER = re.compile(r"(Scaler|Encoder|Vectorizer|Imputer|PCA|Normalizer|Binarizer|Discretizer|"
                          r"Transformer|SelectKBest|TruncatedSVD)$")
 LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
@@ -231,6 +233,19 @@ def fit_before_split(nodes) -> list[Finding]:
     return out
 
 
+def fit_on_test(nodes) -> list[Finding]:
+    """A transformer or model fitted on the test or validation set: the held-out score is no longer held out."""
+    out = []
+    for call in _calls(nodes):
+        f = call.func
+        if isinstance(f, ast.Attribute) and f.attr in ("fit", "fit_transform", "partial_fit") and call.args and \
+                HELD_OUT.search(ast.unparse(call.args[0])):
+            out.append(_finding(call, "ml:fit-before-split", "reliability", f"`{ast.unparse(f.value)[:40]}` is fitted "
+                                f"on `{ast.unparse(call.args[0])[:30]}`: the held-out data shapes the model, so its "
+                                "score is optimistic (transform it with what was fitted on the training set)"))
+    return out
+
+
 def airflow_top_level(tree: ast.Module) -> list[Finding]:
     """Airflow DAG files: Variables read at parse time, and `catchup` put where Airflow ignores it."""
     if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "airflow" in ast.unparse(n) for n in tree.body):
@@ -275,11 +290,12 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         repeated = isinstance(scope, FUNCTIONS) and name in looped
         out += [*http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
-                *fit_before_split(nodes), *sv.unsafe_html(nodes), *sv.exception_to_client(nodes),
-                *sv.unvalidated_input(nodes), *rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes),
+                *fit_before_split(nodes), *fit_on_test(nodes)]
+        out += [*sv.unsafe_html(nodes), *sv.exception_to_client(nodes), *sv.unvalidated_input(nodes),
+                *sv.path_traversal(scope, nodes)]
+        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes),
                 *rt.blocking_in_async(scope, nodes), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
-            *rt.unbounded_fanout(tree),
-            *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
+            *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
             *sv.unbounded_payload(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *airflow_top_level(tree), *no_seed(tree, kind == "script")]

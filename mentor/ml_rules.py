@@ -67,6 +67,9 @@ FIX = {
                           "or build one client at start-up and close it at shutdown; never close only on success.",
     "ml:load-per-request": "Load it once: at start-up (a module-level or lifespan-built object in a service) or "
                            "behind `@st.cache_resource` in Streamlit, and pass it to the handler.",
+    "ml:path-traversal": "Never use the client's file name as a path: store under a generated name (`uuid4().hex`) or "
+                         "pass it through `werkzeug.utils.secure_filename`, and check the resolved path stays inside "
+                         "the upload folder.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

@@ -20,6 +20,9 @@ MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|
 EXPENSIVE = re.compile(r"(^|\.)(from_pretrained|SentenceTransformer|load_model|load_learner|read_index|from_documents|"
                        r"from_texts|load_local|create_engine|from_uri|pipeline)$|^(joblib|pickle|torch|dill)\.load$")
 CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
+JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
+CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
+SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
                         r"SpooledTemporaryFile|limit", re.I)
 ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$")
@@ -62,20 +65,47 @@ def exception_to_client(nodes) -> list[Finding]:
 
 
 def unvalidated_input(nodes) -> list[Finding]:
-    """JSON request bodies indexed directly: a missing field is a KeyError and a 500, nothing bounds its size.
-    Flask's form and query MultiDicts answer a missing key with a 400 themselves, so those are only noted."""
+    """JSON request bodies indexed directly (or through the variable they were read into): a missing field is a
+    KeyError and a 500, nothing bounds its size. Flask's form and query MultiDicts answer a missing key with a 400
+    themselves, so those are only noted."""
+    bodies = {t.id for n in nodes if isinstance(n, ast.Assign) and JSON_BODY.match(ast.unparse(n.value))
+              for t in n.targets if isinstance(t, ast.Name)}
     out, seen = [], set()
-    for n in nodes:
-        m = re.match(r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", ast.unparse(n.value)) if \
-            isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) else None
-        if m and n.lineno not in seen:
-            seen.add(n.lineno)
-            body = m.group(2) in ("json", "get_json()")
+    for n in sorted((n for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)),
+                    key=lambda n: n.lineno):
+        source = ast.unparse(n.value)
+        m = re.match(r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", source)
+        body = bool(m and m.group(2) in ("json", "get_json()")) or (
+            source in bodies and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str))
+        if (m or body) and n.lineno not in seen and (not body or "body" not in seen):
+            seen |= {n.lineno, "body"} if body else {n.lineno}
             out.append(_finding(n, "ml:unvalidated-input", "reliability", f"`{ast.unparse(n)[:50]}` reads the "
                                 "request without validation: " + ("a missing field is a 500, and nothing bounds its "
                                                                   "type or size" if body else
                                                                   "nothing checks its type, length or content"),
                                 severity="warning" if body else "info"))
+    return out
+
+
+def path_traversal(scope, nodes) -> list[Finding]:
+    """A client-supplied file name used in a path: `../../etc/cron.d/x` writes (or reads) outside the folder."""
+    names = {t.id for n in nodes if isinstance(n, ast.Assign) and CLIENT_NAME.search(ast.unparse(n.value))
+             and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for call in _calls(nodes):
+        name = dotted(call.func)
+        if not (name in ("open", "os.path.join", "pathlib.Path", "Path", "shutil.copyfileobj") or name.endswith(
+                (".save", "path.join"))):
+            continue
+        for arg in call.args:
+            text = ast.unparse(arg)
+            if SANITISED.search(text):
+                continue
+            if CLIENT_NAME.search(text) or _names(arg) & names:
+                out.append(_finding(call, "ml:path-traversal", "security", f"`{name}` builds a path from the "
+                                    f"client's file name (`{text[:40]}`): a name like `../../app.py` escapes the "
+                                    "folder", severity="error"))
+                return out
     return out
 
 

@@ -564,6 +564,91 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         if query:
             st.write(embedder().encode(query)[:5])
         """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.preprocessing import StandardScaler
+
+        def prepare(X_train, X_test):
+            scaler = StandardScaler().fit(X_train)
+            test_scaler = StandardScaler()
+            return scaler.transform(X_train), test_scaler.fit_transform(X_test)
+        """, 6), """\
+        from sklearn.preprocessing import StandardScaler
+
+        def prepare(X_train, X_test):
+            scaler = StandardScaler().fit(X_train)
+            return scaler.transform(X_train), scaler.transform(X_test)
+        """),
+    ("ml:unvalidated-input", ("""\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/embed", methods=["POST"])
+        def embed():
+            data = request.get_json()
+            texts = data["texts"]
+            return jsonify(n=len(texts))
+        """, 8), """\
+        from flask import Flask, abort, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/embed", methods=["POST"])
+        def embed():
+            data = request.get_json(silent=True) or {}
+            texts = data.get("texts")
+            if not isinstance(texts, list) or len(texts) > 256:
+                abort(400)
+            return jsonify(n=len(texts))
+        """),
+    ("ml:path-traversal", ("""\
+        import os
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        UPLOADS = "/srv/uploads"
+
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            f = request.files["document"]
+            f.save(os.path.join(UPLOADS, f.filename))
+            return "ok"
+        """, 10), """\
+        import os
+        from flask import Flask, request
+        from werkzeug.utils import secure_filename
+
+        app = Flask(__name__)
+        UPLOADS = "/srv/uploads"
+
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            f = request.files["document"]
+            f.save(os.path.join(UPLOADS, secure_filename(f.filename)))
+            return "ok"
+        """),
+    ("ml:path-traversal", ("""\
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/files")
+        async def store(file: UploadFile):
+            name = file.filename
+            with open(f"data/{name}", "wb") as out:
+                out.write(await file.read())
+        """, 8), """\
+        import uuid
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/files")
+        async def store(file: UploadFile):
+            with open(f"data/{uuid.uuid4().hex}.bin", "wb") as out:
+                out.write(await file.read())
+            return {"name": file.filename}
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 
