@@ -143,8 +143,9 @@ def polls(nodes) -> list[Finding]:
     return out
 
 
-def llm_unguarded(scope, nodes) -> list[Finding]:
-    """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request."""
+def llm_unguarded(scope, nodes, entry_point: bool) -> list[Finding]:
+    """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request. Raised
+    in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted."""
     tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
     guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
     calls = [c for c in llm_calls(nodes) if id(c) not in guarded]
@@ -152,7 +153,8 @@ def llm_unguarded(scope, nodes) -> list[Finding]:
         return []
     return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"
                      f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
-                     "surfaces as a crash or a 500", end=calls[-1].end_lineno)]
+                     "surfaces as a crash or a 500", end=calls[-1].end_lineno,
+                     severity="warning" if entry_point else "info")]
 
 
 

@@ -45,12 +45,16 @@ def unsafe_html(nodes) -> list[Finding]:
     return out
 
 
-def exception_to_client(nodes) -> list[Finding]:
+def exception_to_client(scope, nodes) -> list[Finding]:
+    """Exception text in an HTTP response: a response object built from it, or a route handler returning it (a
+    plain function returning it hands it to its caller, not to a client)."""
+    handler = isinstance(scope, FUNCTIONS) and any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
+                                                   for d in scope.decorator_list)
     out = []
     for h in (n for n in nodes if isinstance(n, ast.ExceptHandler) and n.name):
         for node in (n for s in h.body for n in ast.walk(s)):
-            value = node.value if isinstance(node, ast.Return) else node if isinstance(node, ast.Call) and \
-                ERROR_RESPONSE.search(dotted(node.func)) else None
+            value = node.value if isinstance(node, ast.Return) and handler else node if isinstance(node, ast.Call) \
+                and ERROR_RESPONSE.search(dotted(node.func)) else None
             if value is None:
                 continue
             leaks = any((isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args

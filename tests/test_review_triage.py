@@ -222,3 +222,26 @@ def test_an_entropy_guess_is_only_noted_and_a_key_format_is_raised():
     result = analyse(code, "consts.py")
     assert [(f.rule, f.line) for f in result.findings if f.principle == "security"] == [("secret:aws-key", 2)]
     assert [(f.rule, f.line) for f in result.minor if f.principle == "security"] == [("secret:high-entropy", 1)]
+
+
+def test_an_unguarded_model_call_is_raised_in_an_app_and_only_noted_in_a_library():
+    call = 'client.chat.completions.create(model="m", messages=[{"role": "user", "content": q}])'
+    app = f"import streamlit as st\nfrom openai import OpenAI\n\nclient = OpenAI()\nq = st.chat_input()\n" \
+          f"if q:\n    st.write({call})\n"
+    assert ("ml:llm-unguarded", 7) in _raised(app, "app.py")
+    library = f"def ask(client, q):\n    return {call}\n"
+    result = analyse(library, "llm.py")
+    assert not result.findings and [f.rule for f in result.minor] == ["ml:llm-unguarded"]
+
+
+def test_exception_text_returned_by_a_plain_function_is_not_sent_to_a_client():
+    code = '''\
+        import subprocess
+
+        def run_tool(cmd):
+            try:
+                return subprocess.run(cmd, capture_output=True, check=True).stdout, ""
+            except OSError as exc:
+                return "", f"the tool did not run ({exc})"
+        '''
+    assert not [r for r, _ in _raised(code, "tools.py") if r == "ml:exception-to-client"]
