@@ -245,3 +245,10 @@ def test_exception_text_returned_by_a_plain_function_is_not_sent_to_a_client():
                 return "", f"the tool did not run ({exc})"
         '''
     assert not [r for r, _ in _raised(code, "tools.py") if r == "ml:exception-to-client"]
+
+
+def test_a_long_class_name_is_not_an_aws_secret_but_a_random_one_is():
+    name = "BetaAsyncAbstractComputerToolset20260801"
+    assert not [s for s in find_secrets(f"from .tools import {name} as {name}\n")]
+    key = "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9"
+    assert [s.rule for s in find_secrets(f'AWS = "{key}"\n')] == ["secret:aws-secret"]
