@@ -35,7 +35,8 @@ MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
               "ml:log-then-success": {"smell:swallowed-exception"},
-              "ml:unbounded-growth": {"smell:mutable-global"}}
+              "ml:unbounded-growth": {"smell:mutable-global"},
+              "ml:exec-config": {"ruff:S307"}}
 SAME_SUBJECT = {"ml:unbounded-growth"}  # supersedes wherever it names the same variable, not only on its line
 
 

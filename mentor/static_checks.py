@@ -56,8 +56,9 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
         fix = (item.get("fix") or {}).get("message")
         row = item["location"]["row"]
         source = lines[row - 1].lstrip() if 0 < row <= len(lines) else ""
-        if code_ == "F811" and source.startswith(("import ", "from ")):
-            severity = "info"  # a module imported twice is tidiness, not a defect: the minor line
+        if code_ == "F811" and not source.startswith(("def ", "async def ", "class ")):
+            severity = "info"  # a name imported or bound twice is tidiness; a second `def` silently replacing the
+            # first is the defect worth raising
         out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
                            rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
                            suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))

@@ -171,6 +171,13 @@ def test_a_training_script_without_seeds_is_raised_and_a_library_one_only_noted(
     assert [f.rule for f in analyse(library, "trainer.py").minor] == ["ml:no-seed"]
 
 
+def test_a_function_defined_twice_is_raised_and_eval_is_reported_once():
+    code = "def score(x):\n    return x\n\n\ndef score(x):\n    return -x\n\n\nimport sys\nprint(eval(sys.argv[1]))\n"
+    found = _raised(code, "tool.py")
+    assert ("ruff:F811", 5) in found
+    assert [r for r, line in found if line == 10] == ["ml:exec-config"]
+
+
 def test_flask_debugger_is_raised_and_a_module_imported_twice_is_only_noted():
     code = "import os\nfrom flask import Flask\nimport os\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n" \
            "    app.run(debug=os.environ.get('DEBUG') == '1')\n    app.run(debug=True)\n"
