@@ -97,8 +97,9 @@ def session_state_growth(tree: ast.Module) -> list[Finding]:
 
 def _sent_to_model(full: str, nodes: list) -> bool:
     """Whether the container is an argument of a call to a model or a model client."""
+    named = re.compile(r"(?<![\w.])" + re.escape(full) + r"(?!\w)")  # `history`, not `history_len`
     return any(isinstance(n, ast.Call) and MODEL_CALL.search(dotted(n.func) or ast.unparse(n.func)) and any(
-        full in ast.unparse(a) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes)
+        named.search(ast.unparse(a)) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes)
 
 
 def _growing(created: dict, nodes: list, prefix: str, shared: bool) -> list[Finding]:

@@ -11,7 +11,7 @@ from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
 AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
                   r"token_required|current_user|request\.user|is_authenticated|HTTPBearer|HTTPBasic|OAuth2|APIKey|"
-                  r"Security\(|verify_token|authenticate|[Aa]uthorization|api_key|x-api-key|check_auth|verify_key|"
+                  r"Security\(|verify_token|authenticate|[Aa]uthorization|x-api-key|check_auth|verify_key|"
                   r"session\[['\"]user", re.I)
 # a POST whose name or path says it changes stored state (a POST that predicts, chats or searches does not)
 MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|save|admin|register|import|write|"

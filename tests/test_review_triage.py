@@ -259,3 +259,12 @@ def test_a_long_class_name_is_not_an_aws_secret_but_a_random_one_is():
     assert not [s for s in find_secrets(f"from .tools import {name} as {name}\n")]
     key = "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9"
     assert [s.rule for s in find_secrets(f'AWS = "{key}"\n')] == ["secret:aws-secret"]
+
+
+def test_an_llm_key_setting_is_not_an_identity_check():
+    code = SERVICE.replace("app = Flask(__name__)", 'import os\nimport openai\n\nopenai.api_key = os.environ["KEY"]\n'
+                           'app = Flask(__name__)').replace('"/jobs"', '"/jobs/delete"')
+    assert [r for r, _ in _raised(code, "app.py") if r == "ml:missing-auth"] == ["ml:missing-auth"]
+    check = "\n    if request.headers.get('X-API-Key') != os.environ['KEY']:\n        return jsonify(error='no'), 403"
+    authed = code.replace("def submit():", "def submit():" + check)
+    assert not [r for r, _ in _raised(authed, "app.py") if r == "ml:missing-auth"]
