@@ -292,7 +292,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
-                *sv.path_traversal(scope, nodes)]
+                *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
+                *sv.tokenizer_without_truncation(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library"),
                 *rt.blocking_in_async(scope, nodes), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),

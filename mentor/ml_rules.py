@@ -70,6 +70,10 @@ FIX = {
     "ml:path-traversal": "Never use the client's file name as a path: store under a generated name (`uuid4().hex`) or "
                          "pass it through `werkzeug.utils.secure_filename`, and check the resolved path stays inside "
                          "the upload folder.",
+    "ml:dangerous-opt-in": "Leave the check on: pin and vet the model revision instead of `trust_remote_code`, rebuild "
+                           "indexes instead of unpickling them, keep TLS verification and `weights_only=True`.",
+    "ml:no-truncation": "Pass `truncation=True` (and `max_length=` the model's limit), or chunk long texts before "
+                        "tokenising.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

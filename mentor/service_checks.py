@@ -23,6 +23,11 @@ CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache
 JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
 SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
+PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
+                      r"question|prompt|sample|samples|inputs?|features|sentence|sentences|document|doc|image)$")
+DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
+                       r"check_hostname|verify_ssl|ssl_verify)$")
+DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
                         r"SpooledTemporaryFile|limit", re.I)
 ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$")
@@ -219,3 +224,51 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
                                 f"{when}: the model or index is loaded again each time, adding seconds of latency and "
                                 "memory"))
     return out
+
+
+def load_per_call(scope, nodes) -> list[Finding]:
+    """A function that takes the data to process (a batch, a text, a query) and loads the model or tokenizer it
+    applies, then drops it: every call, or every batch, pays the load again. A loader that returns what it
+    loaded is a factory and is not flagged."""
+    if not isinstance(scope, FUNCTIONS) or any(CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d))
+                                               for d in scope.decorator_list):
+        return []
+    if not any(PER_ITEM.match(a.arg) for a in scope.args.args):
+        return []
+    values = [r.value for r in nodes if isinstance(r, (ast.Return, ast.Yield)) and r.value is not None]
+    returned = {n.id for v in values for n in ([v] if isinstance(v, ast.Name) else getattr(v, "elts", []))
+                if isinstance(n, ast.Name)}  # `return tokenizer` or `return model, tokenizer`: a factory
+    for n in sorted((n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                     and EXPENSIVE.search(dotted(n.value.func))), key=lambda n: n.lineno):
+        names = {t.id for t in n.targets if isinstance(t, ast.Name)}
+        if names and not names & returned:
+            return [_finding(n.value, "ml:load-per-request", "performance", f"`{scope.name}` loads "
+                             f"`{dotted(n.value.func)}` on every call and drops it: each batch or request pays the "
+                             "load again")]
+    return []
+
+
+def dangerous_opt_ins(nodes) -> list[Finding]:
+    """Keyword switches that turn a safety check off by name: remote code, pickle deserialisation, TLS checks."""
+    out = []
+    for call in _calls(nodes):
+        for k in call.keywords:
+            if k.arg and DANGEROUS.match(k.arg) and isinstance(k.value, ast.Constant) and k.value.value is \
+                    DANGEROUS_VALUE.get(k.arg, True):
+                out.append(_finding(k.value, "ml:dangerous-opt-in", "security", f"`{k.arg}={k.value.value}` in "
+                                    f"`{dotted(call.func) or ast.unparse(call.func)[:40]}` turns a safety check off: "
+                                    "a tampered model, index or server can run code or read traffic",
+                                    severity="error"))
+    return out
+
+
+def tokenizer_without_truncation(nodes) -> list[Finding]:
+    """A Hugging Face tokenizer called with padding but no truncation: a long text exceeds the model's limit
+    (512 tokens for BERT) and fails or is silently cut elsewhere."""
+    tokenizers = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                  and re.search(r"Tokenizer\w*\.from_pretrained$", dotted(n.value.func)) for t in n.targets
+                  if isinstance(t, ast.Name)}
+    return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` pads but never truncates: a "
+                     "text longer than the model's limit fails at inference or training")
+            for c in _calls(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
+            and _kw(c, "truncation") is None and _kw(c, "max_length") is None]

@@ -649,6 +649,49 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 out.write(await file.read())
             return {"name": file.filename}
         """),
+    ("ml:load-per-request", ("""\
+        from transformers import AutoTokenizer
+
+        def tokenize(batch):
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            return tokenizer(batch["text"], truncation=True, padding=True)
+        """, 4), """\
+        from functools import lru_cache
+        from transformers import AutoTokenizer
+
+        def load_tokenizer(name):
+            tokenizer = AutoTokenizer.from_pretrained(name)
+            return tokenizer
+
+        @lru_cache(maxsize=1)
+        def cached(name):
+            return AutoTokenizer.from_pretrained(name)
+
+        def tokenize(batch):
+            return cached("bert-base-uncased")(batch["text"], truncation=True, padding=True)
+        """),
+    ("ml:dangerous-opt-in", ("""\
+        from langchain_community.vectorstores import FAISS
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("someone/model", trust_remote_code=True)
+        index = FAISS.load_local("index", embeddings, allow_dangerous_deserialization=True)
+        """, 4), """\
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("bert-base-uncased", revision="86b5e09", trust_remote_code=False)
+        """),
+    ("ml:no-truncation", ("""\
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+        encoded = tokenizer(texts, padding="longest", return_tensors="pt")
+        """, 4), """\
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+        encoded = tokenizer(texts, padding="longest", truncation=True, max_length=512, return_tensors="pt")
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 
