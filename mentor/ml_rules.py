@@ -8,7 +8,10 @@ import re
 
 from .smells import FUNCTIONS, Finding, dotted
 
+# a call to a model provider: both OpenAI SDK generations (`client.chat.completions.create`,
+# `openai.ChatCompletion.create`), Anthropic's messages, LangChain-style runnables
 LLM_CALL = re.compile(r"(\.(chat\.completions|completions|messages|responses|embeddings)\.create|"
+                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|"
                       r"^\w*(llm|agent|chain|executor)\w*\.(invoke|run|predict|ainvoke|arun|stream|generate_content))$")
 
 FIX = {

@@ -149,7 +149,7 @@ def llm_unguarded(scope, nodes, entry_point: bool) -> list[Finding]:
     in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted."""
     tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
     guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
-    calls = [c for c in llm_calls(nodes) if id(c) not in guarded]
+    calls = sorted((c for c in llm_calls(nodes) if id(c) not in guarded), key=lambda c: c.lineno)
     if not calls:
         return []
     return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"

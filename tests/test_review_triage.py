@@ -268,3 +268,11 @@ def test_an_llm_key_setting_is_not_an_identity_check():
     check = "\n    if request.headers.get('X-API-Key') != os.environ['KEY']:\n        return jsonify(error='no'), 403"
     authed = code.replace("def submit():", "def submit():" + check)
     assert not [r for r, _ in _raised(authed, "app.py") if r == "ml:missing-auth"]
+
+
+def test_the_old_openai_sdk_call_is_a_model_call_too():
+    code = "import openai\n\nfor q in ['a', 'b']:\n    print(openai.ChatCompletion.create(model='m', messages=[q]))\n"
+    assert ("ml:llm-unguarded", 4) in _raised(code, "batch.py")
+    guarded = code.replace("    print(openai", "    try:\n        print(openai").replace(
+        "[q]))\n", "[q]))\n    except openai.error.RateLimitError:\n        continue\n")
+    assert not [r for r, _ in _raised(guarded, "batch.py") if r == "ml:llm-unguarded"]
