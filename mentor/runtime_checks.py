@@ -239,7 +239,8 @@ def default_escapes(tree: ast.Module, line: int) -> bool:
     mutates it, stores it, returns it or hands it to another call. `x = x or {}` and read-only use cannot."""
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
         args = func.args
-        pairs = list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults, strict=True))
+        positional = [*args.posonlyargs, *args.args]  # defaults belong to the last positional parameters
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
         pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
         for arg, default in pairs:
             if default.lineno <= line <= (default.end_lineno or default.lineno):

@@ -276,3 +276,9 @@ def test_the_old_openai_sdk_call_is_a_model_call_too():
     guarded = code.replace("    print(openai", "    try:\n        print(openai").replace(
         "[q]))\n", "[q]))\n    except openai.error.RateLimitError:\n        continue\n")
     assert not [r for r, _ in _raised(guarded, "batch.py") if r == "ml:llm-unguarded"]
+
+
+def test_positional_only_parameters_with_mutable_defaults_are_handled():
+    code = "def add(item, /, bucket=[], *, seen={}):\n    bucket.append(item)\n    return bucket, seen.get(item)\n"
+    found = _raised(code, "util.py")
+    assert ("ruff:B006", 1) in found
