@@ -35,6 +35,10 @@ LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
 SUCCESS = {True, "success", "ok", "OK", "done", "Success", "SUCCESS", 200, 0}
 EMPTY = (None, False, 0, "", 0.0)
 SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
+# what draws random numbers in training: splits, shuffles, samplers, and models with random initialisation or bagging
+RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_split|DataLoader|KFold|RandomForest|"
+                        r"ExtraTrees|GradientBoosting|XGB|LGBM|CatBoost|SGD|KMeans|MLP|Dropout|Bagging|"
+                        r"RandomizedSearch|np\.random\.|^random\.)")
 TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
 
 
@@ -273,8 +277,11 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
     training = [c for c in calls if TRAINING.search(dotted(c.func) or ast.unparse(c.func))]
     seeded = any(SEEDS.search(dotted(c.func)) for c in calls) or any(
         isinstance(n, ast.keyword) and n.arg in ("random_state", "seed") for n in ast.walk(tree))
-    if not training or seeded:
-        return []
+    random = any(RANDOMNESS.search(dotted(c.func) or "") for c in calls) or any(
+        isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(torch|tensorflow|keras|jax)\b", ast.unparse(n))
+        for n in ast.walk(tree))
+    if not training or seeded or not random:
+        return []  # a deterministic fit (least squares on a fixed split) has nothing to seed
     first = min(training, key=lambda c: c.lineno)
     return [_finding(first, "ml:no-seed", "reliability", "training code never sets a random seed: runs are not "
                      "reproducible, so two results cannot be compared", severity="warning" if script else "info")]

@@ -19,6 +19,12 @@ WEB_FRAMEWORKS = re.compile(r"^(flask|django|fastapi|starlette|tornado|sanic|qua
                             r"aiohttp\.web|ray\.serve|connexion)\b")
 APP_FRAMEWORKS = re.compile(r"^(streamlit|gradio|dash|panel|chainlit)\b")
 ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$|^(api_view|serve\.deployment)$")
+# module-level calls that define things rather than do work (constructors, capitalised, count as definitions)
+DEFINITIONAL = {"getLogger", "compile", "TypeVar", "NewType", "namedtuple", "field", "get", "getenv", "Path",
+                "frozenset", "set", "dict", "list", "tuple", "join", "dirname", "abspath", "resolve", "parent",
+                "ContextVar", "Lock", "RLock", "local", "partial", "lru_cache", "cache", "Flask", "FastAPI",
+                "APIRouter", "Blueprint", "declarative_base", "environ", "expanduser", "int", "float", "str",
+                "bool", "len", "range", "object", "dataclass", "getattr", "format", "get_logger", "_"}
 CLI = re.compile(r"^(argparse|click|typer|fire)\b")
 
 # rules whose findings are correct but rarely worth a reviewer's comment: style, size, configuration and design
@@ -54,6 +60,15 @@ def _imports(tree: ast.Module) -> list[str]:
     return names + [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
 
 
+def _does_work(stmt: ast.stmt) -> bool:
+    """A module-level assignment that computes (`model = LinearRegression().fit(X, y)`), not one that defines
+    (`log = logging.getLogger(__name__)`, `PATTERN = re.compile(...)`)."""
+    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+    calls = [dotted(c.func).rsplit(".", 1)[-1] or ast.unparse(c.func).rsplit(".", 1)[-1]
+             for c in ast.walk(value) if isinstance(c, ast.Call)] if value is not None else []
+    return any(name not in DEFINITIONAL and not name[:1].isupper() for name in calls)
+
+
 def context_of(tree: ast.Module | None) -> Context:
     """A web service (framework imports or route decorators), an interactive app (Streamlit, Gradio), a script
     (a `__main__` guard, a CLI parser, or code that runs at module level) or a library; unknown without an AST."""
@@ -70,8 +85,8 @@ def context_of(tree: ast.Module | None) -> Context:
         return Context("app", f"imports {app.split('.')[0]}")
     main = any(isinstance(s, ast.If) and "__main__" in ast.unparse(s.test) for s in tree.body)
     cli = next((m for m in imports if CLI.match(m)), None)
-    runs = [s for s in tree.body if isinstance(s, (ast.Expr, ast.For, ast.While, ast.With)) and not (
-        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    runs = [s for s in tree.body if (isinstance(s, (ast.Expr, ast.For, ast.While, ast.With)) and not (
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))) or _does_work(s)]
     if main or cli or runs:
         why = "has a __main__ guard" if main else f"imports {cli}" if cli else "runs code at module level"
         return Context("script", why)

@@ -166,7 +166,7 @@ def test_a_training_script_without_seeds_is_raised_and_a_library_one_only_noted(
     script = ("import torch\n\nmodel = torch.nn.Linear(2, 1)\nfor x in torch.rand(10, 2):\n"
               "    model(x).sum().backward()\n")
     assert ("ml:no-seed", 5) in _raised(script)
-    library = "def train(model, batches):\n    for x in batches:\n        model(x).sum().backward()\n"
+    library = "import torch\n\n\ndef train(model, batches):\n    for x in batches:\n        model(x).sum().backward()\n"
     assert not [r for r, _ in _raised(library, "trainer.py") if r == "ml:no-seed"]
     assert [f.rule for f in analyse(library, "trainer.py").minor] == ["ml:no-seed"]
 
@@ -282,3 +282,11 @@ def test_positional_only_parameters_with_mutable_defaults_are_handled():
     code = "def add(item, /, bucket=[], *, seen={}):\n    bucket.append(item)\n    return bucket, seen.get(item)\n"
     found = _raised(code, "util.py")
     assert ("ruff:B006", 1) in found
+
+
+def test_a_deterministic_fit_needs_no_seed():
+    code = "from sklearn.linear_model import LinearRegression\n\nmodel = LinearRegression().fit([[0], [1]], [0, 1])\n"
+    assert not [r for r, _ in _raised(code, "fit.py") if r == "ml:no-seed"]
+    split = "from sklearn.model_selection import train_test_split\n" + code.replace(
+        "[[0], [1]], [0, 1])", "*train_test_split([[0], [1]], [0, 1])[::2])")
+    assert [r for r, _ in _raised(split, "fit.py") if r == "ml:no-seed"] == ["ml:no-seed"]
