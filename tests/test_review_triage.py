@@ -56,6 +56,8 @@ if __name__ == "__main__":
     (SCRIPT, "script"),
     ("import torch\n\nfor epoch in range(3):\n    torch.manual_seed(epoch)\n", "script"),
     ("def area(r: float) -> float:\n    return 3.14 * r * r\n", "library"),
+    ("import logging\nimport re\n\nlog = logging.getLogger(__name__)\nWORD = re.compile('\\\\w+')\n", "library"),
+    ("import pandas as pd\n\nframe = pd.read_csv('data.csv')\n", "script"),
 ])
 def test_the_context_comes_from_imports_routes_and_module_level_code(code, kind):
     assert context_of(ast.parse(code)).kind == kind
