@@ -62,12 +62,13 @@ def shell_downloads(nodes) -> list[Finding]:
     out = []
     for call in _calls(nodes):
         name = dotted(call.func)
-        if name not in ("os.system", "subprocess.run", "subprocess.call", "subprocess.Popen", "subprocess.check_call",
-                        "subprocess.check_output", "os.popen"):
+        operator = name.split(".")[-1] in ("BashOperator", "SSHOperator")  # Airflow fails the task on a non-zero exit
+        if not operator and name not in ("os.system", "subprocess.run", "subprocess.call", "subprocess.Popen",
+                                         "subprocess.check_call", "subprocess.check_output", "os.popen"):
             continue
         text = " ".join(n.value for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str))
         curl = re.search(r"\bcurl\b", text) and not re.search(r"(^|\s)(-\w*f\w*|--fail(-with-body)?)\b", text)
-        unchecked = name in ("os.system", "subprocess.call", "os.popen") or (
+        unchecked = not operator and name in ("os.system", "subprocess.call", "os.popen") or (
             name == "subprocess.run" and not isinstance(_kw(call, "check"), ast.Constant))
         if curl or (unchecked and re.search(r"\b(wget|curl|gsutil|aws s3|git clone|pip install)\b", text)):
             why = "`curl` without `--fail` exits 0 on an HTTP error" if curl else "its exit code is never checked"

@@ -692,6 +692,18 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
         encoded = tokenizer(texts, padding="longest", truncation=True, max_length=512, return_tensors="pt")
         """),
+    ("ml:shell-unchecked", ("""\
+        from airflow.operators.bash import BashOperator
+
+        download = BashOperator(task_id="download",
+                                bash_command="curl -sS https://example.com/data.csv -o /tmp/data.csv")
+        """, 3), """\
+        from airflow.operators.bash import BashOperator
+
+        download = BashOperator(task_id="download",
+                                bash_command="curl --fail -sS https://example.com/data.csv -o /tmp/data.csv")
+        fetch = BashOperator(task_id="fetch", bash_command="wget -q https://example.com/a.csv -O /tmp/a.csv")
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 
