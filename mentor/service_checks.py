@@ -56,15 +56,16 @@ def exception_to_client(scope, nodes) -> list[Finding]:
     handler = isinstance(scope, FUNCTIONS) and any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
                                                    for d in scope.decorator_list)
     out = []
-    for h in (n for n in nodes if isinstance(n, ast.ExceptHandler) and n.name):
+    for h in (n for n in nodes if isinstance(n, ast.ExceptHandler)):
         for node in (n for s in h.body for n in ast.walk(s)):
             value = node.value if isinstance(node, ast.Return) and handler else node if isinstance(node, ast.Call) \
                 and ERROR_RESPONSE.search(dotted(node.func)) else None
             if value is None:
                 continue
-            leaks = any((isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
-                         and _names(n.args[0]) == {h.name}) or (isinstance(n, ast.FormattedValue)
+            leaks = any((h.name and isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
+                         and _names(n.args[0]) == {h.name}) or (h.name and isinstance(n, ast.FormattedValue)
                                                                 and _names(n.value) == {h.name})
+                        or (isinstance(n, ast.Call) and dotted(n.func).startswith("traceback.format"))
                         for n in ast.walk(value))
             if leaks:
                 out.append(_finding(node, "ml:exception-to-client", "security", "the exception text is sent back to "

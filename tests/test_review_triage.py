@@ -292,3 +292,22 @@ def test_a_deterministic_fit_needs_no_seed():
     split = "from sklearn.model_selection import train_test_split\n" + code.replace(
         "[[0], [1]], [0, 1])", "*train_test_split([[0], [1]], [0, 1])[::2])")
     assert [r for r, _ in _raised(split, "fit.py") if r == "ml:no-seed"] == ["ml:no-seed"]
+
+
+def test_a_traceback_sent_to_the_client_is_exception_text_too():
+    code = '''\
+        import traceback
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        @app.post("/predict")
+        def predict(x: float):
+            try:
+                return {"y": 1 / x}
+            except Exception:
+                raise HTTPException(status_code=500, detail=traceback.format_exc())
+        '''
+    assert ("ml:exception-to-client", 11) in _raised(code, "api.py")
+    logged = code.replace("detail=traceback.format_exc())", "detail='internal error')")
+    assert not [r for r, _ in _raised(logged, "api.py") if r == "ml:exception-to-client"]
