@@ -35,6 +35,8 @@ LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
 SUCCESS = {True, "success", "ok", "OK", "done", "Success", "SUCCESS", 200, 0}
 EMPTY = (None, False, 0, "", 0.0)
 SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
+METRIC = re.compile(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|roc_auc_score|log_loss|"
+                    r"mean_squared_error|mean_absolute_error|r2_score|classification_report|score|evaluate)$")
 # what draws random numbers in training: splits, shuffles, samplers, and models with random initialisation or bagging
 RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_split|DataLoader|KFold|RandomForest|"
                         r"ExtraTrees|GradientBoosting|XGB|LGBM|CatBoost|SGD|KMeans|MLP|Dropout|Bagging|"
@@ -251,6 +253,19 @@ def fit_on_test(nodes) -> list[Finding]:
     return out
 
 
+def train_only_evaluation(tree: ast.Module) -> list[Finding]:
+    """Metrics computed on the training data and never on held-out data: the score says nothing about new data."""
+    calls = sorted((c for c in ast.walk(tree) if isinstance(c, ast.Call) and METRIC.search(dotted(c.func) or "")),
+                   key=lambda c: c.lineno)
+    args = [(c, " ".join(ast.unparse(a) for a in [*c.args, *(k.value for k in c.keywords)])) for c in calls]
+    on_train = [c for c, text in args if re.search(r"train", text, re.I)]
+    if not on_train or any(re.search(r"test|val|holdout|eval|(\b|_)dev(\b|_)", text, re.I) for _, text in args):
+        return []
+    return [_finding(on_train[0], "ml:fit-before-split", "reliability", f"`{dotted(on_train[0].func)}` scores the "
+                     "model on its training data and nothing is scored on held-out data: the figure says nothing "
+                     "about how it does on new data")]
+
+
 def airflow_top_level(tree: ast.Module) -> list[Finding]:
     """Airflow DAG files: Variables read at parse time, and `catchup` put where Airflow ignores it."""
     if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "airflow" in ast.unparse(n) for n in tree.body):
@@ -307,4 +322,4 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
             *sv.unbounded_payload(tree, kind == "service"), *sv.load_per_request(tree, kind),
-            *airflow_top_level(tree), *no_seed(tree, kind == "script")]
+            *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree)]

@@ -704,6 +704,20 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                                 bash_command="curl --fail -sS https://example.com/data.csv -o /tmp/data.csv")
         fetch = BashOperator(task_id="fetch", bash_command="wget -q https://example.com/a.csv -O /tmp/a.csv")
         """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import accuracy_score
+
+        model = LogisticRegression(random_state=0).fit(X_train, y_train)
+        print("accuracy", accuracy_score(y_train, model.predict(X_train)))
+        """, 5), """\
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import accuracy_score
+
+        model = LogisticRegression(random_state=0).fit(X_train, y_train)
+        print("train", accuracy_score(y_train, model.predict(X_train)))
+        print("test", accuracy_score(y_test, model.predict(X_test)))
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 
