@@ -12,7 +12,7 @@ import re
 
 from . import runtime_checks, service_checks
 from .ml_rules import _const, _finding, _kw, _names, scopes
-from .review_triage import context_of
+from .review_triage import context_of, route_handler
 from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
@@ -26,7 +26,6 @@ LOADS = {"pickle.load", "pickle.loads", "torch.load", "joblib.load", "dill.load"
 # expressions that carry data from outside the program into it
 OUTSIDE_SOURCE = re.compile(r"\brequest\.(files|data|body|json|form|get_data|stream)\b|\bfile_uploader\(|"
                             r"\b(requests|httpx)\.(get|post|request)\(|\burlopen\(|\bUploadFile\b|\.recv\(")
-ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$|^(api_view)$")
 HELD_OUT = re.compile(r"^(X|x|y|df|data|features)?_?(test|val|valid|validation|holdout)(_\w+)?$|"
                       r"^(test|val)_?(X|x|df|data)$")
 TRANSFORMER = re.compile(r"(Scaler|Encoder|Vectorizer|Imputer|PCA|Normalizer|Binarizer|Discretizer|"
@@ -156,17 +155,12 @@ def called_in_loops(tree: ast.Module) -> set[str]:
     return {dotted(c.func).split(".")[-1] for loop in loops for c in ast.walk(loop) if isinstance(c, ast.Call)}
 
 
-def _route_handler(scope) -> bool:
-    return isinstance(scope, FUNCTIONS) and any(
-        ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in scope.decorator_list)
-
-
 def tainted_names(scope, nodes) -> set[str]:
     """Names in a scope that hold data from outside the program: a web handler's parameters, request bodies,
     uploads and HTTP responses, and whatever is assigned from them (a literal path, a constant or a CLI argument
     chosen by whoever runs the program is not outside data)."""
     tainted = {a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} - {"self", "cls"} \
-        if _route_handler(scope) else set()
+        if route_handler(scope) else set()
     flows = []  # (targets, value) for assignments, `with ... as x` and `for x in ...`
     for n in nodes:
         if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:

@@ -55,6 +55,12 @@ class Context:
     evidence: str = ""
 
 
+def route_handler(func) -> bool:
+    """A function registered as a web route (Flask/FastAPI/Starlette decorators, DRF's api_view)."""
+    return isinstance(func, FUNCTIONS) and any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
+                                               for d in func.decorator_list)
+
+
 def _imports(tree: ast.Module) -> list[str]:
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     return names + [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
@@ -76,8 +82,8 @@ def context_of(tree: ast.Module | None) -> Context:
         return Context("unknown")
     imports = _imports(tree)
     web = next((m for m in imports if WEB_FRAMEWORKS.match(m)), None)
-    routes = [d for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for d in f.decorator_list
-              if ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))]
+    routes = [f for f in ast.walk(tree) if route_handler(f) or (isinstance(f, ast.ClassDef) and any(
+        ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list))]
     if web or routes:
         return Context("service", f"imports {web.split('.')[0]}" if web else "has route handlers")
     app = next((m for m in imports if APP_FRAMEWORKS.match(m)), None)

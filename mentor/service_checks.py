@@ -6,6 +6,7 @@ import ast
 import re
 
 from .ml_rules import _const, _finding, _kw, _names
+from .review_triage import route_handler
 from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
@@ -30,7 +31,6 @@ DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|a
 DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
                         r"SpooledTemporaryFile|limit", re.I)
-ROUTE = re.compile(r"\.(route|get|post|put|patch|delete|api_route|websocket)$")
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 
@@ -53,8 +53,7 @@ def unsafe_html(nodes) -> list[Finding]:
 def exception_to_client(scope, nodes) -> list[Finding]:
     """Exception text in an HTTP response: a response object built from it, or a route handler returning it (a
     plain function returning it hands it to its caller, not to a client)."""
-    handler = isinstance(scope, FUNCTIONS) and any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
-                                                   for d in scope.decorator_list)
+    handler = route_handler(scope)
     out = []
     for h in (n for n in nodes if isinstance(n, ast.ExceptHandler)):
         for node in (n for s in h.body for n in ast.walk(s)):
@@ -210,8 +209,7 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     if kind not in ("service", "app"):
         return []
     scopes = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (
-        _route_methods(f) or any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
-                                 for d in f.decorator_list))] if kind == "service" else \
+        _route_methods(f) or route_handler(f))] if kind == "service" else \
         [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
             f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
                 CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]

@@ -53,6 +53,8 @@ if __name__ == "__main__":
 @pytest.mark.parametrize("code, kind", [
     (SERVICE, "service"),
     ("import streamlit as st\n\nst.title('Chat')\n", "app"),
+    ("from ray import serve\n\n\n@serve.deployment(num_replicas=2)\nclass Model:\n    def __call__(self, r):\n"
+     "        return r\n", "service"),
     (SCRIPT, "script"),
     ("import torch\n\nfor epoch in range(3):\n    torch.manual_seed(epoch)\n", "script"),
     ("def area(r: float) -> float:\n    return 3.14 * r * r\n", "library"),
