@@ -8,9 +8,10 @@ a short "read next". Streamed a sentence at a time.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .citations import short_title, slug
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`(\"'*])")
 MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 LABEL = re.compile(r"^\*\*(Answer|Concept|Why|Hint|Note|Example)[:.]?\*\*[:.]?\s*", re.I)
 DEFINITION_Q = re.compile(
     r"^\s*(?:so\s+|ok\s+|and\s+)?(?:what(?:'s|’s|s| is| are| does)|define|definition of|meaning of|explain|"
@@ -30,18 +32,28 @@ DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"\b(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
                       r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b", re.I)
-# how much each kind of passage is worth as support: the lesson explains, a quiz answer is about its own
+ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former)\b", re.I)
+PARTS = re.compile(r"\?\s+|[,;]?\s+and\s+(?=(?:at |in |for )?(?:what|how|when|why|which|where|who|whether|should|"
+                   r"do|does|is|are|can|could|would)\b)", re.I)
+DEFINES = re.compile(r"^[\w`*\"' ()/-]{1,60}?(?:\s+(?:is|are|means|refers to)\b|:)", re.I)
+# how much each kind of passage is worth as an answer: the lesson explains, a quiz answer is about its own
 # scenario, an exercise asks instead of telling
 KIND_WEIGHT = {"lesson": 1.0, "glossary": 1.0, "book-note": 0.95, "paper-note": 0.95, "note": 0.9,
-               "reflection": 0.7, "quiz": 0.8, "exercises": 0.55, "exercise": 0.55}
+               "reflection": 0.7, "quiz": 0.9, "exercises": 0.6, "exercise": 0.6}
+# the selection rules below were set by reading the dev answers (scripts/answer_batch.py dev)
+RANK_PENALTY = 0.02  # per retrieval rank: the retriever's order is evidence too
+QUIZ_QUESTION_WEIGHT = 0.8  # a quiz question close to the learner's makes its answer relevant
+DEFINING_BONUS = 0.1
+OPENING_WORDS = 70  # the opening run of sentences stops before this many words
+FOLLOW_RELATIVE = 0.35  # a following sentence joins the opening when it scores this share of the first
+PASSAGE_RELATIVE = 0.8  # support comes from passages at least this relevant, relative to the best one
+PRIMARY_RELATIVE = 0.4  # a supporting sentence from the best passage scores at least this share of the best one
+MIN_RELATIVE = 0.6  # a supporting sentence from another passage scores at least this share of the best one
+DECISION_RELATIVE = 0.6  # a recommendation leads a comparison when it scores this share of the best sentence
+NEW_TERMS_WEIGHT = 0.3  # support is chosen also for the question terms it adds
+DUPLICATE = 0.85  # cosine above which two sentences say the same thing
+SUPPORT = 3  # supporting sentences after the opening
 KIND_ORDER = {"lesson": 0, "glossary": 0, "book-note": 1, "paper-note": 1, "note": 2, "quiz": 3, "exercises": 4}
-SUPPORT = 4  # supporting sentences after the opening
-MAX_EMBEDDED = 32  # sentences compared by meaning, the best by words first: keeps the first text fast
-# a quiz answer is used only when its question is the learner's: this close in meaning, or sharing this share
-# of the learner's terms; it leads the answer when both hold (checked on the dev questions)
-QUIZ_MIN_SIMILARITY = 0.45
-QUIZ_MIN_COVERAGE = 0.4
-MIN_RELATIVE = 0.6  # a supporting sentence scores at least this share of the best one
 HEADER = "*Offline answer: an extract of the course material (no model was used).*"
 
 
@@ -51,12 +63,18 @@ class Sentence:
     pos: int
     text: str
     kind: str
+    unit: int = 0  # paragraph or list item within the passage
+    item: bool = False  # the unit is a list item
     score: float = 0.0
+    sim: float = 0.0  # cosine to the question
+    cover: set[str] = field(default_factory=set)  # the question's terms it contains
 
 
-def prose_sentences(text: str) -> list[str]:
-    """Prose sentences of a passage; code blocks, tables, headings and link lists are left out."""
-    out, in_fence = [], False
+def prose_units(text: str) -> list[tuple[int, bool, str]]:
+    """(unit, is a list item, sentence) for the prose of a passage, where a unit is a paragraph or one list item:
+    sentences of one unit continue each other, list items do not. Code blocks, tables, headings and link lists
+    are left out."""
+    out, in_fence, unit = [], False, 0
     for block in re.split(r"\n\s*\n", text):
         stripped = block.lstrip()
         if stripped.startswith(("```", "~~~")):
@@ -64,17 +82,28 @@ def prose_sentences(text: str) -> list[str]:
             continue
         if in_fence or stripped.startswith(("|", "#")):
             continue
-        flat = " ".join(line.strip().lstrip("-*0123456789. ").strip() if line.strip().startswith(("-", "* "))
-                        else line.strip() for line in block.splitlines())
-        flat = LABEL.sub("", flat)
-        for s in SENTENCE.split(flat):
-            linked = sum(len(m.group(1)) for m in MD_LINK.finditer(s))
-            s = LABEL.sub("", MD_LINK.sub(r"\1", s).replace("**", "")).strip()
-            # lines that are mostly cross-references ("see week 5") say where to read, not what is true
-            # a question or a lead-in ("...as follows:") is not an answer
-            if 6 <= len(s.split()) <= 80 and linked < 0.3 * len(s) and not s.endswith((":", "?")):
-                out.append(s)
+        items = [(False, "")]
+        for line in block.splitlines():
+            line = line.strip()
+            if ITEM.match(line):  # a list item starts a unit of its own
+                items.append((True, ITEM.sub("", line)))
+            else:
+                items[-1] = (items[-1][0], items[-1][1] + " " + line)
+        for is_item, item in ((i, LABEL.sub("", t.strip())) for i, t in items if t.strip()):
+            unit += 1
+            for s in SENTENCE.split(item):
+                linked = sum(len(m.group(1)) for m in MD_LINK.finditer(s))
+                s = LABEL.sub("", MD_LINK.sub(r"\1", s).replace("**", "")).strip()
+                # lines that are mostly cross-references ("see week 5") say where to read, not what is true
+                # a question or a lead-in ("...as follows:") is not an answer
+                if 6 <= len(s.split()) <= 80 and linked < 0.3 * len(s) and not s.endswith((":", "?")):
+                    out.append((unit, is_item, s))
     return out
+
+
+def prose_sentences(text: str) -> list[str]:
+    """Prose sentences of a passage (see prose_units)."""
+    return [s for _, _, s in prose_units(text)]
 
 
 @lru_cache(maxsize=4)
@@ -129,14 +158,6 @@ def is_comparison(question: str) -> bool:
     return bool(COMPARE_Q.search(question))
 
 
-def _coverage(q_terms: set[str], text: str) -> float:
-    from .index import tokenize
-
-    if not q_terms:
-        return 0.0
-    return len(q_terms & set(tokenize([text])[0])) / len(q_terms)
-
-
 _VECTORS: dict[str, object] = {}  # sentence -> embedding, so passages seen again cost nothing
 
 
@@ -153,80 +174,205 @@ def _embed(texts: list[str]):
     return np.stack([_VECTORS[t] for t in texts])
 
 
-def _candidates(question: str, passages: list, earlier: list[str]) -> list[Sentence]:
-    """Every usable sentence, scored by similarity to the question and the share of its terms it covers."""
+@dataclass
+class Passage:
+    n: int  # 1-based, as cited
+    kind: str
+    sentences: list[Sentence]
+    section: tuple[str, str] = ("", "")  # (source, heading): a long section comes as several passages
+    relevance: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def _question_words() -> frozenset[str]:
+    """spaCy's English stop words, stemmed like the index's tokens: "how", "what", "should" and "many" say what kind
+    of question it is, not what it is about. Read from spaCy's list file without importing spaCy (seconds)."""
+    import importlib.util
+
     from .index import tokenize
 
+    spec = importlib.util.find_spec("spacy")
+    path = Path(next(iter(spec.submodule_search_locations))) / "lang" / "en" / "stop_words.py"
+    scope: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), scope)  # a plain list: a set literal and two loops
+    return frozenset(t for ts in tokenize(sorted(scope["STOP_WORDS"])) for t in ts)
+
+
+class Terms:
+    """The question's terms, each weighted by how rare it is among the retrieved sentences: the specific thing
+    asked ("paged", "loss") counts more than the topic every passage shares ("model", "cache")."""
+
+    def __init__(self, question: str, sentences: list[str]):
+        from .index import tokenize
+
+        self.q = set(tokenize([question])[0]) - _question_words()
+        self.bags = {s: set(t) for s, t in zip(sentences, tokenize(sentences), strict=True)}
+        df = {t: sum(t in bag for bag in self.bags.values()) for t in self.q}
+        n = max(1, len(sentences))
+        self.weight = {t: math.log(1 + n / d) for t, d in df.items() if d}  # a term no sentence has cannot count
+        self.total = sum(self.weight.values()) or 1.0
+
+    def covered(self, text: str) -> set[str]:
+        return self.q & self.bags.get(text, set()) & self.weight.keys()
+
+    def share(self, terms: set[str]) -> float:
+        return sum(self.weight[t] for t in terms) / self.total
+
+
+def _passages(question: str, hits: list, earlier: list[str]) -> tuple[list[Passage], Terms]:
+    """The retrieved passages with their usable sentences, each scored by meaning and by the question's terms it
+    covers; a passage's relevance is that of its best sentences (for a quiz, also how close its question is to
+    the learner's), weighted by kind and by retrieval rank."""
     said = " ".join(" ".join(e.split()) for e in earlier)
-    q_terms = set(tokenize([question])[0])
-    out: list[Sentence] = []
-    for n, hit in enumerate(passages, start=1):
+    term = defined_term(question)
+    passages = []
+    for n, hit in enumerate(hits, start=1):
         kind = str(hit.meta.get("kind") or "")
-        term = str(hit.meta.get("heading") or "").split(" > ")[-1]
-        for pos, s in enumerate(prose_sentences(hit.text)):
-            if kind == "glossary" and pos == 0 and term and not s.lower().startswith(term.lower()[:12]):
-                s = f"{term}: {s}"  # a glossary definition has no subject of its own
+        name = str(hit.meta.get("heading") or "").split(" > ")[-1]
+        sentences = []
+        for pos, (unit, item, s) in enumerate(prose_units(hit.text)):
+            if kind == "glossary" and pos == 0 and name and not s.lower().startswith(name.lower()[:12]):
+                s = f"{name}: {s}"  # a glossary definition has no subject of its own
             if s not in said:  # no block repeated from an earlier answer in this conversation
-                c = Sentence(n, pos, s, kind)
-                c.score = _coverage(q_terms, s)
-                out.append(c)
-    if not out:
-        return out
-    out = sorted(out, key=lambda c: (-c.score, c.n, c.pos))[:MAX_EMBEDDED]
-    headings = [str(h.meta.get("heading") or h.meta.get("title") or "") for h in passages]
-    vectors = _embed([question] + headings + [c.text for c in out])
-    q, heads, sents = vectors[0], vectors[1:1 + len(headings)], vectors[1 + len(headings):]
-    head_sim = heads @ q
-    head_cover = [_coverage(q_terms, h) for h in headings]
-    kept = []
-    for c, v in zip(out, sents, strict=True):
-        weight = KIND_WEIGHT.get(c.kind, 0.9)
-        if c.kind == "quiz":  # a quiz answer is about its own scenario: only when it is the learner's question
-            close, shared = head_sim[c.n - 1] >= QUIZ_MIN_SIMILARITY, head_cover[c.n - 1] >= QUIZ_MIN_COVERAGE
-            if not (close or shared):
-                continue
-            if close and shared:  # the learner asks the quiz's own question: its answer is the answer
-                weight, c.kind = 1.2, "quiz-match"
-        c.score = (0.6 * float(v @ q) + 0.4 * c.score) * weight - 0.015 * (c.n - 1)
-        kept.append(c)
-    return kept
+                sentences.append(Sentence(n, pos, s, kind, unit, item))
+        passages.append(Passage(n, kind, sentences, (str(hit.meta.get("source")), str(hit.meta.get("heading")))))
+    texts = [s.text for p in passages for s in p.sentences]
+    terms = Terms(question, texts)
+    if not texts:
+        return passages, terms
+    heads = [str(h.meta.get("heading") or "").split(" > ")[-1] for h in hits]
+    vectors = _embed([question] + heads + texts)
+    head_sim, sent_sim = vectors[1:1 + len(heads)] @ vectors[0], vectors[1 + len(heads):] @ vectors[0]
+    i = 0
+    for p in passages:
+        for s in p.sentences:
+            s.sim = float(sent_sim[i])
+            s.cover = terms.covered(s.text)
+            s.score = 0.6 * s.sim + 0.4 * terms.share(s.cover)
+            if term and DEFINES.match(s.text) and term.lower() in s.text.lower()[:len(term) + 12]:
+                s.score += DEFINING_BONUS  # "X is ...": the defining sentence of a "what is X" question
+            i += 1
+        best = sorted((s.score for s in p.sentences), reverse=True)[:2]
+        own = sum(best) / len(best) if best else 0.0
+        if p.kind == "quiz":  # a quiz answer is about its own scenario: it counts when its question is the learner's
+            own = max(own, QUIZ_QUESTION_WEIGHT * float(head_sim[p.n - 1]))
+        p.relevance = own * KIND_WEIGHT.get(p.kind, 0.9) - RANK_PENALTY * (p.n - 1)
+    return passages, terms
 
 
-def _quiz_answer(candidates: list[Sentence]) -> Sentence | None:
-    """The answer of a quiz question that is the learner's own, as one opening in its own order."""
-    matched = [c for c in candidates if c.kind == "quiz-match"]
-    if not matched:
-        return None
-    n = max(matched, key=lambda c: c.score).n
-    own = sorted((c for c in matched if c.n == n), key=lambda c: c.pos)[:3]
-    return Sentence(n, own[0].pos, " ".join(c.text for c in own), "quiz-match", max(c.score for c in own))
-
-
-def _pick(candidates: list[Sentence], question: str, opening_taken: bool) -> tuple[Sentence | None, list[Sentence]]:
-    """(opening, supporting sentences): the opening answers directly; support follows in reading order."""
-    ranked = sorted(candidates, key=lambda c: -c.score)
-    if not ranked:
-        return None, []
-    best = ranked[0].score
-    opening = None
-    quiz = None if opening_taken else _quiz_answer(candidates)
-    if quiz is not None:
-        opening, ranked = quiz, [c for c in ranked if not (c.kind == "quiz-match" and c.n == quiz.n)]
-    elif not opening_taken:
-        opening = ranked[0]
-        if is_comparison(question):  # a recommendation that names what it depends on, when one is close
-            opening = next((c for c in ranked[:8] if DECISION.search(c.text) and c.score >= 0.8 * best), opening)
-    chosen: list[Sentence] = []
-    seen = {opening.text.lower()[:80]} if opening else set()
-    for c in ranked:
-        if len(chosen) >= SUPPORT or c.score < MIN_RELATIVE * best:
+def _opening(primary: Passage) -> list[Sentence]:
+    """The run of sentences that answers: a quiz's answer from its start; otherwise the passage's best sentence
+    and what follows it in the same paragraph while it stays on the point (a lesson states, then explains)."""
+    ordered = sorted(primary.sentences, key=lambda s: s.pos)
+    start = 0 if primary.kind == "quiz" else ordered.index(max(ordered, key=lambda s: s.score))
+    if ANAPHOR.match(ordered[start].text) and start and ordered[start - 1].unit == ordered[start].unit:
+        start -= 1  # "It ..." needs the sentence that says what "it" is
+    run = [ordered[start]]
+    for s in ordered[start + 1:]:
+        words = sum(len(r.text.split()) for r in run)
+        # a paragraph continues, and leads into the list that follows it; one list item does not lead to the next
+        follows = s.unit == run[-1].unit or (not run[-1].item and s.item and len(run) == 1)
+        if not follows or words + len(s.text.split()) > OPENING_WORDS or s.score < FOLLOW_RELATIVE * run[0].score:
             break
-        key = c.text.lower()[:80]
-        if key not in seen and c is not opening and c.kind != "quiz-match":
-            seen.add(key)
-            chosen.append(c)
-    chosen.sort(key=lambda c: (KIND_ORDER.get(c.kind, 2), c.n, c.pos))
-    return opening, chosen
+        run.append(s)
+    return run
+
+
+def _standalone(s: Sentence, passages: list[Passage]) -> Sentence | None:
+    """A sentence quoted on its own: one that opens with "it" or "this" carries the sentence before it along."""
+    if not ANAPHOR.match(s.text):
+        return s
+    before = next((b for p in passages if p.n == s.n for b in p.sentences
+                   if b.unit == s.unit and b.pos == s.pos - 1), None)
+    if before is None or len(before.text.split()) + len(s.text.split()) > OPENING_WORDS:
+        return None
+    return Sentence(s.n, before.pos, f"{before.text} {s.text}", s.kind, s.unit, s.item, s.score, s.sim,
+                    before.cover | s.cover)
+
+
+def _support(passages: list[Passage], primary: Passage, terms: Terms, said: list[Sentence],
+             best: float) -> list[Sentence]:
+    """Supporting sentences on the asked point: from the best section, those scoring at least PRIMARY_RELATIVE of
+    the best sentence; from the others (already nearly as relevant), at least MIN_RELATIVE. Each is picked for
+    its score plus the question terms it adds that the answer does not cover yet; none repeats what is said."""
+    import numpy as np
+
+    covered = set().union(*(s.cover for s in said)) if said else set()
+    taken = {s.text for s in said}
+    pool = [s for p in passages for s in p.sentences if s.text not in taken
+            and s.score >= (PRIMARY_RELATIVE if p.section == primary.section else MIN_RELATIVE) * best]
+    chosen: list[Sentence] = []
+    while pool and len(chosen) < SUPPORT:
+        pick = max(pool, key=lambda s: s.score + NEW_TERMS_WEIGHT * terms.share(s.cover - covered))
+        pool.remove(pick)
+        whole = _standalone(pick, passages)
+        if whole is None or any(float(np.dot(_VECTORS[pick.text], _VECTORS[c.text])) > DUPLICATE
+                                for c in said + chosen if c.text in _VECTORS) or any(
+                                    c.text in whole.text or whole.text in c.text for c in said + chosen):
+            continue  # cannot stand alone, or says again what is already said
+        chosen.append(whole)
+        covered |= whole.cover
+    return chosen
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of a question that asks two things ("what does X allow, and when should Y?")."""
+    return [p.strip(" ,;?") for p in PARTS.split(question) if len(p.split()) >= 3]
+
+
+def _other_parts(question: str, passages: list[Passage], terms: Terms, said: list[Sentence]) -> list[Sentence]:
+    """For each part of the question after the first, the sentence that answers that part, when it answers it
+    better than what the answer already says (so "and when should on-call be paged?" is not left out)."""
+    from .index import tokenize
+
+    parts = question_parts(question)[1:]
+    pool = [s for p in passages for s in p.sentences if s not in said]
+    if not parts or not pool or not said:
+        return []
+    vectors = _embed(parts)
+    out: list[Sentence] = []
+    for part, v in zip(parts, vectors, strict=True):
+        part_terms = set(tokenize([part])[0]) & terms.weight.keys()
+        total = sum(terms.weight[t] for t in part_terms) or 1.0
+
+        def fit(s: Sentence, v=v, part_terms=part_terms, total=total) -> float:
+            return 0.6 * float(_VECTORS[s.text] @ v) + 0.4 * sum(terms.weight[t] for t in s.cover & part_terms) / total
+
+        best = max(pool, key=fit)
+        if fit(best) > max(fit(s) for s in said + out if s.text in _VECTORS):
+            whole = _standalone(best, passages)
+            if whole is not None:
+                out.append(whole)
+                pool.remove(best)
+    return out
+
+
+def select(question: str, hits: list, earlier: list[str]) -> tuple[list[Sentence], list[Sentence], Sentence | None]:
+    """(opening, support, decision): the answer's sentences. The opening comes from the most relevant passage;
+    support only from passages nearly as relevant; for a comparison or decision, the sentence that recommends
+    and names what it depends on, from the opening when it has one."""
+    passages, terms = _passages(question, hits, earlier)
+    usable = [p for p in passages if p.sentences]
+    if not usable:
+        return [], [], None
+    primary = max(usable, key=lambda p: p.relevance)
+    near = [p for p in usable if p.section == primary.section or p.relevance >= PASSAGE_RELATIVE * primary.relevance]
+    opening = _opening(primary)
+    ranked = sorted((s for p in near for s in p.sentences), key=lambda s: -s.score)
+    decision = None
+    if is_comparison(question):
+        decision = next((s for s in opening if DECISION.search(s.text)), None) or next(
+            (s for s in ranked if DECISION.search(s.text) and s.score >= DECISION_RELATIVE * ranked[0].score), None)
+        if decision is not None and decision in opening:
+            opening = opening[opening.index(decision):]  # the recommendation leads
+        elif decision is not None:
+            decision = _standalone(decision, passages)
+    said = opening + ([decision] if decision else [])
+    said += _other_parts(question, near, terms, said)
+    support = said[len(opening) + bool(decision):] + _support(near, primary, terms, said, ranked[0].score)
+    order = {p.n: i for i, p in enumerate(sorted(near, key=lambda p: -p.relevance))}
+    support.sort(key=lambda s: (order[s.n], s.pos))  # the best passage first, each in reading order
+    return opening, support, decision
 
 
 def _read_next(passages: list, taught_in: list[int]) -> str:
@@ -267,15 +413,17 @@ def compose(question: str, passages: list, *, covered: bool = True, earlier: lis
     if definition:
         term, text, _ = definition
         yield f"**{term}**: {text}" + (f" [{glossary_n}]" if glossary_n else "") + "\n\n"
-    candidates = _candidates(question, passages, earlier or [])
-    if definition:
-        candidates = [c for c in candidates if definition[1][:60] not in c.text]
-    opening, support = _pick(candidates, question, opening_taken=definition is not None)
-    if opening is not None:
-        lead = "**In short:** " if is_comparison(question) and DECISION.search(opening.text) else ""
-        yield f"{lead}{opening.text} [{opening.n}]\n\n"
-    for c in support:
-        yield f"- {c.text} [{c.n}]\n"
+    opening, support, decision = select(question, passages, earlier or [])
+    if definition:  # the definition is said: what follows explains it
+        opening = [s for s in opening if definition[1][:60] not in s.text]
+        support = [s for s in support if definition[1][:60] not in s.text]
+    if decision is not None and decision not in opening:
+        yield f"**In short:** {decision.text} [{decision.n}]\n\n"
+    for i, s in enumerate(opening):  # one passage's run, cited once at its end
+        lead = "**In short:** " if i == 0 and s is decision else ""
+        yield f"{lead}{s.text}" + (" " if i + 1 < len(opening) else f" [{s.n}]\n\n")
+    for s in support:
+        yield f"- {s.text} [{s.n}]\n"
     yield "\n" + _read_next(passages, definition[2] if definition else [])
 
 
