@@ -31,7 +31,8 @@ COMPARE_Q = re.compile(r"\b(vs\.?|versus|or|compare[ds]?|comparison|difference b
 DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"\b(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
-                      r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b", re.I)
+                      r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
+                      r"^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
 ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former)\b", re.I)
 PARTS = re.compile(r"\?\s+|[,;]?\s+and\s+(?=(?:at |in |for )?(?:what|how|when|why|which|where|who|whether|should|"
                    r"do|does|is|are|can|could|would)\b)", re.I)
@@ -45,11 +46,12 @@ RANK_PENALTY = 0.02  # per retrieval rank: the retriever's order is evidence too
 QUIZ_QUESTION_WEIGHT = 0.8  # a quiz question close to the learner's makes its answer relevant
 DEFINING_BONUS = 0.1
 OPENING_WORDS = 70  # the opening run of sentences stops before this many words
-FOLLOW_RELATIVE = 0.35  # a following sentence joins the opening when it scores this share of the first
+FOLLOW_RELATIVE = 0.15  # a following sentence joins the opening when it scores this share of the first
 PASSAGE_RELATIVE = 0.8  # support comes from passages at least this relevant, relative to the best one
 PRIMARY_RELATIVE = 0.4  # a supporting sentence from the best passage scores at least this share of the best one
 MIN_RELATIVE = 0.6  # a supporting sentence from another passage scores at least this share of the best one
 DECISION_RELATIVE = 0.6  # a recommendation leads a comparison when it scores this share of the best sentence
+COHERENCE = 0.3  # cosine of a supporting sentence to the opening: a word in common is not the same point
 NEW_TERMS_WEIGHT = 0.3  # support is chosen also for the question terms it adds
 DUPLICATE = 0.85  # cosine above which two sentences say the same thing
 SUPPORT = 3  # supporting sentences after the opening
@@ -290,17 +292,21 @@ def _standalone(s: Sentence, passages: list[Passage]) -> Sentence | None:
                     before.cover | s.cover)
 
 
-def _support(passages: list[Passage], primary: Passage, terms: Terms, said: list[Sentence],
-             best: float) -> list[Sentence]:
+def _support(passages: list[Passage], primary: Passage, terms: Terms, opening: list[Sentence],
+             said: list[Sentence], best: float) -> list[Sentence]:
     """Supporting sentences on the asked point: from the best section, those scoring at least PRIMARY_RELATIVE of
     the best sentence; from the others (already nearly as relevant), at least MIN_RELATIVE. Each is picked for
-    its score plus the question terms it adds that the answer does not cover yet; none repeats what is said."""
+    its score plus the question terms it adds that the answer does not cover yet; each stays on the
+    opening's point (COHERENCE), and none repeats what is said."""
     import numpy as np
 
     covered = set().union(*(s.cover for s in said)) if said else set()
     taken = {s.text for s in said}
+    point = np.mean([_VECTORS[s.text] for s in opening], axis=0)
+    point /= np.linalg.norm(point) or 1.0
     pool = [s for p in passages for s in p.sentences if s.text not in taken
-            and s.score >= (PRIMARY_RELATIVE if p.section == primary.section else MIN_RELATIVE) * best]
+            and s.score >= (PRIMARY_RELATIVE if p.section == primary.section else MIN_RELATIVE) * best
+            and float(_VECTORS[s.text] @ point) >= COHERENCE]  # on the opening's point, not only near the words
     chosen: list[Sentence] = []
     while pool and len(chosen) < SUPPORT:
         pick = max(pool, key=lambda s: s.score + NEW_TERMS_WEIGHT * terms.share(s.cover - covered))
@@ -321,25 +327,27 @@ def question_parts(question: str) -> list[str]:
 
 
 def _other_parts(question: str, passages: list[Passage], terms: Terms, said: list[Sentence]) -> list[Sentence]:
-    """For each part of the question after the first, the sentence that answers that part, when it answers it
+    """For each part of a question that asks two things, the sentence that answers that part, when it answers it
     better than what the answer already says (so "and when should on-call be paged?" is not left out)."""
     from .index import tokenize
 
-    parts = question_parts(question)[1:]
+    parts = question_parts(question)
     pool = [s for p in passages for s in p.sentences if s not in said]
-    if not parts or not pool or not said:
+    if len(parts) < 2 or not pool or not said:
         return []
-    vectors = _embed(parts)
     out: list[Sentence] = []
-    for part, v in zip(parts, vectors, strict=True):
-        part_terms = set(tokenize([part])[0]) & terms.weight.keys()
-        total = sum(terms.weight[t] for t in part_terms) or 1.0
+    for part in parts:
+        part_terms = (set(tokenize([part])[0]) - _question_words()) & terms.weight.keys()
+        if len(part_terms) < 2:  # "why does it matter?" names nothing to look for
+            continue
+        v = _embed([part])[0]
+        total = sum(terms.weight[t] for t in part_terms)
 
         def fit(s: Sentence, v=v, part_terms=part_terms, total=total) -> float:
             return 0.6 * float(_VECTORS[s.text] @ v) + 0.4 * sum(terms.weight[t] for t in s.cover & part_terms) / total
 
         best = max(pool, key=fit)
-        if fit(best) > max(fit(s) for s in said + out if s.text in _VECTORS):
+        if best.cover & part_terms and fit(best) > max(fit(s) for s in said + out if s.text in _VECTORS):
             whole = _standalone(best, passages)
             if whole is not None:
                 out.append(whole)
@@ -369,7 +377,7 @@ def select(question: str, hits: list, earlier: list[str]) -> tuple[list[Sentence
             decision = _standalone(decision, passages)
     said = opening + ([decision] if decision else [])
     said += _other_parts(question, near, terms, said)
-    support = said[len(opening) + bool(decision):] + _support(near, primary, terms, said, ranked[0].score)
+    support = said[len(opening) + bool(decision):] + _support(near, primary, terms, opening, said, ranked[0].score)
     order = {p.n: i for i, p in enumerate(sorted(near, key=lambda p: -p.relevance))}
     support.sort(key=lambda s: (order[s.n], s.pos))  # the best passage first, each in reading order
     return opening, support, decision
