@@ -53,7 +53,8 @@ DECISION_RELATIVE = 0.6  # a recommendation leads a comparison when it scores th
 COHERENCE = 0.3  # cosine of a supporting sentence to the opening: a word in common is not the same point
 NEW_TERMS_WEIGHT = 0.3  # support is chosen also for the question terms it adds
 RANKING_SENTENCES = 3  # sentences per passage, those covering most of the question, that rank the passages
-DUPLICATE = 0.85  # cosine above which two sentences say the same thing
+DUPLICATE = 0.75  # cosine above which two sentences say the same thing (checked on the dev answers)
+BULLET_WORDS = 7  # a supporting sentence stands alone: "Retry policy needs the same care." does not
 SUPPORT = 3  # supporting sentences after the opening
 @dataclass
 class Sentence:
@@ -244,7 +245,7 @@ def _support(passages: list[Passage], primary: Passage, terms: Terms, opening: l
     taken = {s.text for s in said}
     point = np.mean([_VECTORS[s.text] for s in opening], axis=0)
     point /= np.linalg.norm(point) or 1.0
-    pool = [s for p in passages for s in p.sentences if s.text not in taken
+    pool = [s for p in passages for s in p.sentences if s.text not in taken and len(s.text.split()) >= BULLET_WORDS
             and s.score >= (PRIMARY_RELATIVE if p.section == primary.section else MIN_RELATIVE) * best
             and float(_VECTORS[s.text] @ point) >= COHERENCE]  # on the opening's point, not only near the words
     chosen: list[Sentence] = []
