@@ -26,12 +26,12 @@ DEFINITION_Q = re.compile(
     r"(?:\s+(?:mean|stand for|is|are|in plain english|exactly|actually))?\s*[?.!]*$", re.I)
 COMPARE_Q = re.compile(r"\b(vs\.?|versus|or|compare[ds]?|comparison|difference between|differ|better|should (?:i|we)|"
                        r"which|when (?:should|to|do) (?:i|we)?\s*(?:use|pick|choose)?|choose|pick|worth it|"
-                       r"instead of|trade-?offs?)\b", re.I)
+                       r"instead of|trade-?offs?|decide|decision)\b", re.I)
 DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"\b(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
                       r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
-                      r"^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
+                      r"^decision:|^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
 ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former)\b", re.I)
 PARTS = re.compile(r"\?\s+|[,;]?\s+and\s+(?=(?:at |in |for )?(?:what|how|when|why|which|where|who|whether|should|"
                    r"do|does|is|are|can|could|would)\b)", re.I)
@@ -91,7 +91,12 @@ def prose_units(text: str) -> list[tuple[int, bool, str]]:
                 items[-1] = (items[-1][0], items[-1][1] + " " + line)
         for is_item, item in ((i, LABEL.sub("", t.strip())) for i, t in items if t.strip()):
             unit += 1
+            short = ""
             for s in SENTENCE.split(item):
+                if len(s.split()) < 6 and not s.rstrip().endswith((":", "?")):
+                    short += s + " "  # "Decision: RRF." says little alone: it leads the sentence after it
+                    continue
+                s, short = short + s, ""
                 linked = sum(len(m.group(1)) for m in MD_LINK.finditer(s))
                 s = LABEL.sub("", MD_LINK.sub(r"\1", s).replace("**", "")).strip()
                 # lines that are mostly cross-references ("see week 5") say where to read, not what is true
@@ -349,6 +354,9 @@ class Selection:
         self.opening_run = _opening(self.primary)
         if self.comparison:
             self.decision = next((s for s in self.opening_run if DECISION.search(s.text)), None)
+            heading = str(self.hits[self.primary.n - 1].meta.get("heading") or "").split(" > ")[-1]
+            if self.decision is None and self.primary.kind == "quiz" and is_comparison(heading):
+                self.decision = self.opening_run[0]  # a quiz asking the same decision answers with it first
             if self.decision is not None:  # the recommendation leads
                 self.opening_run = self.opening_run[self.opening_run.index(self.decision):]
         return self.opening_run
