@@ -32,7 +32,9 @@ DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
                       r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
                       r"^decision:|^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
-ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former)\b", re.I)
+# a sentence opening with a pronoun or a connective leans on the one before it
+ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former|but|however|yet|so|"
+                     r"also|and|instead|otherwise|then|thus|hence)\b", re.I)
 PARTS = re.compile(r"\?\s+|[,;]?\s+and\s+(?=(?:at |in |for )?(?:what|how|when|why|which|where|who|whether|should|"
                    r"do|does|is|are|can|could|would)\b)", re.I)
 DEFINES = re.compile(r"^[\w`*\"' ()/-]{1,60}?(?:\s+(?:is|are|means|refers to)\b|:)", re.I)
@@ -194,7 +196,8 @@ def _passages(question: str, hits: list, earlier: list[str]) -> tuple[list[Passa
     passages = []
     for n, hit in enumerate(hits, start=1):
         kind = str(hit.meta.get("kind") or "")
-        name = str(hit.meta.get("heading") or "").split(" > ")[-1]
+        # the entry a glossary passage starts with ("C4 model; Cache-aside" holds two short entries)
+        name = str(hit.meta.get("heading") or "").split(" > ")[-1].split("; ")[0]
         sentences = []
         for pos, (unit, item, s) in enumerate(prose_units(hit.text)):
             if kind == "glossary" and pos == 0 and name and not s.lower().startswith(name.lower()[:12]):
