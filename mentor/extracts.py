@@ -30,7 +30,7 @@ COMPARE_Q = re.compile(r"\b(vs\.?|versus|or|compare[ds]?|comparison|difference b
 DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"\b(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
-                      r"\btrade-?off\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
+                      r"\btrade-?off is\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
                       r"^decision:|^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
 # a sentence opening with a pronoun or a connective leans on the one before it
 ANAPHOR = re.compile(r"^(it|its|this|that|these|those|they|their|such|both|the latter|the former|but|however|yet|so|"
@@ -304,6 +304,10 @@ def _other_parts(question: str, passages: list[Passage], terms: Terms, said: lis
     return out
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
 class Selection:
     """The sentences of one offline answer, chosen in two steps: `opening()` scores only what it needs (the
     lexically strongest sentences of each passage, to rank the passages, then the best passage's own), so the
@@ -352,7 +356,9 @@ class Selection:
         if not self.usable:
             return []
         self._rank()
-        self.primary = max(self.usable, key=lambda p: p.relevance)
+        # "what is X?": the section about X, when one was retrieved, else the most relevant passage
+        about = [p for p in self.usable if self.term and _squash(self.term) in _squash(p.section[1].split(" > ")[-1])]
+        self.primary = max(about or self.usable, key=lambda p: p.relevance)
         self._score(self.primary.sentences)
         self.opening_run = _opening(self.primary)
         if self.comparison:

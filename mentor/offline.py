@@ -96,7 +96,8 @@ def compose(question: str, passages: list, *, covered: bool = True, earlier: lis
         yield f"**{term}**: {text}" + (f" [{glossary_n}]" if glossary_n else "") + "\n\n"
 
     def fresh(sentences: list) -> list:  # once the definition is said, what follows explains it
-        return [s for s in sentences if not definition or definition[1][:60] not in s.text]
+        said = " ".join(definition[1].split()) if definition else ""
+        return [s for s in sentences if not said or (said[:60] not in s.text and s.text.split(": ", 1)[-1] not in said)]
 
     selection = Selection(question, passages, earlier or [])
     opening = fresh(selection.opening())
