@@ -108,11 +108,6 @@ def prose_units(text: str) -> list[tuple[int, bool, str]]:
     return out
 
 
-def prose_sentences(text: str) -> list[str]:
-    """Prose sentences of a passage (see prose_units)."""
-    return [s for _, _, s in prose_units(text)]
-
-
 def defined_term(question: str) -> str | None:
     """The X of "what is X?", "define X", "explain X" (short questions only)."""
     if len(question.split()) > 12:
