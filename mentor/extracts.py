@@ -290,8 +290,11 @@ def _other_parts(question: str, passages: list[Passage], terms: Terms, said: lis
         def fit(s: Sentence, v=v, part_terms=part_terms, total=total) -> float:
             return 0.6 * float(_VECTORS[s.text] @ v) + 0.4 * sum(terms.weight[t] for t in s.cover & part_terms) / total
 
-        best = max(pool, key=fit)
-        if best.cover & part_terms and fit(best) > max(fit(s) for s in said + out if s.text in _VECTORS):
+        def worth(s: Sentence, fit=fit) -> float:  # an exercise asks instead of telling, here too
+            return fit(s) * KIND_WEIGHT.get(s.kind, 0.9)
+
+        best = max(pool, key=worth)
+        if best.cover & part_terms and worth(best) > max(fit(s) for s in said + out if s.text in _VECTORS):
             whole = _standalone(best, passages)
             if whole is not None:
                 out.append(whole)
@@ -385,8 +388,11 @@ class Selection:
                           and s.score >= DECISION_RELATIVE * ranked[0].score), None)
             decision = _standalone(found, self.passages) if found is not None else None
         said = opening + ([decision] if decision else [])
-        parts = _other_parts(self.question, near, self.terms, said)
+        parts = []
+        if len(question_parts(self.question)) > 1:  # another part may be answered by a passage less relevant to all
+            self._score([s for p in self.usable for s in p.sentences])
+            parts = _other_parts(self.question, self.usable, self.terms, said)
         support = parts + _support(near, primary, self.terms, opening, said + parts, ranked[0].score)
-        order = {p.n: i for i, p in enumerate(sorted(near, key=lambda p: -p.relevance))}
+        order = {p.n: i for i, p in enumerate(sorted(self.usable, key=lambda p: -p.relevance))}
         support.sort(key=lambda s: (order[s.n], s.pos))  # the best passage first, each in reading order
         return decision, support

@@ -94,6 +94,17 @@ def test_a_specific_question_quotes_nothing_from_the_unrelated_lessons_retrieval
     assert text.count("[2]") >= 2  # an opening and at least one supporting sentence from the right section
 
 
+def test_each_part_of_a_two_part_question_is_answered_even_from_a_less_relevant_section():
+    hits = [lesson_section(W5, "Backpressure", 5), lesson_section(W5, "Poison messages and dead-letter queues", 5),
+            lesson_section(W16, "Split brain", 16)]
+    question = ("how do we stop the queue growing without limit when the embedding API is slow, and where do messages "
+                "go that can never be processed?")
+    text = body("".join(compose(question, hits, corpus_dir=DEFAULT_CORPUS)))
+    assert "Bounded buffers" in text or "Autoscaling on lag" in text  # the first part
+    assert "dead-letter queue (DLQ) receives messages after N failed attempts. [2]" in text  # the second part
+    assert "[3]" not in text
+
+
 def test_offline_answers_stream_a_stage_first_then_several_pieces_soon_after_retrieval(mentor):
     events, times = [], []
     for event in mentor.chat.ask_stream("How do I stop a cache stampede when a popular key expires?"):
