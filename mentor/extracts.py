@@ -28,7 +28,8 @@ COMPARE_Q = re.compile(r"\b(vs\.?|versus|or|compare[ds]?|comparison|difference b
                        r"which|when (?:should|to|do) (?:i|we)?\s*(?:use|pick|choose)?|choose|pick|worth it|"
                        r"instead of|trade-?offs?|decide|decision)\b", re.I)
 DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
-                      r"\b(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
+                      r"(?:^|\b(?:should|to|you|we|always|usually|then|generally|just)\s+)"
+                      r"(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
                       r"\b(when|if|unless|because|for|where|while)\b|\brule of thumb\b|\bdepends on\b|"
                       r"\btrade-?off is\b|\bthe deciding\b|\bbetter (when|for|if)\b|"
                       r"^decision:|^(when|if|for|unless)\b[^.;]*,\s*(use|choose|prefer|pick|go with|reach for)\b", re.I)
