@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
 
 from . import embeddings
 from .config import REPO_ROOT
+from .imports import import_without
 from .store import Store, now
+
+sqlite_utils = import_without("sqlite_utils", "pandas")
 
 THRESHOLD = 0.70  # candidate stage: chosen on the dev pairs with scripts/tune_cache.py
 MAX_QUESTION_CHARS = 500  # long questions carry specifics (code, logs) that a cached answer will not fit

@@ -37,8 +37,6 @@ def _mentor():
 
 # history ---------------------------------------------------------------------------------------
 def cmd_history(args) -> int:
-    from .export import export_json, export_markdown, import_json
-
     m = _mentor()
     if args.action == "list":
         rows = m.store.conversations()
@@ -48,6 +46,8 @@ def cmd_history(args) -> int:
         if args.id is None:
             raise InputError("Say which conversation: mentor history show ID")
         m.store.conversation(args.id)
+        from .export import export_json, export_markdown  # pydantic: only for the actions that need it
+
         if args.json:
             _out(args, json.loads(export_json(m.store, args.id))["conversations"][0])
         else:
@@ -57,6 +57,8 @@ def cmd_history(args) -> int:
         _out(args, rows, "\n".join(f"{r['conversation_id']:>4}  {r['role']:<9} {r['snippet']}" for r in rows)
              or "No messages match.")
     elif args.action == "export":
+        from .export import export_json, export_markdown
+
         text = export_json(m.store, args.id) if args.format == "json" else export_markdown(m.store, args.id)
         if args.output:
             try:
@@ -67,6 +69,8 @@ def cmd_history(args) -> int:
         else:
             print(text)
     elif args.action == "import":
+        from .export import import_json
+
         ids = import_json(m.store, _read_arg(args.query))
         _out(args, {"imported": ids}, f"Imported {len(ids)} conversation(s).")
     return 0

@@ -54,8 +54,10 @@ class Mentor:
         """The one Index of this process: the first caller opens (or builds) it, concurrent callers wait."""
         with self._index_lock:
             if self._index is None:
+                from . import embeddings
                 from .index import Index
 
+                embeddings.warm_up()  # every use of the index embeds a question: load the model meanwhile
                 self._index = Index(self.config, self.store).open(progress=progress)
         return self._index
 
@@ -107,11 +109,15 @@ class Mentor:
         items = sorted((k, v["hash"]) for k, v in self.index.manifest.items() if not k.startswith("reflections:"))
         return hashlib.sha256(repr(items).encode()).hexdigest()[:12]
 
-    def current_week(self, on: date | None = None) -> int:
-        from .curriculum import load_curriculum
+    def curriculum(self):
+        """The course's 20 weeks, parsed once per corpus version and kept in MENTOR_HOME between processes."""
+        from . import curriculum_cache
 
-        weeks = load_curriculum(self.config.corpus_dir).weeks
-        return current_week(self.store.setting("start_date"), self.store.done_items(), weeks, today=on)
+        return curriculum_cache.load(self.config.corpus_dir, self.config.home)
+
+    def current_week(self, on: date | None = None) -> int:
+        return current_week(self.store.setting("start_date"), self.store.done_items(), self.curriculum().weeks,
+                            today=on)
 
 
 def build_mentor(config: Config | None = None) -> Mentor:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -274,14 +275,15 @@ def _section_for(tag: str, position: int, sections: list[tuple[str, str]]) -> tu
     return content[-best[1]] if best[0] else None
 
 
-def _exercise_for(tag: str, exercises: list[tuple[Exercise, str]], section: str | None) -> int | None:
+def _exercise_for(tag: str, exercises: list[tuple[Exercise, str]], section: str | None,
+                  stems: list[Counter[str]]) -> int | None:
+    """The exercise that practises a topic; `stems` counts each exercise's stemmed words (computed once a week)."""
     pattern = _phrase(tag)
     keys = [_stem(w) for w in _key_words(tag)]
     best, number = 0.0, None
-    for ex, text in exercises:
-        body = [_stem(w) for w in _words(text)]
+    for (ex, text), body in zip(exercises, stems, strict=True):
         score = 3 * _heading_score(tag, ex.name) + 2 * len(pattern.findall(text))
-        score += min(4, sum(1 for w in body for k in keys if len(k) >= 4 and w == k))
+        score += min(4, sum(body[k] for k in keys if len(k) >= 4))
         if score > best:
             best, number = score, ex.number
     if best < 1 and section:  # the topic's section may share words with an exercise's name
@@ -338,11 +340,12 @@ def _parse_week(folder: Path, corpus_dir: Path) -> Week | None:
         questions = sum(1 for h, _ in _sections(_read(quiz_path)[1]) if re.match(r"Q\d+", h))
 
     sections = _sections(body)
+    stems = [Counter(_stem(w) for w in _words(text)) for _, text in exercises]
     topics = []
     for pos, tag in enumerate(str(t) for t in meta.get("tags") or []):
         sec = _section_for(tag, pos, sections)
         topics.append(Topic(tag=tag, section=sec[0] if sec else None, section_words=len(sec[1].split()) if sec else 0,
-                            exercise=_exercise_for(tag, exercises, sec[0] if sec else None)))
+                            exercise=_exercise_for(tag, exercises, sec[0] if sec else None, stems)))
     reading = []
     for entry in meta.get("reading") or []:
         note = corpus_dir / str(entry)

@@ -187,12 +187,24 @@ def model_name() -> str:
     return MODEL_NAME
 
 
+def _load():
+    with _lock:  # one export and one session per process, even with Streamlit's threads
+        return _runtime(prepare())
+
+
+def warm_up() -> None:
+    """Start loading the model on a background thread, so that a cold process opens the index and imports the
+    rest while onnxruntime builds its session; `embed` waits for it (the lock) if it is not done. Not a daemon:
+    a process that ends without embedding (a cached answer) waits for it, since onnxruntime aborts the
+    interpreter if its session is still being built at shutdown."""
+    threading.Thread(target=_load, name="embedding-warm-up").start()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Embeddings as the model's configuration defines them (unit length for MiniLM), one row per text."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    with _lock:  # one export and one session per process, even with Streamlit's threads
-        tokenizer, session, pipeline = _runtime(prepare())
+    tokenizer, session, pipeline = _load()
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for start in range(0, len(texts), BATCH_SIZE):

@@ -1,6 +1,9 @@
 """One generation of the search index: its chunks, BM25 model and Chroma collection, in one folder.
 
 A generation is written once by a build and only read after it is published (see `index_layout.py`).
+Chroma is the vector store of record (builds add to it, copy from it and may keep it on a server); each
+generation also exports its vectors to `vectors.npy`, which searches read: exact cosine over a few thousand
+vectors takes about a millisecond, and a cold `mentor search` does not pay chromadb's import and start-up.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from . import embeddings
 from .config import Config
 from .corpus import LINK_TARGET, Chunk, Document, chunk_document
 from .errors import IndexBrokenError, MentorError
+from .imports import import_without
 from .index_layout import Lease
 
 COLLECTION = "mentor-chunks"
@@ -33,6 +37,11 @@ _CHROMA = threading.Lock()
 _STEMMER = None
 
 
+def _bm25s():
+    """bm25s without scipy: it indexes and scores with its default numpy backend (see imports.py)."""
+    return import_without("bm25s", "scipy")
+
+
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-case, stop-word-free, stemmed tokens (shared by BM25 and the reranker)."""
     global _STEMMER
@@ -40,9 +49,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
         import Stemmer
 
         _STEMMER = Stemmer.Stemmer("english")
-    from bm25s.stopwords import STOPWORDS_EN
-
-    stop = set(STOPWORDS_EN)
+    stop = set(_bm25s().stopwords.STOPWORDS_EN)
     out = []
     for text in texts:
         words = [w for w in re.findall(r"(?u)\b\w\w+\b", text.lower()) if w not in stop]
@@ -64,6 +71,8 @@ class Generation:
         self._bm25 = None
         self._bm25_ids: list[str] = []
         self._terms: dict[tuple[str, bool], frozenset[str]] = {}
+        self._vectors: np.ndarray | None = None  # one row per chunk, in `_vector_ids` order, unit length
+        self._vector_ids: list[str] = []
         self.lease: Lease | None = None
         self.users = 0  # searches running on this generation in this process
         self.retired = False  # a newer generation is current: close once the last search ends
@@ -112,6 +121,7 @@ class Generation:
             raise IndexBrokenError(f"the index state file is unreadable ({exc})") from exc
 
     def check_consistent(self) -> None:
+        """The vector store holds exactly the chunks (checked when a build finishes)."""
         try:
             count = self.collection.count()
         except Exception as exc:
@@ -122,8 +132,44 @@ class Generation:
     def load(self) -> None:
         """Everything a search needs, loaded now so that searches only read. Raises IndexBrokenError."""
         self.load_state()
-        self.check_consistent()
+        self._load_vectors()
         self._load_bm25()
+
+    @property
+    def _vectors_path(self) -> Path:
+        return self.dir / "vectors.npy"
+
+    def export_vectors(self) -> None:
+        """Write the collection's vectors, in chunk order, to vectors.npy (atomically: a reader sees all or none)."""
+        self.check_consistent()
+        ids = list(self.chunks)
+        matrix = np.zeros((len(ids), embeddings.DIMENSIONS), dtype=np.float32)
+        row = {cid: i for i, cid in enumerate(ids)}
+        for i in range(0, len(ids), COPY_BATCH):
+            got = self.collection.get(ids=ids[i:i + COPY_BATCH], include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                matrix[row[cid]] = vec
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        matrix /= np.where(norms > 0, norms, 1.0)  # cosine as a dot product, whatever the model's own pooling
+        tmp = self.dir / f"vectors.{os.getpid()}.{threading.get_ident()}.tmp.npy"
+        np.save(tmp, matrix)
+        (self.dir / "vectors.json").write_text(json.dumps(ids))
+        os.replace(tmp, self._vectors_path)
+
+    def _load_vectors(self) -> None:
+        if not self.chunks:
+            return
+        try:
+            if not self._vectors_path.exists():  # built before the export existed: written once, from Chroma
+                self.export_vectors()
+            ids = json.loads((self.dir / "vectors.json").read_text())
+            matrix = np.load(self._vectors_path, mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise IndexBrokenError(f"the vector file cannot be read ({exc})") from exc
+        if matrix.shape != (len(self.chunks), embeddings.DIMENSIONS) or set(ids) != set(self.chunks):
+            raise IndexBrokenError(f"the vector file holds {matrix.shape[0]} vectors, the index expects "
+                                   f"{len(self.chunks)}")
+        self._vectors, self._vector_ids = matrix, ids
 
     def save_state(self) -> None:
         data = {
@@ -191,7 +237,7 @@ class Generation:
                 progress(min(i + step, total), total, f"embedded {min(i + step, total)} of {total} chunks")
 
     def build_bm25(self) -> None:
-        import bm25s
+        bm25s = _bm25s()
 
         self._bm25_ids = list(self.chunks)
         if not self._bm25_ids:
@@ -211,7 +257,7 @@ class Generation:
         (self.dir / "bm25" / "ids.json").write_text(json.dumps({"ids": self._bm25_ids, "idf": self.idf}))
 
     def _load_bm25(self) -> None:
-        import bm25s
+        bm25s = _bm25s()
 
         if not self.chunks:
             return
@@ -253,15 +299,19 @@ class Generation:
         top = top[np.argsort(-scores[top])]
         return [(self._bm25_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        if not self.chunks:
+    def dense_search(self, vector: np.ndarray, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """The k chunks nearest the query by cosine (exact; vectors and query are unit length)."""
+        if self._vectors is None or not self._vector_ids:
             return []
-        res = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, len(self.chunks)), where=where or None,
-            include=["distances"],
-        )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)
-                if cid in self.chunks]
+        query = np.asarray(vector, dtype=np.float32)
+        scores = self._vectors @ (query / (np.linalg.norm(query) or 1.0))
+        if allowed is not None:
+            mask = np.array([cid in allowed for cid in self._vector_ids])
+            scores = np.where(mask, scores, -np.inf)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._vector_ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
 
 
 def _chroma_meta(meta: dict) -> dict:

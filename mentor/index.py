@@ -129,9 +129,9 @@ class Index:
         with self.reading() as gen:
             return gen.bm25_search(query, k, allowed)
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+    def dense_search(self, vector: np.ndarray, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         with self.reading() as gen:
-            return gen.dense_search(vector, k, where)
+            return gen.dense_search(vector, k, allowed)
 
     def _switch(self, progress: Progress | None) -> None:
         """Load the generation CURRENT names (the caller holds self._lock)."""
@@ -277,6 +277,7 @@ class Index:
                     new.manifest[key] = {"hash": h, "chunks": []}
             new.add_documents(docs, progress)
             new.build_bm25()
+            new.export_vectors()
             new.save_state()
         finally:
             new.close()

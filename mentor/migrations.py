@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import sqlite_utils
+from .imports import import_without
+
+sqlite_utils = import_without("sqlite_utils", "pandas")
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from . import prompts, tracing
-from .curriculum import Curriculum, Item, Topic, Week, load_curriculum, reading_minutes
+from .curriculum import Curriculum, Item, Topic, Week, reading_minutes
 from .errors import InputError
 from .llm import SENTENCE, LLMRequest
 from .progress import Progress
@@ -57,7 +57,7 @@ class Planner:
 
     @property
     def curriculum(self) -> Curriculum:
-        return load_curriculum(self.m.config.corpus_dir)
+        return self.m.curriculum()
 
     # budget ------------------------------------------------------------------------------------
     @staticmethod

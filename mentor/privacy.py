@@ -84,6 +84,12 @@ _SECRET_NAME = re.compile(r"(?:password|passwd|secret|token|(?:^|[_.-])(?:pass|p
                           r"|secret[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?))$")
 _TEMPLATED = re.compile(r"^(?:\$|\{|<|\[|%\(|\*+$|x+$|\.\.\.)|[})>\]]$", re.I)  # ${X}, <key>, [PAD], ***
 _REFERENCE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[A-Z]+(?:_[A-Z]+)*$")  # settings.SECRET_KEY, "API_KEY"
+_PLACEHOLDER_VALUE = re.compile(  # whole value; a word of the kind a sample writes where a credential goes
+    r"(?i)^(?:pass(?:word|wd|phrase)?\d{0,3}|pwd|secret|s3cr3t|changeme|change[-_]?(?:me|this|it)|placeholder|"
+    r"example|sample|dummy|fake|test(?:ing)?|demo|none|null|todo|tbd|redacted|foo|bar|baz|qwerty|letmein|"
+    r"x{3,}|\*{3,}|\.{3}|<[^<>]*>|\$\{[^{}]*\}|\$[A-Z_]+|\{\{?[^{}]*\}?\}|\[[^\[\]]*\]|"
+    r"(?:your|my)(?:[-_ ][\w-]+|(?:api)?(?:key|password|secret|token)\w*)|\w*[-_](?:here|goes[-_]here|placeholder))$")
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,}|[A-Z]{2,}(?![a-z])|\d+)+")  # BetaAbstractToolset20260801: a name
 _DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _KEYWORD_HINT = re.compile(r"(?i)key|pass|pwd|secret|contrase")  # detect-secrets' keyword denylist, loosely
 _PHONE_CANDIDATE = re.compile(r"(?<![\w.+-])\+?\(?\d[\d ().-]{5,20}\d(?![\w-]|\.\d)")
@@ -119,6 +125,17 @@ class Secret:
     def heuristic(self) -> bool:
         """Found by an entropy or keyword guess rather than a format: worth a warning, not an error."""
         return self.rule.removeprefix("detect-secrets:") in DETECT_SECRETS_HEURISTIC
+
+    @property
+    def placeholder(self) -> bool:
+        """A stand-in such as `user:pass@`, `changeme` or `<password>`: masked anyway, but not a leaked secret."""
+        return is_placeholder(self.value)
+
+
+def is_placeholder(value: str) -> bool:
+    """Values that documentation and samples write where a real credential goes: `pass`, `changeme`, `xxx`,
+    `<password>`, `your-api-key`, `secret`; no one has to rotate these."""
+    return bool(_PLACEHOLDER_VALUE.match(value.strip().strip("\"'`")))
 
 
 def find_secrets(text: str) -> list[Secret]:
@@ -310,7 +327,7 @@ def detect(text: str, vocabulary: frozenset[str] | None = frozenset()) -> list[S
 def detect_secret_spans(text: str) -> list[Span]:
     """Every candidate secret span: key formats, credentials by their context, detect-secrets' plugins."""
     spans = [Span(m.start(), m.end(), kind, PATTERN_TIER, rule) for kind, rule, rx in _KEY_PATTERNS
-             for m in rx.finditer(text)]
+             for m in rx.finditer(text) if not (rule == "secret:aws-secret" and _CAMEL_WORDS.fullmatch(m.group(0)))]
     spans += [Span(m.start(1), m.end(1), kind, CONTEXT_TIER, "secret:password") for kind, rx in _CONTEXT_PATTERNS
               for m in rx.finditer(text) if _plausible(m.group(1), quoted=True)]
     for m in _PROSE_PASSWORD.finditer(text):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .curriculum import Curriculum, load_curriculum
+from .curriculum import Curriculum
 from .errors import InputError
 
 BAR_WIDTH = 10
@@ -35,7 +35,7 @@ class Progress:
 
     @property
     def curriculum(self) -> Curriculum:
-        return load_curriculum(self.m.config.corpus_dir)
+        return self.m.curriculum()
 
     def set_start(self, value: str) -> str:
         value = (value or "").strip()

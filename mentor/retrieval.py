@@ -1,5 +1,10 @@
-"""Retrieval through llama-index's parts: BM25 and dense candidates, reciprocal rank fusion (QueryFusionRetriever),
-an optional cross-encoder, and the "not covered" verdict on what was found."""
+"""Retrieval: BM25 and dense candidates, reciprocal rank fusion, an optional cross-encoder (llama-index's
+SentenceTransformerRerank), and the "not covered" verdict on what was found.
+
+Fusion is llama-index's QueryFusionRetriever in reciprocal-rank mode, computed here in a few lines rather than
+through the framework: importing llama-index-core costs about a second, more than the whole search budget of a
+cold `mentor search`. tests/test_retrieval.py checks that the rankings equal llama-index's on real questions.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from llama_index.core.llms import MockLLM
-from llama_index.core.postprocessor import SentenceTransformerRerank
-from llama_index.core.postprocessor.types import BaseNodePostprocessor
-from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
-from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-
 from . import embeddings
 from .errors import InputError
 from .generation import Generation
 from .index import Index, tokenize
 
 CANDIDATES = 30  # per retriever, before fusion
+RRF_K = 60.0  # Cormack et al. 2009, and llama-index's constant
 MODES = ("hybrid", "fusion", "dense", "bm25")  # hybrid: the default pipeline
 # "Not covered": a logistic model on the best dense similarity and the question's term coverage, fitted on the
 # dev on-topic and off-topic questions by scripts/tune_coverage.py (intercept, weights); P(covered) < 0.5 flags.
 COVERAGE_MODEL = (-6.90, 12.58, 5.97)
 NEAREST = 3  # topics offered when the material does not cover the question
+
+Ranked = list[tuple[str, float]]  # (chunk id, score), best first
 
 
 @dataclass
@@ -34,12 +34,6 @@ class Filters:
     kind: str | None = None
     week: int | None = None
     book: str | None = None
-
-    def chroma_where(self) -> dict | None:
-        clauses = [{k: v} for k, v in (("kind", self.kind), ("week", self.week), ("book", self.book)) if v]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def allows(self, meta: dict) -> bool:
         return all(
@@ -50,51 +44,21 @@ class Filters:
     def active(self) -> bool:
         return any((self.kind, self.week, self.book))
 
-
-def _node(index: Generation, chunk_id: str, score: float) -> NodeWithScore:
-    chunk = index.chunks[chunk_id]
-    return NodeWithScore(node=TextNode(id_=chunk_id, text=chunk.text, metadata=dict(chunk.meta)), score=score)
-
-
-class SparseRetriever(BaseRetriever):
-    """BM25 over the chunks (bm25s, stemmed, English stop words removed); searches once per instance."""
-
-    def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
-        super().__init__()
-        self.index, self.k, self.filters = index, k, filters or Filters()
-        self.hits: list[tuple[str, float]] | None = None
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        if self.hits is None:
-            allowed = None
-            if self.filters.active:
-                allowed = {cid for cid, c in self.index.chunks.items() if self.filters.allows(c.meta)}
-            self.hits = self.index.bm25_search(query_bundle.query_str, self.k, allowed)
-        return [_node(self.index, cid, s) for cid, s in self.hits]
+    def allowed(self, index: Generation) -> set[str] | None:
+        """The chunk ids these filters let through, or None for all."""
+        if not self.active:
+            return None
+        return {cid for cid, c in index.chunks.items() if self.allows(c.meta)}
 
 
-class DenseRetriever(BaseRetriever):
-    """Cosine similarity in Chroma with all-MiniLM-L6-v2 embeddings; searches once per instance."""
-
-    def __init__(self, index: Generation, k: int = CANDIDATES, filters: Filters | None = None):
-        super().__init__()
-        self.index, self.k, self.filters = index, k, filters or Filters()
-        self.hits: list[tuple[str, float]] | None = None
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        if self.hits is None:
-            if query_bundle.embedding is None:
-                query_bundle.embedding = embeddings.embed_one(query_bundle.query_str).tolist()
-            vector = np.asarray(query_bundle.embedding, dtype=np.float32)
-            self.hits = self.index.dense_search(vector, self.k, self.filters.chroma_where())
-        return [_node(self.index, cid, s) for cid, s in self.hits]
-
-
-def fusion(dense: BaseRetriever, sparse: BaseRetriever, top_k: int = 2 * CANDIDATES) -> QueryFusionRetriever:
-    """llama-index's reciprocal rank fusion (k = 60, Cormack et al. 2009) of the two candidate lists; one query,
-    so no LLM writes variants (MockLLM keeps it from reaching for the OpenAI default)."""
-    return QueryFusionRetriever([dense, sparse], mode=FUSION_MODES.RECIPROCAL_RANK, llm=MockLLM(), num_queries=1,
-                                similarity_top_k=top_k, use_async=False)
+def reciprocal_rank_fusion(*lists: Ranked, top_k: int = 2 * CANDIDATES) -> Ranked:
+    """Reciprocal rank fusion as llama-index's QueryFusionRetriever computes it: each list sorted by score,
+    1 / (rank + 60) summed per chunk, ties kept in first-seen order (earlier lists first)."""
+    fused: dict[str, float] = {}
+    for ranked in lists:
+        for rank, (cid, _) in enumerate(sorted(ranked, key=lambda x: x[1], reverse=True)):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (rank + RRF_K)
+    return sorted(fused.items(), key=lambda x: x[1], reverse=True)[:top_k]
 
 
 @dataclass
@@ -187,14 +151,15 @@ class Retriever:
     def __init__(self, index: Index, reranker: str = ""):
         self.index = index
         self.reranker = "" if reranker in ("none", "off") else reranker
-        self._cross: BaseNodePostprocessor | None = None
+        self._cross = None
 
-    def _postprocessor(self) -> BaseNodePostprocessor | None:
-        if not self.reranker:
-            return None
-        if self._cross is None:  # loading the model is the slow part: once per process
+    def _postprocessor(self):
+        """llama-index's SentenceTransformerRerank over an installed cross-encoder, loaded once per process."""
+        if self._cross is None:
             if not Path(self.reranker).is_dir():  # a name would make sentence-transformers try the hub
                 raise InputError(f"MENTOR_RERANKER must be the folder of an installed cross-encoder: {self.reranker}")
+            from llama_index.core.postprocessor import SentenceTransformerRerank
+
             self._cross = SentenceTransformerRerank(model=self.reranker, top_n=10, device="cpu")
         return self._cross
 
@@ -211,49 +176,52 @@ class Retriever:
         if mode not in MODES:
             raise InputError(f"Search mode must be one of {', '.join(MODES)}.")
         query = query[:4000]
-        filters = filters or Filters()
+        allowed = (filters or Filters()).allowed(index)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        bundle = QueryBundle(query, embedding=embeddings.embed_one(query).tolist())
+        vector = embeddings.embed_one(query)
         timings["embed"] = (time.perf_counter() - t0) * 1000
-        dense = DenseRetriever(index, CANDIDATES, filters)
-        sparse = SparseRetriever(index, CANDIDATES, filters)
         t1 = time.perf_counter()
-        dense_nodes = dense.retrieve(bundle)
+        dense = index.dense_search(vector, CANDIDATES, allowed)
         timings["dense"] = (time.perf_counter() - t1) * 1000
-        if mode == "dense":
-            nodes = dense_nodes
-        else:
+        ranked = dense
+        if mode != "dense":
             t = time.perf_counter()
-            sparse_nodes = sparse.retrieve(bundle)  # each retriever searches once; fusion reuses both lists
+            sparse = index.bm25_search(query, CANDIDATES, allowed)
             timings["bm25"] = (time.perf_counter() - t) * 1000
-            nodes = sparse_nodes
+            ranked = sparse
             if mode != "bm25":
                 t = time.perf_counter()
-                nodes = fusion(dense, sparse).retrieve(bundle)
+                ranked = reciprocal_rank_fusion(dense, sparse)
                 timings["fuse"] = (time.perf_counter() - t) * 1000
         timings["retrieve"] = (time.perf_counter() - t1) * 1000
         if mode == "hybrid":
             t2 = time.perf_counter()
-            nodes = self._default_stage(nodes, bundle, boost_week)
+            ranked = self._default_stage(index, ranked, query, boost_week)
             timings["rerank"] = (time.perf_counter() - t2) * 1000
-        hits = [Hit(rank=i, score=float(n.score or 0.0), text=n.node.get_content(), meta=dict(n.node.metadata))
-                for i, n in enumerate(nodes[:k], start=1)]
-        coverage = self.coverage(index, query, dense_nodes, nodes)
+        hits = [Hit(rank=i, score=score, text=index.chunks[cid].text, meta=dict(index.chunks[cid].meta))
+                for i, (cid, score) in enumerate(ranked[:k], start=1)]
+        coverage = self.coverage(index, query, dense, ranked)
         timings["total"] = (time.perf_counter() - t0) * 1000
         return SearchResult(query=query, hits=hits, coverage=coverage, mode=mode, timings_ms=timings)
 
-    def _default_stage(self, nodes: list[NodeWithScore], bundle: QueryBundle, boost_week: int | None):
-        post = self._postprocessor()
-        if post is not None:
-            return post.postprocess_nodes(nodes[:CANDIDATES], bundle)
+    def _default_stage(self, index: Generation, ranked: Ranked, query: str, boost_week: int | None) -> Ranked:
+        if self.reranker:
+            return self._cross_encode(index, ranked[:CANDIDATES], query)
         if boost_week:  # equal fused scores (one list each, same rank) are frequent: the learner's week goes first
-            nodes.sort(key=lambda n: (-(n.score or 0.0), n.node.metadata.get("week") != boost_week))
-        return nodes
+            ranked = sorted(ranked, key=lambda h: (-h[1], index.chunks[h[0]].meta.get("week") != boost_week))
+        return ranked
 
-    def coverage(self, index: Generation, query: str, dense_nodes: list[NodeWithScore],
-                 nodes: list[NodeWithScore]) -> Coverage:
-        best_dense = max((n.score or 0.0 for n in dense_nodes), default=0.0)
+    def _cross_encode(self, index: Generation, ranked: Ranked, query: str) -> Ranked:
+        from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+        post = self._postprocessor()
+        nodes = [NodeWithScore(node=TextNode(id_=cid, text=c.text, metadata=dict(c.meta)), score=score)
+                 for cid, score in ranked for c in [index.chunks[cid]]]
+        return [(n.node.node_id, float(n.score or 0.0)) for n in post.postprocess_nodes(nodes, QueryBundle(query))]
+
+    def coverage(self, index: Generation, query: str, dense: Ranked, ranked: Ranked) -> Coverage:
+        best_dense = max((score for _, score in dense), default=0.0)
         terms = set(tokenize([query])[0])
         n_chunks = max(1, len(index.chunks))
         unseen = math.log(1 + (n_chunks + 0.5) / 0.5)  # BM25's idf of a word no passage contains
@@ -263,15 +231,15 @@ class Retriever:
 
         total = weight(terms)
         best_cover = 0.0
-        for n in nodes[:10]:
-            found = terms & (index.terms(n.node.node_id) | index.terms(n.node.node_id, heading=True))
+        for cid, _ in ranked[:10]:
+            found = terms & (index.terms(cid) | index.terms(cid, heading=True))
             best_cover = max(best_cover, weight(found) / total if total else 0.0)
         p = coverage_probability(best_dense, best_cover)
         nearest: list[str] = []
-        for n in nodes:
-            hit = Hit(rank=0, score=0.0, text="", meta=n.node.metadata)
-            if hit.topic and hit.topic not in nearest:
-                nearest.append(hit.topic)
+        for cid, _ in ranked:
+            topic = Hit(rank=0, score=0.0, text="", meta=index.chunks[cid].meta).topic
+            if topic and topic not in nearest:
+                nearest.append(topic)
             if len(nearest) == NEAREST:
                 break
         return Coverage(covered=p >= 0.5, probability=p, best_dense=best_dense, term_coverage=best_cover,

@@ -8,17 +8,13 @@ documents (design_review.py), then a model review when one is routed.
 from __future__ import annotations
 
 import ast
-import json
 import logging
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import design_review, languages, ml_checks, privacy, smells, tracing
+from . import design_review, languages, ml_checks, privacy, review_triage, runtime_checks, smells, tracing
 from .chat import check_text
 from .errors import InputError
 from .llm import LLMRequest, Usage
@@ -28,6 +24,7 @@ from .router import price
 from .semgrep_review import LANGUAGES as SEMGREP_LANGUAGES
 from .semgrep_review import semgrep_findings
 from .smells import SEVERITIES, Finding, smell
+from .static_checks import ruff_findings, secret_findings
 
 CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}
 
@@ -35,38 +32,24 @@ log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 200 * 1024
 MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
-# ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
-# loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML
-RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506"
-RUFF_TIMEOUT_S = 30
-RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
-              "ml:log-then-success": {"smell:swallowed-exception"}}
-_SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is privacy.find_secrets
-    "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
-    "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
-    "secret:aws-key": ("An AWS access key id", "AWS_ACCESS_KEY_ID"),
-    "secret:aws-secret": ("An AWS secret access key", "AWS_SECRET_ACCESS_KEY"),
-    "secret:private-key": ("A private key", "a vault"),
-    "secret:github-token": ("A GitHub or GitLab token", "a secrets manager"),
-    "secret:api-key": ("An API key", "a secrets manager"),
-    "secret:webhook": ("A webhook URL with its secret", "a secrets manager"),
-    "secret:jwt": ("A signed token (JWT)", "a secrets manager"),
-    "secret:password": ("A hard-coded password, secret or token", "an environment variable"),
-}
-_DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keyword",
-             "Private Key": "secret:private-key", "Base64 High Entropy String": "secret:high-entropy",
-             "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
+              "ml:log-then-success": {"smell:swallowed-exception"},
+              "ml:unbounded-growth": {"smell:mutable-global"},
+              "ml:exec-config": {"ruff:S307"}}
+SAME_SUBJECT = {"ml:unbounded-growth"}  # supersedes wherever it names the same variable, not only on its line
+
 
 @dataclass
 class Analysis:
     """What the offline checks found, and what they could not do."""
 
     language: str
-    findings: list[Finding]
+    findings: list[Finding]  # the ones worth raising (review_triage)
     notes: list[str] = field(default_factory=list)
     syntax_error: str = ""
+    minor: list[Finding] = field(default_factory=list)  # correct but low-value here: one summary line, not findings
+    context: review_triage.Context = review_triage.Context("unknown")
 
 
 def check_code(code) -> str:
@@ -102,6 +85,12 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
     result.findings += languages.generic_findings(code, result.language, parsed=tree is not None)
     if tree is not None:
         ruff, note = ruff_findings(code)
+        for f in ruff:  # a mutable default only read (`x = x or {}`) shares nothing between calls
+            if f.rule == "ruff:B006" and not runtime_checks.default_escapes(tree, f.line):
+                f.severity = "info"
+            elif f.rule == "ruff:B006":
+                f.message = ("a mutable default is built once and shared by every call: what one call adds to it, "
+                             "the next call sees")
         result.notes += [note] if note else []
         try:
             result.findings += smells.python_smells(tree, code) + ml_checks.ml_findings(tree)
@@ -112,72 +101,23 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         found, note = semgrep_findings(code, result.language, filename)
         result.findings += found
         result.notes += [note] if note else []
-    result.findings = _deduplicate(result.findings)
+    result.context = review_triage.context_of(tree)
+    result.findings, result.minor = review_triage.triage(_deduplicate(result.findings), result.context)
     return result
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule and line, and none that a more specific finding on the same line already explains."""
+    """One finding per rule and line, and none that a more specific finding on the same line (or about the same
+    variable) already explains."""
     seen, out = set(), []
+    subject = {id(f): m.group(1) for f in findings if (m := re.search(r"`([\w.\[\]'\"]+)`", f.message))}
     for f in findings:
-        covered = any(f.rule in SUPERSEDES.get(g.rule, ()) and g.line <= f.line <= g.end_line for g in findings)
+        covered = any(f.rule in SUPERSEDES.get(g.rule, ()) and (g.line <= f.line <= g.end_line or (
+            g.rule in SAME_SUBJECT and subject.get(id(g)) and subject.get(id(g)) == subject.get(id(f))))
+            for g in findings)
         if (f.rule, f.line) not in seen and not covered:
             seen.add((f.rule, f.line))
             out.append(f)
-    return out
-
-
-def ruff_findings(code: str) -> tuple[list[Finding], str]:
-    """ruff's lint of the code, run as a subprocess on stdin; a note instead when ruff cannot run."""
-    exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
-    cmd = [exe] if exe else [sys.executable, "-m", "ruff"]
-    cmd += ["check", "--isolated", "--no-cache", "--output-format", "json", "--stdin-filename", "snippet.py",
-            "--select", RUFF_SELECT, "--target-version", "py311", "-"]
-    try:
-        proc = subprocess.run(cmd, input=code, capture_output=True, text=True, timeout=RUFF_TIMEOUT_S, check=False)
-        items = json.loads(proc.stdout) if proc.returncode in (0, 1) else None
-    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
-        return [], f"ruff did not run ({exc}); its lint checks were skipped."
-    if not isinstance(items, list):
-        return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
-    out = []
-    for item in (i for i in items if i.get("code") and "seems safe" not in i.get("message", "")):
-        code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
-        severity, principle = RUFF_META.get(prefix, ("warning", "reliability"))
-        fix = (item.get("fix") or {}).get("message")
-        out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
-                           rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
-                           suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))
-    return out, ""
-
-
-def secret_findings(code: str, notes: list[str]) -> list[Finding]:
-    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line (privacy.mask_secrets
-    masks them)."""
-    try:
-        found = privacy.find_secrets(code)
-    except Exception as exc:  # a scanner bug must not lose the rest of the review
-        notes.append(f"The secret scan failed ({type(exc).__name__}); secrets were not checked.")
-        return []
-    out, flagged = [], set()
-    for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
-        if s.line in flagged:
-            continue
-        flagged.add(s.line)
-        if s.rule in _SECRET_WHAT:
-            what, env = _SECRET_WHAT[s.rule]
-            read = f"`os.environ[\"{env}\"]`" if env.isupper() else env
-            out.append(Finding(line=s.line, end_line=s.line, severity="error", rule=s.rule, principle="security",
-                               message=f"{what} is written in the code",
-                               suggestion=f"Treat it as leaked: revoke and rotate it, remove it from the code and the "
-                                          f"git history, and read it at runtime from {read} or a secrets manager."))
-            continue
-        kind = s.rule.removeprefix("detect-secrets:")
-        out.append(Finding(line=s.line, end_line=s.line, severity="warning" if s.heuristic else "error",
-                           rule=_DS_RULES.get(kind, "secret:" + re.sub(r"\W+", "-", kind.lower()).strip("-")),
-                           principle="security", message=f"detect-secrets flags this line: {kind.lower()}",
-                           suggestion="If it is a real credential, revoke it and load it at runtime from the "
-                                      "environment or a secrets manager; if not, add `# pragma: allowlist secret`."))
     return out
 
 
@@ -233,17 +173,20 @@ class ReviewService:
             span.update({"findings": len(analysis.findings), "language": analysis.language})
         findings = analysis.findings
         passages = references(findings, self.retriever)
+        references(analysis.minor)
         masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
         lines = len(code.splitlines())
-        request = code_request(masked, analysis.language, filename, findings, passages)
+        # the model sees the minor findings too, so it does not report them again as its own
+        request = code_request(masked, analysis.language, filename, findings + analysis.minor, passages)
         model_summary, extra, provider, model, notes, usage = self._ask_model(
             masked, request, lambda text: parse_model_review(text, lines))
-        extra = [f for f in extra if not _overlaps(f, findings)]
+        extra = [f for f in extra if not _overlaps(f, findings + analysis.minor)]
         references(extra, self.retriever)
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731
                                                            notes + analysis.notes)
         return self._finish(findings + extra, summary_of, notes, {
-            "provider": provider, "model": model, "language": analysis.language, "kind": "code"},
+            "provider": provider, "model": model, "language": analysis.language, "kind": "code",
+            "context": analysis.context.kind, "minor": [f.as_dict() for f in analysis.minor]},
             _title(code, filename, analysis.language), masked, store_it, usage)
 
     def _review_design(self, text: str, filename: str | None, store_it: bool) -> dict:
@@ -340,6 +283,8 @@ def _summary(analysis: Analysis, counts: dict, findings: list[Finding], model_su
         parts.append(f"{tally(counts)}; the main themes are {', '.join(themes[:3])}.")
     elif analysis.language in CHECKED_LANGUAGES and not analysis.syntax_error and not analysis.notes:
         parts.append("The offline checks found nothing to raise.")
+    if analysis.minor:
+        parts.append(review_triage.minor_line(analysis.minor))
     if analysis.syntax_error:
         parts.append(f"Python could not parse the code ({analysis.syntax_error}), so the AST checks were skipped; "
                      "only the secret and generic checks ran.")

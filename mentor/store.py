@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from . import limits
 from .errors import InputError, MentorError, StoreBusyError
+from .imports import import_without
 from .limits import check_size
 from .migrations import migrate
+
+sqlite_utils = import_without("sqlite_utils", "pandas")
 
 log = logging.getLogger(__name__)
 

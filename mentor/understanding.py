@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .curriculum import Curriculum, Topic, load_curriculum
+from .curriculum import Curriculum, Topic
 
 HARD_RATING = 2  # what a topic the learner found hard is saved as (the planner remediates 1-2)
 SURE_RATING = 4
@@ -106,7 +106,7 @@ def understand(mentor, week: int, went_well: str = "", hard: str = "", questions
     """The topics a reflection's text names, each with the learner's stance towards it."""
     from .retrieval import Filters
 
-    cur = load_curriculum(mentor.config.corpus_dir)
+    cur = mentor.curriculum()
     parts = clauses(went_well, None) + clauses(hard, "hard") + clauses(questions, "hard")
     findings: dict[tuple[int, str], Finding] = {}
     for clause, stance in parts:

@@ -6,6 +6,11 @@
 The rater saw one shuffled file of both systems' answers (`rate_test.jsonl`, ids r001...) and wrote
 {"item_id", "verdict": "yes"|"partly"|"no", "usefulness": 1-5, "reason"} per answer; each rated answer is
 traced back to the batch it came from by its text, and to on- or off-topic by eval/answers/test_items.jsonl.
+When the shuffle recorded which batch each line came from (two batches can give the same text, e.g. the same
+"not covered" reply), pass that map instead of the batches:
+
+    .venv/bin/python scripts/answer_ratings.py eval/answers/rate_v3.jsonl eval/answers/rate_v3.rated.jsonl \
+        --map eval/answers/rate_v3_map.json
 """
 
 import json
@@ -34,13 +39,18 @@ def summarise(rated: list[dict]) -> str:
 def main(shown: str, rated: str, *batches: str) -> None:
     text_of = {r["item_id"]: r["answer"] for r in _rows(shown)}
     items = {it["item_id"]: it["source"] for it in _rows(ROOT / "eval" / "answers" / "test_items.jsonl")}
-    origin = {}
-    for batch in batches:
-        for r in _rows(batch):
-            origin[r["answer"]] = (Path(batch).stem, items.get(r["item_id"], ""))
+    origin: dict[str, tuple[str, str]] = {}
+    if batches[:1] == ("--map",):
+        shuffle = json.loads(Path(batches[1]).read_text())
+        by_id = {sid: (v["version"], items.get(v["item_id"], "")) for sid, v in shuffle.items()}
+    else:
+        for batch in batches:
+            for r in _rows(batch):
+                origin[r["answer"]] = (Path(batch).stem, items.get(r["item_id"], ""))
+        by_id = {sid: origin.get(text, ("unknown", "")) for sid, text in text_of.items()}
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in _rows(rated):
-        name, source = origin.get(text_of.get(r["item_id"], ""), ("unknown", ""))
+        name, source = by_id.get(r["item_id"], ("unknown", ""))
         groups.setdefault((name, "off-topic" if source.startswith("o") else "on-topic"), []).append(r)
         groups.setdefault((name, "all"), []).append(r)
     for (name, part), rows in sorted(groups.items()):

@@ -60,10 +60,10 @@ def _memoise_search(index) -> None:
     dense, sparse = index.dense_search, index.bm25_search
     seen: dict = {}
 
-    def dense_search(vector, k, where=None):
-        key = ("d", vector.tobytes(), k, repr(where))
-        if key not in seen:
-            seen[key] = dense(vector, k, where)
+    def dense_search(vector, k, allowed=None):
+        key = ("d", vector.tobytes(), k, allowed is None)
+        if allowed is not None or key not in seen:
+            seen[key] = dense(vector, k, allowed)
         return list(seen[key])
 
     def bm25_search(query, k, allowed=None):

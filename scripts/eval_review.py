@@ -1,7 +1,11 @@
 """Evaluate the offline code review on real public files with labelled problems (eval/review/, dev/test split).
 
-    python scripts/eval_review.py --split test --write /work/blind/review/findings_test.jsonl   # for the grader
+    python scripts/eval_review.py --split test --write eval/review/findings_test.jsonl   # for the blind grader
     python scripts/eval_review.py --split test     # precision, wrong share and recall from the committed gradings
+    python scripts/eval_review.py --split test --graded eval/review/findings_test.round1.graded.jsonl  # round 1
+    python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
+
+The grader's file pairs line by line with the findings file of the same name without `.graded`.
 
 Findings go to the grader as (file, line, end_line, message) only: no rule ids, no severity. Precision is
 true / all graded findings and the wrong share is wrong / all. A labelled model-free problem is caught when a

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mentor import embeddings  # noqa: E402
+from mentor import llama_adapters as L  # noqa: E402
 from mentor import retrieval as R  # noqa: E402
 from mentor.index import tokenize  # noqa: E402
 
@@ -30,9 +31,9 @@ K = 10  # ranked list length scored (condensed lists need more than the 5 pooled
 
 def _fused(retriever: R.Retriever, query: str) -> tuple[list[NodeWithScore], QueryBundle]:
     bundle = QueryBundle(query, embedding=embeddings.embed_one(query).tolist())
-    dense = R.DenseRetriever(retriever.index, R.CANDIDATES)
-    sparse = R.SparseRetriever(retriever.index, R.CANDIDATES)
-    nodes = R.fusion(dense, sparse).retrieve(bundle)
+    dense = L.DenseRetriever(retriever.index, R.CANDIDATES)
+    sparse = L.SparseRetriever(retriever.index, R.CANDIDATES)
+    nodes = L.fusion(dense, sparse).retrieve(bundle)
     scores = dict(dense.hits or [])
     for n in nodes:
         n.node.metadata["_dense_score"] = scores.get(n.node.node_id, 0.0)
@@ -133,15 +134,10 @@ def linkdown(weight: float, threshold: float = 0.3):
 
 
 def llama_fusion(mode: str):
-    from llama_index.core.llms import MockLLM
-    from llama_index.core.retrievers import QueryFusionRetriever
-
     def run(retriever: R.Retriever, query: str) -> list[str]:
         bundle = QueryBundle(query, embedding=embeddings.embed_one(query).tolist())
-        fusion = QueryFusionRetriever(
-            [R.DenseRetriever(retriever.index, R.CANDIDATES), R.SparseRetriever(retriever.index, R.CANDIDATES)],
-            mode=mode, llm=MockLLM(), num_queries=1, similarity_top_k=K, use_async=False,
-        )
+        fusion = L.fusion(L.DenseRetriever(retriever.index, R.CANDIDATES),
+                          L.SparseRetriever(retriever.index, R.CANDIDATES), top_k=K, mode=mode)
         return [n.node.node_id for n in fusion.retrieve(bundle)]
     return run
 

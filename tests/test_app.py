@@ -91,10 +91,13 @@ def test_review_page_shows_findings_first_marks_the_lines_and_reopens_a_stored_r
     at.text_area[0].set_value(SMELLY)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
-    assert [t.label for t in at.tabs] == [f"Findings ({len(at.expander)})", "Code"]  # findings first, also on phones
-    labels = [e.label for e in at.expander]
+    raised = [e for e in at.expander if not e.label.startswith("Minor notes")]
+    assert [t.label for t in at.tabs] == [f"Findings ({len(raised)})", "Code"]  # findings first, also on phones
+    labels = [e.label for e in raised]
     assert any("reliability" in label and "line 7" in label for label in labels), labels
-    assert any("DIP" in label for label in labels), labels
+    assert not any("DIP" in label for label in labels), labels  # a design smell in a snippet: a minor note
+    (minor,) = [e for e in at.expander if e.label.startswith("Minor notes")]
+    assert any("builds its own `requests.Session(...)`" in m.value for m in minor.markdown)
     assert any("provider: offline" in c.value and "1 error" in c.value for c in at.caption)
     (code,) = [h for h in at.get("html") if "review-code" in h.proto.body]
     assert '<div class="rv-line" style="background:rgba(255, 75, 75, 0.18)" data-flag="error"' in code.proto.body

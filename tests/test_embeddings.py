@@ -66,7 +66,8 @@ import json, sys
 from mentor.cli import main
 assert main(["search", "cache", "stampede", "--json"]) == 0
 assert main(["ask", "What does leader-follower replication do?", "--json"]) == 0
-heavy = ("torch", "transformers", "sentence_transformers", "presidio_analyzer", "spacy", "radon", "streamlit")
+heavy = ("torch", "transformers", "sentence_transformers", "presidio_analyzer", "spacy", "radon", "streamlit",
+         "llama_index", "chromadb", "pandas", "scipy")
 print("MODULES " + json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
 """
 
@@ -82,6 +83,11 @@ def test_first_index_exports_into_mentor_home_and_a_query_never_imports_torch(tm
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, check=True, capture_output=True,
                          text=True, timeout=300).stdout
     assert json.loads(out.split("MODULES ", 1)[1]) == []
+    # asked again: answered from the cache without embedding, while the model still loads on its thread
+    again = subprocess.run([sys.executable, "-m", "mentor", "ask", "What does leader-follower replication do?",
+                            "--json"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "terminate" not in again.stderr, again.stderr
+    assert json.loads(again.stdout)["answer"]
 
 
 def test_same_top_10_as_sentence_transformers_on_a_handful_of_questions():

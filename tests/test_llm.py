@@ -251,8 +251,9 @@ def test_offline_without_passages_says_the_material_does_not_cover_it(tmp_path):
 
 
 def test_offline_extract_skips_cross_reference_lines():
-    from mentor.offline import prose_sentences
+    from mentor.extracts import prose_units
 
     text = ("The outbox table is written in the same transaction as the business change.\n\n"
             "- [Week 5: Message queues](../week-05/lesson.md) and [Week 7: Databases](../week-07/lesson.md) use it.")
-    assert prose_sentences(text) == ["The outbox table is written in the same transaction as the business change."]
+    assert [s for _, _, s in prose_units(text)] == [
+        "The outbox table is written in the same transaction as the business change."]

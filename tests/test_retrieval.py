@@ -48,3 +48,100 @@ def test_course_questions_are_covered(course, question):
     res = course.search(question)
     assert res.covered and res.message == ""
     assert res.coverage.probability >= 0.5 > course.search(OFF_TOPIC[0]).coverage.probability
+
+
+# fusion and dense search without llama-index and Chroma on the query path ---------------------------------------
+QUESTIONS = ON_TOPIC + OFF_TOPIC + [
+    "my notes said something about idempotency keys for retries, how do they work",
+    "kafka vs rabbitmq for an ingestion pipeline?",
+    "how many replicas do I need for 99.95% availability",
+    "explain split brain like I'm an ML engineer",
+]
+
+
+@pytest.fixture(scope="module")
+def fixture_index(tmp_path_factory):
+    from tests.conftest import FIXTURE_CORPUS
+
+    home = tmp_path_factory.mktemp("home")
+    index = Index(Config.from_env({"MENTOR_HOME": str(home), "MENTOR_CORPUS": str(FIXTURE_CORPUS)})).open()
+    yield index
+    index.close()
+
+
+def test_fusion_ranks_exactly_as_llama_index_query_fusion_retriever(fixture_index):
+    from llama_index.core.schema import QueryBundle
+
+    from mentor import embeddings, llama_adapters
+    from mentor.retrieval import reciprocal_rank_fusion
+
+    with fixture_index.reading() as gen:
+        for q in QUESTIONS:
+            bundle = QueryBundle(q, embedding=embeddings.embed_one(q).tolist())
+            dense, sparse = llama_adapters.DenseRetriever(gen), llama_adapters.SparseRetriever(gen)
+            theirs = [(n.node.node_id, n.score) for n in llama_adapters.fusion(dense, sparse).retrieve(bundle)]
+            assert theirs, q
+            assert reciprocal_rank_fusion(dense.hits, sparse.hits) == theirs, q
+
+
+def test_exact_dense_search_agrees_with_the_chroma_collection(fixture_index):
+    import numpy as np
+
+    from mentor import embeddings
+
+    with fixture_index.reading() as gen:
+        stored = gen.collection.get(include=["embeddings"])
+        assert len(stored["ids"]) == len(gen.chunks) > 0
+        for q in QUESTIONS:
+            vector = embeddings.embed_one(q)
+            ours = gen.dense_search(vector, 10)
+            theirs = gen.collection.query(query_embeddings=[vector.tolist()], n_results=10, include=["distances"])
+            assert [cid for cid, _ in ours] == theirs["ids"][0], q
+            assert np.allclose([s for _, s in ours], [1 - d for d in theirs["distances"][0]], atol=1e-5), q
+
+
+def test_filters_apply_to_both_searches(fixture_index):
+    from mentor.retrieval import Filters
+
+    r = Retriever(fixture_index)
+    for mode in ("dense", "bm25", "fusion"):
+        hits = r.search("replication lag", k=10, mode=mode, filters=Filters(kind="book-note")).hits
+        assert hits and all(h.meta["kind"] == "book-note" for h in hits), mode
+
+
+def test_an_index_built_before_the_vector_file_gets_one_from_chroma_on_open(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURE_CORPUS
+
+    cfg = Config.from_env({"MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(FIXTURE_CORPUS)})
+    index = Index(cfg).open()
+    before = [h.id for h in Retriever(index).search("how does the outbox pattern work", k=10).hits]
+    generation = index.generation
+    index.close()
+    gen_dir = tmp_path / "home" / "index" / generation
+    (gen_dir / "vectors.npy").unlink()
+    (gen_dir / "vectors.json").unlink()
+    assert (gen_dir / "chroma").is_dir()
+    index = Index(cfg).open()
+    assert index.generation == generation  # no rebuild
+    assert (gen_dir / "vectors.npy").is_file()
+    assert [h.id for h in Retriever(index).search("how does the outbox pattern work", k=10).hits] == before
+    index.close()
+    shutil.rmtree(tmp_path / "home")
+
+
+def test_a_damaged_vector_file_is_reported_as_a_broken_index(tmp_path):
+    from mentor.generation import Generation
+    from tests.conftest import FIXTURE_CORPUS
+
+    cfg = Config.from_env({"MENTOR_HOME": str(tmp_path / "home"), "MENTOR_CORPUS": str(FIXTURE_CORPUS)})
+    index = Index(cfg).open()
+    generation = index.generation
+    index.close()
+    gen_dir = tmp_path / "home" / "index" / generation
+    (gen_dir / "vectors.npy").write_bytes(b"not a numpy file")
+    from mentor.errors import IndexBrokenError
+
+    with pytest.raises(IndexBrokenError, match="vector file"):
+        Generation(cfg, generation, gen_dir).load()

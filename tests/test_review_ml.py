@@ -10,8 +10,14 @@ from mentor.review import analyse
 from mentor.review_lessons import RULE_LESSONS, reference, section_text
 
 
+def checked(code: str, filename: str = "service.py") -> list:
+    """Every finding of the checks, raised or folded into the minor line."""
+    result = analyse(textwrap.dedent(code), filename)
+    return result.findings + result.minor
+
+
 def rules(code: str, filename: str = "service.py") -> list[tuple[str, int]]:
-    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+    return [(f.rule, f.line) for f in checked(code, filename)]
 
 
 CASES = [  # (rule, code that triggers it at the line, code doing the right thing)
@@ -121,15 +127,46 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """),
     ("ml:unsafe-load", ("""\
         import pickle
+        from fastapi import FastAPI, UploadFile
 
-        def load_model(path):
-            with open(path, "rb") as f:
-                return pickle.load(f)
-        """, 5), """\
+        app = FastAPI()
+
+        @app.post("/models")
+        async def upload_model(file: UploadFile):
+            data = await file.read()
+            return {"classes": len(pickle.loads(data).classes_)}
+        """, 9), """\
+        import pickle
         import torch
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+        MODEL_PATH = "artifacts/model.pkl"
 
         def load_weights(path):
             return torch.load(path, weights_only=True)
+
+        def load_model(path=MODEL_PATH):
+            with open(path, "rb") as f:
+                return pickle.load(f)
+
+        @app.post("/predict")
+        async def predict(features: list[float]):
+            with open(MODEL_PATH, "rb") as f:
+                return {"y": pickle.load(f).predict([features]).tolist()}
+        """),
+    ("ml:unsafe-load", ("""\
+        import pickle
+        import requests
+
+        def fetch_model(url):
+            resp = requests.get(url, timeout=10)
+            resp.raise_for_status()
+            return pickle.loads(resp.content)
+        """, 7), """\
+        import joblib
+
+        model = joblib.load("model.joblib")
         """),
     ("ml:exec-config", ("""\
         import sys
@@ -208,18 +245,43 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """),
     ("ml:unbounded-growth", ("""\
         import streamlit as st
+        from openai import OpenAI
 
+        client = OpenAI()
         if "messages" not in st.session_state:
             st.session_state.messages = []
         if prompt := st.chat_input():
             st.session_state.messages.append({"role": "user", "content": prompt})
-        """, 6), """\
+            reply = client.chat.completions.create(model="m", messages=st.session_state.messages)
+        """, 8), """\
         import streamlit as st
+        from openai import OpenAI
 
+        client = OpenAI()
         if prompt := st.chat_input():
             st.session_state.messages.append({"role": "user", "content": prompt})
             if len(st.session_state.messages) > 40:
                 st.session_state.messages.pop(0)
+            reply = client.chat.completions.create(model="m", messages=st.session_state.messages)
+        """),
+    ("ml:unbounded-growth", ("""\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        chat_history = []
+
+        @app.post("/chat")
+        def chat():
+            chat_history.append({"role": "user", "content": request.get_json().get("message", "")})
+            return jsonify(history=chat_history)
+        """, 8), """\
+        import torch
+
+        history = []
+        for epoch in range(10):
+            loss = torch.rand(1)
+            history.append(loss.item())
+        print(min(history))
         """),
     ("ml:retry-no-backoff", ("""\
         import time
@@ -322,6 +384,340 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 return None
             return reply.choices[0].message.content
         """),
+    ("ml:blocking-in-async", ("""\
+        import asyncio
+        import time
+
+        async def embed_all(client, texts):
+            for attempt in range(3):
+                try:
+                    return await client.embed(texts)
+                except TimeoutError:
+                    time.sleep(2 ** attempt)
+        """, 9), """\
+        import asyncio
+        import time
+
+        async def embed_all(client, texts):
+            for attempt in range(3):
+                try:
+                    return await client.embed(texts)
+                except TimeoutError:
+                    await asyncio.sleep(2 ** attempt)
+
+        def warm_up():
+            time.sleep(1)
+        """),
+    ("ml:unbounded-fanout", ("""\
+        import asyncio
+
+        async def summarise_all(client, documents):
+            tasks = [asyncio.create_task(client.summarise(d)) for d in documents]
+            return await asyncio.gather(*tasks)
+        """, 4), """\
+        import asyncio
+
+        async def summarise_all(client, documents, limit=8):
+            gate = asyncio.Semaphore(limit)
+
+            async def one(d):
+                async with gate:
+                    return await client.summarise(d)
+
+            tasks = [asyncio.create_task(one(d)) for d in documents]
+            return await asyncio.gather(*tasks)
+        """),
+    ("ml:missing-auth", ("""\
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+        DOCS = {}
+
+        @app.route("/docs/<doc_id>", methods=["DELETE"])
+        def delete_doc(doc_id):
+            DOCS.pop(doc_id, None)
+            return jsonify(ok=True)
+
+        @app.post("/search")
+        def search():
+            return jsonify(hits=[])
+        """, 6), """\
+        from flask import Flask, jsonify
+        from flask_login import login_required
+
+        app = Flask(__name__)
+        DOCS = {}
+
+        @app.route("/docs/<doc_id>", methods=["DELETE"])
+        @login_required
+        def delete_doc(doc_id):
+            DOCS.pop(doc_id, None)
+            return jsonify(ok=True)
+        """),
+    ("ml:unbounded-payload", ("""\
+        from fastapi import FastAPI
+        from pydantic import BaseModel
+
+        app = FastAPI()
+
+        class Batch(BaseModel):
+            rows: list[list[float]]
+
+        @app.post("/predict")
+        def predict(batch: Batch):
+            return {"n": len(batch.rows)}
+        """, 7), """\
+        from fastapi import FastAPI
+        from pydantic import BaseModel, Field
+
+        app = FastAPI()
+
+        class Batch(BaseModel):
+            rows: list[list[float]] = Field(max_length=1000)
+
+        class Report(BaseModel):
+            lines: list[str]
+
+        @app.post("/predict")
+        def predict(batch: Batch):
+            return {"n": len(batch.rows)}
+        """),
+    ("ml:unbounded-payload", ("""\
+        import pandas as pd
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/predict_csv")
+        def predict_csv(upload: UploadFile):
+            frame = pd.read_csv(upload.file)
+            return {"rows": len(frame)}
+        """, 8), """\
+        import pandas as pd
+        from fastapi import FastAPI, HTTPException, UploadFile
+
+        app = FastAPI()
+        MAX_BYTES = 5_000_000
+
+        @app.post("/predict_csv")
+        def predict_csv(upload: UploadFile):
+            if upload.size is None or upload.size > MAX_BYTES:
+                raise HTTPException(413, "file too large")
+            frame = pd.read_csv(upload.file)
+            return {"rows": len(frame)}
+        """),
+    ("ml:unclosed-client", ("""\
+        import aiohttp
+
+        async def fetch_all(urls):
+            session = aiohttp.ClientSession()
+            pages = [await (await session.get(u)).text() for u in urls]
+            await session.close()
+            return pages
+        """, 4), """\
+        import aiohttp
+
+        async def fetch_all(urls):
+            async with aiohttp.ClientSession() as session:
+                return [await (await session.get(u)).text() for u in urls]
+        """),
+    ("ml:load-per-request", ("""\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            model = joblib.load("model.joblib")
+            return jsonify(y=model.predict([request.get_json()["x"]]).tolist())
+        """, 8), """\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        model = joblib.load("model.joblib")
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            return jsonify(y=model.predict([request.get_json()["x"]]).tolist())
+        """),
+    ("ml:load-per-request", ("""\
+        import streamlit as st
+        from sentence_transformers import SentenceTransformer
+
+        def embedder():
+            return SentenceTransformer("all-MiniLM-L6-v2")
+
+        query = st.text_input("Search")
+        if query:
+            st.write(embedder().encode(query)[:5])
+        """, 5), """\
+        import streamlit as st
+        from sentence_transformers import SentenceTransformer
+
+        @st.cache_resource
+        def embedder():
+            return SentenceTransformer("all-MiniLM-L6-v2")
+
+        query = st.text_input("Search")
+        if query:
+            st.write(embedder().encode(query)[:5])
+        """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.preprocessing import StandardScaler
+
+        def prepare(X_train, X_test):
+            scaler = StandardScaler().fit(X_train)
+            test_scaler = StandardScaler()
+            return scaler.transform(X_train), test_scaler.fit_transform(X_test)
+        """, 6), """\
+        from sklearn.preprocessing import StandardScaler
+
+        def prepare(X_train, X_test):
+            scaler = StandardScaler().fit(X_train)
+            return scaler.transform(X_train), scaler.transform(X_test)
+        """),
+    ("ml:unvalidated-input", ("""\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/embed", methods=["POST"])
+        def embed():
+            data = request.get_json()
+            texts = data["texts"]
+            return jsonify(n=len(texts))
+        """, 8), """\
+        from flask import Flask, abort, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/embed", methods=["POST"])
+        def embed():
+            data = request.get_json(silent=True) or {}
+            texts = data.get("texts")
+            if not isinstance(texts, list) or len(texts) > 256:
+                abort(400)
+            return jsonify(n=len(texts))
+        """),
+    ("ml:path-traversal", ("""\
+        import os
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        UPLOADS = "/srv/uploads"
+
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            f = request.files["document"]
+            f.save(os.path.join(UPLOADS, f.filename))
+            return "ok"
+        """, 10), """\
+        import os
+        from flask import Flask, request
+        from werkzeug.utils import secure_filename
+
+        app = Flask(__name__)
+        UPLOADS = "/srv/uploads"
+
+        @app.route("/upload", methods=["POST"])
+        def upload():
+            f = request.files["document"]
+            f.save(os.path.join(UPLOADS, secure_filename(f.filename)))
+            return "ok"
+        """),
+    ("ml:path-traversal", ("""\
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/files")
+        async def store(file: UploadFile):
+            name = file.filename
+            with open(f"data/{name}", "wb") as out:
+                out.write(await file.read())
+        """, 8), """\
+        import uuid
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/files")
+        async def store(file: UploadFile):
+            with open(f"data/{uuid.uuid4().hex}.bin", "wb") as out:
+                out.write(await file.read())
+            return {"name": file.filename}
+        """),
+    ("ml:load-per-request", ("""\
+        from transformers import AutoTokenizer
+
+        def tokenize(batch):
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            return tokenizer(batch["text"], truncation=True, padding=True)
+        """, 4), """\
+        from functools import lru_cache
+        from transformers import AutoTokenizer
+
+        def load_tokenizer(name):
+            tokenizer = AutoTokenizer.from_pretrained(name)
+            return tokenizer
+
+        @lru_cache(maxsize=1)
+        def cached(name):
+            return AutoTokenizer.from_pretrained(name)
+
+        def tokenize(batch):
+            return cached("bert-base-uncased")(batch["text"], truncation=True, padding=True)
+        """),
+    ("ml:dangerous-opt-in", ("""\
+        from langchain_community.vectorstores import FAISS
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("someone/model", trust_remote_code=True)
+        index = FAISS.load_local("index", embeddings, allow_dangerous_deserialization=True)
+        """, 4), """\
+        from transformers import AutoModel
+
+        model = AutoModel.from_pretrained("bert-base-uncased", revision="86b5e09", trust_remote_code=False)
+        """),
+    ("ml:no-truncation", ("""\
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+        encoded = tokenizer(texts, padding="longest", return_tensors="pt")
+        """, 4), """\
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+        encoded = tokenizer(texts, padding="longest", truncation=True, max_length=512, return_tensors="pt")
+        """),
+    ("ml:shell-unchecked", ("""\
+        from airflow.operators.bash import BashOperator
+
+        download = BashOperator(task_id="download",
+                                bash_command="curl -sS https://example.com/data.csv -o /tmp/data.csv")
+        """, 3), """\
+        from airflow.operators.bash import BashOperator
+
+        download = BashOperator(task_id="download",
+                                bash_command="curl --fail -sS https://example.com/data.csv -o /tmp/data.csv")
+        fetch = BashOperator(task_id="fetch", bash_command="wget -q https://example.com/a.csv -O /tmp/a.csv")
+        """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import accuracy_score
+
+        model = LogisticRegression(random_state=0).fit(X_train, y_train)
+        print("accuracy", accuracy_score(y_train, model.predict(X_train)))
+        """, 5), """\
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import accuracy_score
+
+        model = LogisticRegression(random_state=0).fit(X_train, y_train)
+        print("train", accuracy_score(y_train, model.predict(X_train)))
+        print("test", accuracy_score(y_test, model.predict(X_test)))
+        """),
     ("ml:no-seed", ("""\
         from sklearn.ensemble import RandomForestClassifier
 
@@ -369,7 +765,7 @@ for epoch in range(3):
 
 
 def test_module_level_code_is_analysed_like_a_function():
-    found = [f for f in analyse(TRAINING_SCRIPT, "train.py").findings if f.rule == "smell:size"]
+    found = [f for f in checked(TRAINING_SCRIPT, "train.py") if f.rule == "smell:size"]
     assert len(found) == 1 and found[0].line == 4
     assert "module-level code" in found[0].message and "nested 5 deep" in found[0].message
 
@@ -377,20 +773,20 @@ def test_module_level_code_is_analysed_like_a_function():
 def test_one_size_finding_per_function_and_docstrings_do_not_count():
     body = "".join(f"    if x == {i}:\n        y += {i}\n" for i in range(15))
     big = f"def route(x, y, a, b, c, d, e, f):\n{body}    return y\n"
-    found = [f for f in analyse(big, "r.py").findings if f.principle == "complexity"]
+    found = [f for f in checked(big, "r.py") if f.principle == "complexity"]
     assert [(f.rule, f.line) for f in found] == [("smell:size", 1)]
     assert "complexity 16 (radon rank C)" in found[0].message and "8 parameters" in found[0].message
     documented = 'def f(x):\n    """' + "Explain.\n" * 80 + '    """\n' + "    x += 1\n" * 20 + "    return x\n"
-    assert not [f for f in analyse(documented, "d.py").findings if f.rule == "smell:size"]
+    assert not [f for f in checked(documented, "d.py") if f.rule == "smell:size"]
 
 
 def test_no_whitespace_long_line_or_todo_noise():
     code = "import os\n\n\ndef f(x):   \n    # TODO: later\n    return x + 1" + " " * 150 + "\n"
-    assert analyse(code, "f.py").findings == []
+    assert checked(code, "f.py") == []
 
 
 def test_a_script_may_print_but_a_service_should_log():
     script = "def main():\n    print('epoch', 1)\n\n\nfor i in range(3):\n    print(i)\n"
     service = "import logging\n\n\ndef handle(req):\n    print('got', req)\n    return req\n"
-    assert not [f for f in analyse(script, "train.py").findings if f.rule == "smell:print"]
-    assert [f.line for f in analyse(service, "svc.py").findings if f.rule == "smell:print"] == [5]
+    assert not [f for f in checked(script, "train.py") if f.rule == "smell:print"]
+    assert [f.line for f in checked(service, "svc.py") if f.rule == "smell:print"] == [5]

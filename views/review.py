@@ -76,6 +76,10 @@ if "review_result" in st.session_state:
                     section = f" · {ref['section']}" if ref.get("section") else ""
                     st.caption("Learn more: " + markdown_link(f"{ref.get('title') or ref.get('source') or ''}{section}",
                                                               ref.get("source") or "", ref.get("section")))
+        if result.get("minor"):  # correct but low-value here: listed for the learner, not raised as findings
+            with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
+                for f in result["minor"]:
+                    show_markdown(f"Line {f['line']}: {f['message']}")
     with code_tab:
         st.html(code_html(code, result["findings"]))
     if st.session_state.pop("review_scroll", False):

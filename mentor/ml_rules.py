@@ -1,0 +1,117 @@
+"""Shared parts of the ML/LLM-service checks (ml_checks, service_checks, runtime_checks): the suggested fix per
+rule, scopes, and small AST helpers."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .smells import FUNCTIONS, Finding, dotted
+
+# a call to a model provider: both OpenAI SDK generations (`client.chat.completions.create`,
+# `openai.ChatCompletion.create`), Anthropic's messages, LangChain-style runnables
+LLM_CALL = re.compile(r"(\.(chat\.completions|completions|messages|responses|embeddings)\.create|"
+                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|"
+                      r"^\w*(llm|agent|chain|executor)\w*\.(invoke|run|predict|ainvoke|arun|stream|generate_content))$")
+
+FIX = {
+    "ml:unsafe-html": "Render model or user text as text (`st.markdown(text)` without `unsafe_allow_html`, or "
+                      "`st.text`); if HTML is needed, escape it first (`html.escape`) or sanitise it with an "
+                      "allow-list (bleach/nh3).",
+    "ml:http-no-timeout": "Pass a timeout (`timeout=(3.05, 30)`): without one a stalled server hangs this worker "
+                          "forever.",
+    "ml:http-no-status": "Call `resp.raise_for_status()` (or check `resp.status_code`) before reading the body, so an "
+                         "error page or a 429 is not parsed as data.",
+    "ml:shell-unchecked": "Make the download fail loudly: `curl --fail --show-error --location` (or `requests` with "
+                          "`raise_for_status()`), and `subprocess.run([...], check=True)` instead of ignoring the "
+                          "exit code.",
+    "ml:log-then-success": "Re-raise after logging (`raise`), or return a failure the caller checks: a task that "
+                           "reports success after an error makes the scheduler run the next step on bad data.",
+    "ml:except-default": "Let the error propagate, or catch only the exception you expect and log it; an empty "
+                         "default makes a failure look like 'no data'.",
+    "ml:non-atomic-write": "Write to a temporary file in the same directory and `os.replace(tmp, path)`: a crash "
+                           "mid-write otherwise corrupts the only copy.",
+    "ml:unsafe-load": "Never unpickle data that can come from outside: use `torch.load(path, weights_only=True)`, "
+                      "safetensors, JSON or ONNX, or verify a checksum/signature of a trusted artifact first.",
+    "ml:exec-config": "Parse configuration as data (YAML/TOML/JSON into a dataclass, or argparse), never `exec`/`eval` "
+                      "a file or string: it runs whatever code it contains.",
+    "ml:exception-to-client": "Log the exception with a request id server-side and return a generic message "
+                              "(`{\"error\": \"internal error\", \"request_id\": ...}`); exception text leaks paths, "
+                              "queries and secrets.",
+    "ml:fit-before-split": "Split first, then fit the transformer on the training part only (or put it in a "
+                           "`Pipeline` so cross-validation refits it per fold).",
+    "ml:unbounded-growth": "Bound it: keep the last N turns (`deque(maxlen=N)` or a token budget), or use an LRU/TTL "
+                           "cache (`functools.lru_cache(maxsize=...)`, `cachetools.TTLCache`).",
+    "ml:unbounded-poll": "Give the wait a deadline and leave on every terminal state: `while run.status in "
+                         "(\"queued\", \"in_progress\") and time.monotonic() < deadline`, then handle failed, "
+                         "cancelled and expired runs.",
+    "ml:unvalidated-input": "Validate the body against a schema (pydantic model, marshmallow, or `data.get(...)` with "
+                            "a 400 on missing or oversized fields) before using it.",
+    "ml:csrf-exempt": "Keep CSRF protection on state-changing views: remove `@csrf_exempt` and send the token from the "
+                      "client (or use token authentication for an API).",
+    "ml:airflow-top-level": "Read Variables inside tasks (or with Jinja templates `{{ var.value.x }}`): top-level "
+                            "code runs on every DAG-file parse, every few seconds, and hits the metadata database.",
+    "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
+                        "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
+    "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "
+                  "`torch.manual_seed`, `random_state=` in splits and models) and log the seed with the run.",
+    "ml:blocking-in-async": "Use the async equivalent (`await asyncio.sleep`, `httpx.AsyncClient`, `aiohttp`, "
+                            "`asyncio.create_subprocess_exec`), or move the call to a thread with `await "
+                            "asyncio.to_thread(...)`.",
+    "ml:unbounded-fanout": "Bound the concurrency: wrap each call in `async with semaphore:` (`asyncio.Semaphore(8)`), "
+                           "or feed a fixed pool of workers from an `asyncio.Queue`.",
+    "ml:missing-auth": "Check identity before changing state: an auth decorator or dependency (`@login_required`, "
+                       "`Depends(get_current_user)`, an API-key check in `before_request`), and authorise the action "
+                       "for that user.",
+    "ml:unbounded-payload": "Bound every request: `Field(max_length=...)` / `conlist(..., max_length=...)` on list "
+                            "fields, a size limit on uploads (`MAX_CONTENT_LENGTH`, or check the size and stream to "
+                            "disk), and a 413 past it.",
+    "ml:unclosed-client": "Use the session as a context manager (`async with aiohttp.ClientSession() as session:`), "
+                          "or build one client at start-up and close it at shutdown; never close only on success.",
+    "ml:load-per-request": "Load it once: at start-up (a module-level or lifespan-built object in a service) or "
+                           "behind `@st.cache_resource` in Streamlit, and pass it to the handler.",
+    "ml:path-traversal": "Never use the client's file name as a path: store under a generated name (`uuid4().hex`) or "
+                         "pass it through `werkzeug.utils.secure_filename`, and check the resolved path stays inside "
+                         "the upload folder.",
+    "ml:dangerous-opt-in": "Leave the check on: pin and vet the model revision instead of `trust_remote_code`, rebuild "
+                           "indexes instead of unpickling them, keep TLS verification and `weights_only=True`.",
+    "ml:no-truncation": "Pass `truncation=True` (and `max_length=` the model's limit), or chunk long texts before "
+                        "tokenising.",
+    "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
+                           "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
+                           "overloaded service.",
+}
+
+
+def _finding(node, rule: str, principle: str, message: str, severity: str = "warning", end: int | None = None
+             ) -> Finding:
+    line = node if isinstance(node, int) else node.lineno
+    return Finding(line=line, end_line=end or (line if isinstance(node, int) else node.end_lineno or line),
+                   severity=severity, rule=rule, principle=principle, message=message, suggestion=FIX[rule])
+
+
+def scopes(tree: ast.Module):
+    """(name, node whose own body is checked, statements) for every function and for the module's own code."""
+    module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
+    yield "module level", ast.Module(body=module, type_ignores=[]), module
+    for node in ast.walk(tree):
+        if isinstance(node, FUNCTIONS):
+            yield node.name, node, node.body
+
+
+def _kw(call: ast.Call, name: str):
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _const(node) -> bool:
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.JoinedStr) and all(
+        isinstance(v, ast.Constant) for v in node.values))
+
+
+def _names(node) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def llm_calls(nodes) -> list[ast.Call]:
+    """Calls to a model API (OpenAI/Anthropic SDKs, LangChain-style `llm.invoke`)."""
+    return [c for c in nodes if isinstance(c, ast.Call) and LLM_CALL.search(dotted(c.func) or ast.unparse(c.func))]

@@ -1,0 +1,264 @@
+"""Checks for long-running processes: state that only grows, waits with no end, unguarded model calls, retries."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .ml_rules import _finding, llm_calls, scopes
+from .smells import FUNCTIONS, MUTATORS, Finding, _calls, dotted, own_nodes
+
+GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
+# a call to a model or a model client: the SDKs' create/invoke, and `client.send(...)`-style wrappers
+MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthropic|assistant|bot)\w*)\.|"
+                        r"\.(create|invoke|ainvoke|run|arun|stream|send|complete|generate\w*|chat|predict)$", re.I)
+BLOCKING = re.compile(r"^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|urllib\.request\.urlopen|"
+                      r"urlopen|httpx\.(get|post|put|patch|delete|request)|subprocess\.(run|call|check_call|"
+                      r"check_output)|os\.system)$")
+SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager)$")
+SPAWN = {"create_task", "ensure_future"}
+LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
+                    r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
+TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
+
+
+def retries(nodes) -> list[Finding]:
+    out = []
+    for loop in (n for n in nodes if isinstance(n, (ast.For, ast.While))):
+        inner = [n for s in loop.body for n in ast.walk(s)]
+        tries = [n for n in inner if isinstance(n, ast.Try)]
+        if not tries or not any(isinstance(n, (ast.Break, ast.Return)) for t in tries for s in t.body
+                                for n in ast.walk(s)):
+            continue  # a retry loop leaves on success
+        head = ast.unparse(loop.target) + " " + ast.unparse(loop.iter) if isinstance(loop, ast.For) else "while"
+        if isinstance(loop, ast.For) and not (re.search(r"retr|attempt|tries", head) or head.startswith("_ in range(")):
+            continue
+        if all(any(isinstance(s, ast.Raise) for s in h.body) for t in tries for h in t.handlers):
+            continue  # every failure leaves the loop: not a retry
+        sleeps = [c for c in _calls(inner) if dotted(c.func).split(".")[-1] == "sleep"]
+        if any(c.args and not isinstance(c.args[0], ast.Constant) for c in sleeps):
+            continue  # a computed delay: backoff
+        what = f"a fixed {ast.unparse(sleeps[0].args[0])} s pause" if sleeps and sleeps[0].args else "no pause"
+        out.append(_finding(loop, "ml:retry-no-backoff", "reliability", f"retry loop with {what} between attempts: "
+                            "retries in lockstep make an overloaded service worse", end=loop.lineno))
+    return out
+
+
+def unbounded_growth(tree: ast.Module, service: bool) -> list[Finding]:
+    """Lists and dicts on `self` (or module level) named like history or caches that only ever grow, where the code
+    shows the cost: sent to a model on each call, or (module level in a web service) shared by every request."""
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        nodes = [n for m in cls.body if isinstance(m, FUNCTIONS) for n in own_nodes(m)]
+        created = {}
+        for n in nodes:
+            if isinstance(n, ast.Assign) and (isinstance(n.value, (ast.List, ast.Dict)) or (
+                    isinstance(n.value, ast.Call) and dotted(n.value.func) in ("dict", "list", "OrderedDict"))):
+                for t in n.targets:
+                    if isinstance(t, ast.Attribute) and dotted(t.value) == "self" and GROWING.search(t.attr):
+                        created.setdefault(t.attr, n)
+        out += _growing(created, nodes, "self.", shared=False)
+    for s in tree.body:
+        if not (isinstance(s, ast.Assign) and isinstance(s.value, (ast.List, ast.Dict))):
+            continue
+        for name in (t.id for t in s.targets if isinstance(t, ast.Name) and GROWING.search(t.id)):
+            # where the module-level name is the one used: module code, and functions that do not shadow it
+            nodes = [n for _, scope, _ in scopes(tree) if name not in _locals(scope) for n in own_nodes(scope)]
+            out += _growing({name: s}, nodes, "", shared=service)
+    return out
+
+
+def _locals(scope) -> set[str]:
+    if not isinstance(scope, FUNCTIONS):
+        return set()
+    nodes = list(own_nodes(scope))
+    declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
+    stored = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return ({a.arg for a in ast.walk(scope.args) if isinstance(a, ast.arg)} | stored) - declared
+
+
+def _empty(node) -> bool:
+    return isinstance(node, (ast.List, ast.Dict)) and len(node.elts if isinstance(node, ast.List) else node.keys) <= 1
+
+
+def session_state_growth(tree: ast.Module) -> list[Finding]:
+    """Streamlit chat history in `st.session_state` that is appended to on every turn, never trimmed, and sent to
+    the model."""
+    nodes = list(ast.walk(tree))
+    keys = {}
+    for n in nodes:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append":
+            target = ast.unparse(n.func.value)
+            m = re.match(r"^(st\.)?session_state(\.(\w+)|\[['\"](\w+)['\"]\])$", target)
+            if m and GROWING.search(m.group(3) or m.group(4)):
+                keys.setdefault(target, n)
+    return _growing({k: None for k in keys}, nodes, "", shared=False)
+
+
+def _sent_to_model(full: str, nodes: list) -> bool:
+    """Whether the container is an argument of a call to a model or a model client."""
+    named = re.compile(r"(?<![\w.])" + re.escape(full) + r"(?!\w)")  # `history`, not `history_len`
+    return any(isinstance(n, ast.Call) and MODEL_CALL.search(dotted(n.func) or ast.unparse(n.func)) and any(
+        named.search(ast.unparse(a)) for a in [*n.args, *(k.value for k in n.keywords)]) for n in nodes)
+
+
+def _growing(created: dict, nodes: list, prefix: str, shared: bool) -> list[Finding]:
+    out = []
+    for attr, stmt in created.items():
+        full = prefix + attr
+        grows = [n for n in nodes if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                      and ast.unparse(n.func.value) == full and n.func.attr in ("append", "extend",
+                                                                                               "update", "setdefault"))
+                 or (isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == full)]
+        trims = [n for n in nodes if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                      and ast.unparse(n.func.value) == full and n.func.attr in TRIMS)
+                 or (isinstance(n, ast.Delete)) and full in ast.unparse(n)
+                 or (isinstance(n, ast.Assign) and n is not stmt and any(ast.unparse(t) == full for t in n.targets)
+                     and not _empty(n.value))  # a reset to empty is not a bound
+                 or (isinstance(n, ast.Call) and dotted(n.func) == "len" and n.args and ast.unparse(n.args[0]) == full)]
+        sent = _sent_to_model(full, nodes)
+        if not grows or trims or not (sent or shared):
+            continue  # growth in a script, or a list the code never sends anywhere, costs nothing a reviewer can show
+        first = min(grows, key=lambda n: n.lineno)
+        why = ("is sent to the model in full on every call: it soon outgrows the context window and each turn costs "
+               "more" if sent else "holds every entry for the life of the process")
+        where = ", and at module level in a web service it is shared by every request and user" if shared else ""
+        out.append(_finding(first, "ml:unbounded-growth", "performance", f"`{full}` only ever grows and {why}{where}"))
+    return out
+
+
+def polls(nodes) -> list[Finding]:
+    """`while x.status != "completed": sleep(...)`: waits forever when the job fails or hangs."""
+    out = []
+    for loop in (n for n in nodes if isinstance(n, ast.While)):
+        test = ast.unparse(loop.test)
+        if not re.search(r"\.status\b|\bstatus\b|\.state\b", test) or re.search(r"time|deadline|attempt|tries|retr|"
+                                                                                r"count|max|elapsed|<|>", test):
+            continue
+        inner = [n for s in loop.body for n in ast.walk(s)]
+        leaves = any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner)
+        if any(dotted(c.func).split(".")[-1] == "sleep" for c in _calls(inner)) and not leaves:
+            out.append(_finding(loop, "ml:unbounded-poll", "reliability", f"polling `while {test[:50]}` has no "
+                                "deadline and no exit on failure: a failed, cancelled or stuck job spins forever and "
+                                "holds this worker", end=loop.lineno))
+    return out
+
+
+def llm_unguarded(scope, nodes, entry_point: bool) -> list[Finding]:
+    """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request. Raised
+    in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted."""
+    tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
+    guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
+    calls = sorted((c for c in llm_calls(nodes) if id(c) not in guarded), key=lambda c: c.lineno)
+    if not calls:
+        return []
+    return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"
+                     f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
+                     "surfaces as a crash or a 500", end=calls[-1].end_lineno,
+                     severity="warning" if entry_point else "info")]
+
+
+
+def blocking_in_async(scope, nodes) -> list[Finding]:
+    """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits."""
+    if not isinstance(scope, ast.AsyncFunctionDef):
+        return []
+    out, seen = [], set()
+    for call in sorted(_calls(nodes), key=lambda c: c.lineno):
+        name = dotted(call.func)
+        if BLOCKING.match(name) and name not in seen:
+            seen.add(name)
+            out.append(_finding(call, "ml:blocking-in-async", "performance", f"`{name}` inside `async def "
+                                f"{scope.name}` blocks the event loop: every other request or task waits until it "
+                                "returns"))
+    return out
+
+
+def unbounded_fanout(tree: ast.Module) -> list[Finding]:
+    """Async tasks started for every item at once (a comprehension or loop of `create_task`, `gather(*...)`) with no
+    semaphore or pool anywhere in the module: a big batch opens one connection per item and meets the rate limit."""
+    if LIMITS.search(ast.unparse(tree)):
+        return []
+    out = []
+    for _name, scope, _body in scopes(tree):
+        nodes = list(own_nodes(scope))
+        spawns = [n for n in nodes if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                                                     ast.For, ast.AsyncFor))
+                  and any(isinstance(c, ast.Call) and dotted(c.func).split(".")[-1] in SPAWN for c in ast.walk(n))]
+        spawns += [c for c in _calls(nodes) if dotted(c.func).endswith("gather") and any(
+            isinstance(a, ast.Starred) and isinstance(a.value, (ast.ListComp, ast.GeneratorExp)) for a in c.args)]
+        if spawns:
+            first = min(spawns, key=lambda n: n.lineno)
+            out.append(_finding(first, "ml:unbounded-fanout", "performance", "a task is started for every item at "
+                                "once with no concurrency limit: a large batch opens as many connections as items and "
+                                "runs into the provider's rate limit"))
+    return out
+
+
+def unclosed_clients(scope, nodes) -> list[Finding]:
+    """HTTP sessions a function builds for its own use outside `with`, closed only on the happy path or never: an
+    exception leaks the connection pool. A client the function returns or stores (a factory, a constructor) is
+    someone else's to close and is not flagged unless the function closes it itself."""
+    if not isinstance(scope, FUNCTIONS):
+        return []
+    managed = {id(item.context_expr) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) for item in n.items}
+    made = [c for c in _calls(nodes) if SESSION.match(dotted(c.func)) and id(c) not in managed]
+    if not made:
+        return []
+    finals = [n for t in nodes if isinstance(t, ast.Try) for s in t.finalbody for n in ast.walk(s)]
+    closes = [c for c in _calls(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr in ("close", "aclose")]
+    if any(c in finals for c in closes) or any("close" in ast.unparse(n) for n in finals):
+        return []
+    if not closes and _handed_on(made[0], nodes):
+        return []
+    why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
+    return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
+                     f"`{scope.name}` {why} leaks its connection pool")]
+
+
+def _handed_on(call: ast.Call, nodes: list) -> bool:
+    """Whether the client (or the name it is bound to) is returned, yielded, stored on an object or passed on."""
+    names = {t.id for n in nodes if isinstance(n, ast.Assign) and n.value is call for t in n.targets
+             if isinstance(t, ast.Name)}
+
+    def carries(node) -> bool:
+        return any(x is call or (isinstance(x, ast.Name) and x.id in names) for x in ast.walk(node))
+
+    for n in nodes:
+        if isinstance(n, (ast.Return, ast.Yield)) and n.value is not None and carries(n.value):
+            return True
+        if isinstance(n, ast.Assign) and any(not isinstance(t, ast.Name) for t in n.targets) and carries(n.value):
+            return True
+        if isinstance(n, ast.Call) and n is not call and any(carries(a) for a in n.args):
+            return True
+    return False
+
+
+def default_escapes(tree: ast.Module, line: int) -> bool:
+    """Whether the mutable default written on `line` can carry state from one call to the next: the function
+    mutates it, stores it, returns it or hands it to another call. `x = x or {}` and read-only use cannot."""
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]  # defaults belong to the last positional parameters
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+        for arg, default in pairs:
+            if default.lineno <= line <= (default.end_lineno or default.lineno):
+                return _escapes(arg.arg, list(own_nodes(func)))
+    return True  # not found: keep ruff's word
+
+
+def _escapes(name: str, nodes: list) -> bool:
+    parents = {id(c): n for n in nodes for c in ast.iter_child_nodes(n)}
+    for n in (n for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+        parent = parents.get(id(n))
+        if isinstance(parent, ast.BoolOp) or isinstance(parent, (ast.Compare, ast.comprehension)):
+            continue  # `x or {}`, `k in x`, `for k in x`: read only
+        if isinstance(parent, ast.Attribute) and parent.attr not in MUTATORS:
+            continue  # x.items(), x.get(...)
+        if isinstance(parent, ast.Call) and parent.func is not n and dotted(parent.func) in ("len", "list", "dict",
+                                                                                              "set", "sorted", "tuple"):
+            continue  # copied or measured
+        return True
+    return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
+               for n in nodes)

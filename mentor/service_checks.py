@@ -1,0 +1,273 @@
+"""Checks for web services and apps: what reaches the client, what comes in from it, and who may call a route."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .ml_rules import _const, _finding, _kw, _names
+from .review_triage import route_handler
+from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
+
+# evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
+AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
+                  r"token_required|current_user|request\.user|is_authenticated|HTTPBearer|HTTPBasic|OAuth2|APIKey|"
+                  r"Security\(|verify_token|authenticate|[Aa]uthorization|x-api-key|check_auth|verify_key|"
+                  r"session\[['\"]user", re.I)
+# a POST whose name or path says it changes stored state (a POST that predicts, chats or searches does not)
+MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|save|admin|register|import|write|"
+                      r"destroy|drop|purge|set_|config|train|deploy", re.I)
+# loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
+EXPENSIVE = re.compile(r"(^|\.)(from_pretrained|SentenceTransformer|load_model|load_learner|read_index|from_documents|"
+                       r"from_texts|load_local|create_engine|from_uri|pipeline)$|^(joblib|pickle|torch|dill)\.load$")
+CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
+JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
+CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
+SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
+PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
+                      r"question|prompt|sample|samples|inputs?|features|sentence|sentences|document|doc|image)$")
+DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
+                       r"check_hostname|verify_ssl|ssl_verify)$")
+DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
+SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
+                        r"SpooledTemporaryFile|limit", re.I)
+ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
+                            r"HttpResponse|PlainTextResponse)$")
+
+
+def unsafe_html(nodes) -> list[Finding]:
+    out = []
+    for call in _calls(nodes):
+        flag = _kw(call, "unsafe_allow_html")
+        name = dotted(call.func)
+        is_html = name.endswith("components.html") or name.endswith("components.v1.html")
+        if not ((isinstance(flag, ast.Constant) and flag.value is True) or is_html):
+            continue
+        if call.args and not all(_const(a) for a in call.args):
+            shown = ast.unparse(call.args[0])[:40]
+            out.append(_finding(call, "ml:unsafe-html", "security", f"`{name}` renders `{shown}` as raw HTML: model "
+                                "or user text here can inject scripts and links (stored XSS)", severity="error"))
+    return out
+
+
+def exception_to_client(scope, nodes) -> list[Finding]:
+    """Exception text in an HTTP response: a response object built from it, or a route handler returning it (a
+    plain function returning it hands it to its caller, not to a client)."""
+    handler = route_handler(scope)
+    out = []
+    for h in (n for n in nodes if isinstance(n, ast.ExceptHandler)):
+        for node in (n for s in h.body for n in ast.walk(s)):
+            value = node.value if isinstance(node, ast.Return) and handler else node if isinstance(node, ast.Call) \
+                and ERROR_RESPONSE.search(dotted(node.func)) else None
+            if value is None:
+                continue
+            leaks = any((h.name and isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
+                         and _names(n.args[0]) == {h.name}) or (h.name and isinstance(n, ast.FormattedValue)
+                                                                and _names(n.value) == {h.name})
+                        or (isinstance(n, ast.Call) and dotted(n.func).startswith("traceback.format"))
+                        for n in ast.walk(value))
+            if leaks:
+                out.append(_finding(node, "ml:exception-to-client", "security", "the exception text is sent back to "
+                                    "the client: it can reveal paths, queries, model names and keys"))
+                break
+    return out
+
+
+def unvalidated_input(nodes) -> list[Finding]:
+    """JSON request bodies indexed directly (or through the variable they were read into): a missing field is a
+    KeyError and a 500, nothing bounds its size. Flask's form and query MultiDicts answer a missing key with a 400
+    themselves, so those are only noted."""
+    bodies = {t.id for n in nodes if isinstance(n, ast.Assign) and JSON_BODY.match(ast.unparse(n.value))
+              for t in n.targets if isinstance(t, ast.Name)}
+    out, seen = [], set()
+    for n in sorted((n for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)),
+                    key=lambda n: n.lineno):
+        source = ast.unparse(n.value)
+        m = re.match(r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", source)
+        body = bool(m and m.group(2) in ("json", "get_json()")) or (
+            source in bodies and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str))
+        if (m or body) and n.lineno not in seen and (not body or "body" not in seen):
+            seen |= {n.lineno, "body"} if body else {n.lineno}
+            out.append(_finding(n, "ml:unvalidated-input", "reliability", f"`{ast.unparse(n)[:50]}` reads the "
+                                "request without validation: " + ("a missing field is a 500, and nothing bounds its "
+                                                                  "type or size" if body else
+                                                                  "nothing checks its type, length or content"),
+                                severity="warning" if body else "info"))
+    return out
+
+
+def path_traversal(scope, nodes) -> list[Finding]:
+    """A client-supplied file name used in a path: `../../etc/cron.d/x` writes (or reads) outside the folder."""
+    names = {t.id for n in nodes if isinstance(n, ast.Assign) and CLIENT_NAME.search(ast.unparse(n.value))
+             and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for call in _calls(nodes):
+        name = dotted(call.func)
+        if not (name in ("open", "os.path.join", "pathlib.Path", "Path", "shutil.copyfileobj") or name.endswith(
+                (".save", "path.join"))):
+            continue
+        for arg in call.args:
+            text = ast.unparse(arg)
+            if SANITISED.search(text):
+                continue
+            if CLIENT_NAME.search(text) or _names(arg) & names:
+                out.append(_finding(call, "ml:path-traversal", "security", f"`{name}` builds a path from the "
+                                    f"client's file name (`{text[:40]}`): a name like `../../app.py` escapes the "
+                                    "folder", severity="error"))
+                return out
+    return out
+
+
+def csrf_exempt(tree: ast.Module) -> list[Finding]:
+    return [_finding(d, "ml:csrf-exempt", "security", f"`@csrf_exempt` on `{f.name}` turns off CSRF protection on "
+                     "a view that changes data: another site can submit it with the user's cookies")
+            for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for d in f.decorator_list
+            if dotted(d).split(".")[-1] == "csrf_exempt"]
+
+
+
+def _route_methods(func) -> tuple[str, str] | None:
+    """(HTTP method, path) for a route handler that changes state (POST/PUT/PATCH/DELETE); None for other functions.
+    Flask/FastAPI decorators, and Django views that read `request.POST` or test `request.method`."""
+    for d in func.decorator_list:
+        name = dotted(d.func if isinstance(d, ast.Call) else d)
+        verb = name.rsplit(".", 1)[-1]
+        path = d.args[0].value if isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant) else ""
+        if verb in ("post", "put", "patch", "delete"):
+            return verb.upper(), str(path)
+        if verb in ("route", "api_route") and isinstance(d, ast.Call):
+            methods = _kw(d, "methods")
+            found = {e.value.upper() for e in getattr(methods, "elts", []) if isinstance(e, ast.Constant)}
+            mutating = sorted(found & {"POST", "PUT", "PATCH", "DELETE"})
+            if mutating:
+                return mutating[0], str(path)
+    args = [a.arg for a in func.args.args]
+    if args[:1] == ["request"] and re.search(r"request\.(POST|method\s*==\s*['\"](POST|PUT|DELETE))",
+                                             ast.unparse(func)):
+        return "POST", ""
+    return None
+
+
+def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
+    """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
+    no auth decorator, dependency, user object or token check on the route or app-wide."""
+    if not service or AUTH.search(ast.unparse(tree)):
+        return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
+    out = []
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        route = _route_methods(func)
+        if route is None:
+            continue
+        method, path = route
+        if method == "POST" and not MUTATING.search(f"{func.name} {path}"):
+            continue  # a POST that computes (predict, chat, search) rather than changes stored state
+        start = min([d.lineno for d in func.decorator_list] + [func.lineno])
+        out.append(_finding(start, "ml:missing-auth", "security", f"`{func.name}` ({method} {path or 'view'}) changes "
+                            "state but nothing in this service checks who is calling: anyone who can reach it can "
+                            "call it", end=func.lineno))
+    return out
+
+
+def _list_fields(cls: ast.ClassDef) -> list[ast.AnnAssign]:
+    return [s for s in cls.body if isinstance(s, ast.AnnAssign) and re.match(
+        r"^(typing\.)?(List|list|Sequence|Set|set|Dict|dict)\[", ast.unparse(s.annotation))
+        and not (s.value is not None and re.search(r"max_length|max_items", ast.unparse(s.value)))
+        and "conlist" not in ast.unparse(s.annotation) and "max_length" not in ast.unparse(s.annotation)]
+
+
+def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
+    """Request bodies with no size bound: a pydantic request model's list field with no max length, and uploads
+    read whole into memory with no size check anywhere in the service."""
+    if not service:
+        return []
+    bodies = {ast.unparse(a.annotation) for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and _route_methods(f)
+              for a in f.args.args if a.annotation is not None}
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in bodies):
+        for field in _list_fields(cls):
+            out.append(_finding(field, "ml:unbounded-payload", "security", f"`{cls.name}.{ast.unparse(field.target)}` "
+                                "accepts a list of any length: one request can carry millions of items and exhaust "
+                                "the worker's memory and CPU"))
+    if SIZE_CHECK.search(ast.unparse(tree)):
+        return out
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and _route_methods(n)):
+        uploads = {a.arg for a in func.args.args if a.annotation is not None and "UploadFile" in ast.unparse(
+            a.annotation)}
+        reads = [n for n in ast.walk(func) if isinstance(n, ast.Attribute) and (
+            (isinstance(n.value, ast.Name) and n.value.id in uploads and n.attr in ("file", "read"))
+            or re.match(r"^request\.files\b", ast.unparse(n)) and n.attr in ("read", "save"))]
+        if reads:
+            first = min(reads, key=lambda n: n.lineno)
+            out.append(_finding(first, "ml:unbounded-payload", "security", f"`{func.name}` reads an upload whole with "
+                                "no size limit: one large file exhausts the worker's memory"))
+    return out
+
+
+def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
+    """Models, indexes and engines loaded inside a route handler (every request) or, in a Streamlit-style app, in the
+    script body or an uncached function (every rerun, that is every widget interaction)."""
+    if kind not in ("service", "app"):
+        return []
+    scopes = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (
+        _route_methods(f) or route_handler(f))] if kind == "service" else \
+        [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
+            f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
+                CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]
+    when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
+    out = []
+    for scope in scopes:
+        loads = sorted((c for c in _calls(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))),
+                       key=lambda c: c.lineno)
+        if loads:
+            out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
+                                f"{when}: the model or index is loaded again each time, adding seconds of latency and "
+                                "memory"))
+    return out
+
+
+def load_per_call(scope, nodes) -> list[Finding]:
+    """A function that takes the data to process (a batch, a text, a query) and loads the model or tokenizer it
+    applies, then drops it: every call, or every batch, pays the load again. A loader that returns what it
+    loaded is a factory and is not flagged."""
+    if not isinstance(scope, FUNCTIONS) or any(CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d))
+                                               for d in scope.decorator_list):
+        return []
+    if not any(PER_ITEM.match(a.arg) for a in scope.args.args):
+        return []
+    values = [r.value for r in nodes if isinstance(r, (ast.Return, ast.Yield)) and r.value is not None]
+    returned = {n.id for v in values for n in ([v] if isinstance(v, ast.Name) else getattr(v, "elts", []))
+                if isinstance(n, ast.Name)}  # `return tokenizer` or `return model, tokenizer`: a factory
+    for n in sorted((n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                     and EXPENSIVE.search(dotted(n.value.func))), key=lambda n: n.lineno):
+        names = {t.id for t in n.targets if isinstance(t, ast.Name)}
+        if names and not names & returned:
+            return [_finding(n.value, "ml:load-per-request", "performance", f"`{scope.name}` loads "
+                             f"`{dotted(n.value.func)}` on every call and drops it: each batch or request pays the "
+                             "load again")]
+    return []
+
+
+def dangerous_opt_ins(nodes) -> list[Finding]:
+    """Keyword switches that turn a safety check off by name: remote code, pickle deserialisation, TLS checks."""
+    out = []
+    for call in _calls(nodes):
+        for k in call.keywords:
+            if k.arg and DANGEROUS.match(k.arg) and isinstance(k.value, ast.Constant) and k.value.value is \
+                    DANGEROUS_VALUE.get(k.arg, True):
+                out.append(_finding(k.value, "ml:dangerous-opt-in", "security", f"`{k.arg}={k.value.value}` in "
+                                    f"`{dotted(call.func) or ast.unparse(call.func)[:40]}` turns a safety check off: "
+                                    "a tampered model, index or server can run code or read traffic",
+                                    severity="error"))
+    return out
+
+
+def tokenizer_without_truncation(nodes) -> list[Finding]:
+    """A Hugging Face tokenizer called with padding but no truncation: a long text exceeds the model's limit
+    (512 tokens for BERT) and fails or is silently cut elsewhere."""
+    tokenizers = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                  and re.search(r"Tokenizer\w*\.from_pretrained$", dotted(n.value.func)) for t in n.targets
+                  if isinstance(t, ast.Name)}
+    return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` pads but never truncates: a "
+                     "text longer than the model's limit fails at inference or training")
+            for c in _calls(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
+            and _kw(c, "truncation") is None and _kw(c, "max_length") is None]

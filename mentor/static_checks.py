@@ -1,0 +1,96 @@
+"""Static checks run beside the AST checks: ruff's lint (a chosen set of rules) and the secret scan
+(privacy.find_secrets, the redactor's own detector)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import privacy
+from .smells import Finding
+
+# ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
+# loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
+# on, Jinja2 without autoescaping
+RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701"
+RUFF_TIMEOUT_S = 30
+RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
+_SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is privacy.find_secrets
+    "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
+    "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
+    "secret:aws-key": ("An AWS access key id", "AWS_ACCESS_KEY_ID"),
+    "secret:aws-secret": ("An AWS secret access key", "AWS_SECRET_ACCESS_KEY"),
+    "secret:private-key": ("A private key", "a vault"),
+    "secret:github-token": ("A GitHub or GitLab token", "a secrets manager"),
+    "secret:api-key": ("An API key", "a secrets manager"),
+    "secret:webhook": ("A webhook URL with its secret", "a secrets manager"),
+    "secret:jwt": ("A signed token (JWT)", "a secrets manager"),
+    "secret:password": ("A hard-coded password, secret or token", "an environment variable"),
+}
+_DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keyword",
+             "Private Key": "secret:private-key", "Base64 High Entropy String": "secret:high-entropy",
+             "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
+
+
+def ruff_findings(code: str) -> tuple[list[Finding], str]:
+    """ruff's lint of the code, run as a subprocess on stdin; a note instead when ruff cannot run."""
+    exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    cmd = [exe] if exe else [sys.executable, "-m", "ruff"]
+    cmd += ["check", "--isolated", "--no-cache", "--output-format", "json", "--stdin-filename", "snippet.py",
+            "--select", RUFF_SELECT, "--target-version", "py311", "-"]
+    try:
+        proc = subprocess.run(cmd, input=code, capture_output=True, text=True, timeout=RUFF_TIMEOUT_S, check=False)
+        items = json.loads(proc.stdout) if proc.returncode in (0, 1) else None
+    except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        return [], f"ruff did not run ({exc}); its lint checks were skipped."
+    if not isinstance(items, list):
+        return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
+    out, lines = [], code.splitlines()
+    for item in (i for i in items if i.get("code") and "seems safe" not in i.get("message", "")):
+        code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
+        severity, principle = RUFF_META.get(prefix, ("warning", "reliability"))
+        fix = (item.get("fix") or {}).get("message")
+        row = item["location"]["row"]
+        source = lines[row - 1].lstrip() if 0 < row <= len(lines) else ""
+        if code_ == "F811" and not source.startswith(("def ", "async def ", "class ")):
+            severity = "info"  # a name imported or bound twice is tidiness; a second `def` silently replacing the
+            # first is the defect worth raising
+        out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
+                           rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
+                           suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))
+    return out, ""
+
+
+def secret_findings(code: str, notes: list[str]) -> list[Finding]:
+    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line (privacy.mask_secrets
+    masks them)."""
+    try:
+        found = privacy.find_secrets(code)
+    except Exception as exc:  # a scanner bug must not lose the rest of the review
+        notes.append(f"The secret scan failed ({type(exc).__name__}); secrets were not checked.")
+        return []
+    out, flagged = [], set()
+    for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
+        if s.line in flagged or s.placeholder:  # `user:pass@`, `changeme`: masked for the model, not leaked
+            continue
+        flagged.add(s.line)
+        if s.rule in _SECRET_WHAT:
+            what, env = _SECRET_WHAT[s.rule]
+            read = f"`os.environ[\"{env}\"]`" if env.isupper() else env
+            out.append(Finding(line=s.line, end_line=s.line, severity="error", rule=s.rule, principle="security",
+                               message=f"{what} is written in the code",
+                               suggestion=f"Treat it as leaked: revoke and rotate it, remove it from the code and the "
+                                          f"git history, and read it at runtime from {read} or a secrets manager."))
+            continue
+        kind = s.rule.removeprefix("detect-secrets:")
+        # an entropy or keyword guess with no format behind it is noted, not raised: hashes and ids look alike
+        out.append(Finding(line=s.line, end_line=s.line, severity="info" if s.heuristic else "error",
+                           rule=_DS_RULES.get(kind, "secret:" + re.sub(r"\W+", "-", kind.lower()).strip("-")),
+                           principle="security", message=f"detect-secrets flags this line: {kind.lower()}",
+                           suggestion="If it is a real credential, revoke it and load it at runtime from the "
+                                      "environment or a secrets manager; if not, add `# pragma: allowlist secret`."))
+    return out
