@@ -57,8 +57,6 @@ def _again(qid: int) -> None:
     st.session_state.pop(f"version-{qid}", None)
 
 
-def _stop(qid: int) -> None:
-    m.chat.stopped(qid)  # waits for the run being stopped to store the text so far
 
 
 def _version(qid: int, index: int) -> None:
@@ -126,6 +124,10 @@ ensure_index(m)
 routes = m.router.available()
 if "conversation_id" not in st.session_state and str(st.query_params.get("c", "")).isdigit():
     st.session_state.conversation_id = int(st.query_params["c"])  # a reload: the conversation in the address
+if (cut := st.session_state.pop("streaming", None)) is not None:
+    # this session's own click (Stop, a new question, another conversation) cut the last run short: a stop.
+    # A reload or a closed tab starts a new session, so that answer stays "interrupted".
+    m.chat.stopped(cut)  # waits for the cut run to store the text so far
 cid = st.session_state.get("conversation_id")
 try:
     messages = store.messages(cid) if cid else []
@@ -140,7 +142,8 @@ except MentorError:  # a deleted conversation's old address
     _remember_in_url(None)
     messages = []
 CUT_SHORT = {STOPPED: "Stopped: the answer so far is kept.",
-             INTERRUPTED: "Interrupted: the page was left before the answer was finished; the part written is kept."}
+             INTERRUPTED: "Interrupted: the page was reloaded or closed before the answer was finished; the part "
+                          "written is kept."}
 
 
 def footer(msg: dict, question: dict | None, final: bool) -> None:
@@ -274,13 +277,14 @@ if asking:
                     with asked:
                         user_bubble(store.message(stream.question_id), last=True, answered=True, shown=True)
                 conversation_list()  # listed (and highlighted) before the answer is written
+                st.session_state.streaming = stream.question_id  # until it is answered in full
                 text = st.empty()
                 stop = st.empty()
                 stop.button("Stop", key=f"stop-{stream.question_id}", icon=":material/stop_circle:",
-                            help="Stop the answer here (the part written so far is kept)", on_click=_stop,
-                            args=(stream.question_id,))
+                            help="Stop the answer here (the part written so far is kept)")  # a click reruns
                 stream_markdown(stream.text(on_stage=lambda s: status.update(label=s.detail.capitalize() + "…")),
                                 slot=text)
+                st.session_state.pop("streaming", None)  # answered in full
             finally:
                 stream.close()  # a Stop click or a reload ends this run here: the text so far is kept
             stop.empty()
