@@ -17,13 +17,13 @@ from pathlib import Path
 from . import design_review, languages, ml_checks, review_triage, runtime_checks, secret_scan, smells, tracing
 from .chat import check_text
 from .errors import InputError
+from .findings import SEVERITIES, Finding, smell
 from .llm import LLMRequest, Usage
 from .review_lessons import reference
 from .review_model import code_request, design_request, parse_design_review, parse_model_review
 from .router import price
 from .semgrep_review import LANGUAGES as SEMGREP_LANGUAGES
 from .semgrep_review import semgrep_findings
-from .smells import SEVERITIES, Finding, smell
 from .static_checks import ruff_findings, secret_findings
 
 CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}

@@ -10,9 +10,9 @@ import json
 import re
 
 from . import prompts
+from .findings import PRINCIPLES, SEVERITIES, Finding
 from .llm import LLMRequest
 from .review_lessons import RULE_LESSONS, rule_key, section_text
-from .smells import PRINCIPLES, SEVERITIES, Finding
 
 MAX_MODEL_CODE_CHARS = 80_000  # about 20k tokens: larger files are reviewed by the model only in part
 MAX_MODEL_FINDINGS = 12

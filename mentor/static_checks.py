@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import secret_scan
-from .smells import Finding
+from .findings import Finding
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
