@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .smells import Finding
+from .findings import Finding
 
 CODE_LINE = re.compile(r"^\s*(def |class |import |from \w+ import|return\b|if .*:$|for .*:$|function |const |let |"
                        r"var |package |func |public |private |@\w+)|[;{}]\s*$|=\s*\S")

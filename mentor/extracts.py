@@ -47,7 +47,7 @@ KIND_WEIGHT = {"lesson": 1.0, "glossary": 1.0, "book-note": 0.95, "paper-note": 
 RANK_PENALTY = 0.02  # per retrieval rank: the retriever's order is evidence too
 QUIZ_QUESTION_WEIGHT = 0.8  # a quiz question close to the learner's makes its answer relevant
 DEFINING_BONUS = 0.1
-OPENING_WORDS = 70  # the opening run of sentences stops before this many words
+OPENING_WORDS = 110  # the opening run of sentences stops before this many words (70 and 110 rated blind on dev)
 FOLLOW_RELATIVE = 0.15  # a following sentence joins the opening when it scores this share of the first
 PASSAGE_RELATIVE = 0.8  # support comes from passages at least this relevant, relative to the best one
 PRIMARY_RELATIVE = 0.4  # a supporting sentence from the best passage scores at least this share of the best one
@@ -58,7 +58,7 @@ NEW_TERMS_WEIGHT = 0.3  # support is chosen also for the question terms it adds
 RANKING_SENTENCES = 3  # sentences per passage, those covering most of the question, that rank the passages
 DUPLICATE = 0.75  # cosine above which two sentences say the same thing (checked on the dev answers)
 BULLET_WORDS = 7  # a supporting sentence stands alone: "Retry policy needs the same care." does not
-SUPPORT = 3  # supporting sentences after the opening
+SUPPORT = 5  # supporting sentences after the opening (3 and 5 rated blind on dev: eval/answers/dev_ab)
 @dataclass
 class Sentence:
     n: int  # passage number, 1-based

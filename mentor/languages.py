@@ -8,7 +8,8 @@ import re
 import tokenize
 from pathlib import Path
 
-from .smells import LONG_BLOCK, Finding, smell
+from .complexity import LONG_BLOCK
+from .findings import Finding, smell
 
 _URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]{0,15}://[^\s'\"`/<>]+[^\s'\"`<>]*|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b",
                           re.I)  # a bounded scheme: an unbounded one is quadratic on lines like "a.a.a.a..."

@@ -43,6 +43,22 @@ class LLMRequest:
     earlier: list[str] = field(default_factory=list)  # earlier answers in the conversation, not to repeat
 
 
+MAX_JSON_CHARS = 20_000  # a model answer longer than this is not parsed further (each "{" is a decode attempt)
+
+
+def first_json_object(text: str) -> dict | None:
+    """The first JSON object anywhere in the text (models wrap JSON in prose or code fences)."""
+    decoder, text = json.JSONDecoder(), text[:MAX_JSON_CHARS]
+    for m in re.finditer(r"\{", text):
+        try:
+            obj, _ = decoder.raw_decode(text, m.start())
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            return obj
+    return None
+
+
 class Provider(ABC):
     """A model that turns a request into a stream of text."""
 

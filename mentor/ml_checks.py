@@ -11,9 +11,9 @@ import ast
 import re
 
 from . import runtime_checks, service_checks
+from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names, scopes
 from .review_triage import context_of, route_handler
-from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
 HTTP_BODY = {"json", "text", "content", "iter_content", "iter_lines"}
@@ -46,7 +46,7 @@ TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
 def http_calls(nodes) -> list[Finding]:
     nodes = list(nodes)
     out, checked = [], any(isinstance(n, ast.Attribute) and n.attr in STATUS_CHECK for n in nodes)
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         name = dotted(call.func)
         if not HTTP_CALL.match(name):
             continue
@@ -61,7 +61,7 @@ def http_calls(nodes) -> list[Finding]:
 
 def shell_downloads(nodes) -> list[Finding]:
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         name = dotted(call.func)
         operator = name.split(".")[-1] in ("BashOperator", "SSHOperator")  # Airflow fails the task on a non-zero exit
         if not operator and name not in ("os.system", "subprocess.run", "subprocess.call", "subprocess.Popen",
@@ -127,9 +127,9 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
     if any(isinstance(n, ast.Call) and ATOMIC.search(dotted(n.func)) for n in nodes):
         return []
     looped = {id(x) for loop in nodes if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for x in ast.walk(loop)}
-    loaded = {ast.unparse(c.args[0]) for c in _calls(nodes) if dotted(c.func) in LOADS and c.args}
+    loaded = {ast.unparse(c.args[0]) for c in call_nodes(nodes) if dotted(c.func) in LOADS and c.args}
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         name = dotted(call.func)
         target = call.args[1] if len(call.args) > 1 else _kw(call, "f") or _kw(call, "file")
         model_file = name in ("torch.save", "joblib.dump")  # these write models and checkpoints by nature
@@ -185,7 +185,7 @@ def unsafe_loads(scope, nodes) -> list[Finding]:
     """pickle/torch/joblib loads of data the code shows can come from outside (an upload, a request, a download)."""
     tainted = tainted_names(scope, nodes)
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         name = dotted(call.func)
         if name not in LOADS or not call.args:
             continue
@@ -205,7 +205,7 @@ def unsafe_loads(scope, nodes) -> list[Finding]:
 
 def exec_config(nodes) -> list[Finding]:
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         if dotted(call.func) in ("exec", "eval") and call.args and not _const(call.args[0]):
             out.append(_finding(call, "ml:exec-config", "security", f"`{dotted(call.func)}` runs "
                                 f"`{ast.unparse(call.args[0])[:50]}` as code: a config file or argument becomes a "
@@ -215,13 +215,13 @@ def exec_config(nodes) -> list[Finding]:
 
 def fit_before_split(nodes) -> list[Finding]:
     nodes = list(nodes)
-    splits = [c.lineno for c in _calls(nodes) if dotted(c.func).split(".")[-1] == "train_test_split"]
+    splits = [c.lineno for c in call_nodes(nodes) if dotted(c.func).split(".")[-1] == "train_test_split"]
     if not splits:
         return []
     transformers = {ast.unparse(t) for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                     and TRANSFORMER.search(dotted(n.value.func).split(".")[-1]) for t in n.targets}
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         f = call.func
         if not (isinstance(f, ast.Attribute) and f.attr in ("fit", "fit_transform") and call.lineno < min(splits)):
             continue
@@ -237,7 +237,7 @@ def fit_before_split(nodes) -> list[Finding]:
 def fit_on_test(nodes) -> list[Finding]:
     """A transformer or model fitted on the test or validation set: the held-out score is no longer held out."""
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         f = call.func
         if isinstance(f, ast.Attribute) and f.attr in ("fit", "fit_transform", "partial_fit") and call.args and \
                 HELD_OUT.search(ast.unparse(call.args[0])):
@@ -265,7 +265,7 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
     if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "airflow" in ast.unparse(n) for n in tree.body):
         return []
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
-    reads = sorted((c for c in _calls(n for s in module for n in ast.walk(s)) if dotted(c.func).endswith(
+    reads = sorted((c for c in call_nodes(n for s in module for n in ast.walk(s)) if dotted(c.func).endswith(
         "Variable.get")), key=lambda c: c.lineno)
     out = [_finding(reads[0], "ml:airflow-top-level", "performance", f"{len(reads)} `Variable.get` call"
                     f"{'s' if len(reads) > 1 else ''} at the top level of a DAG file: they run on every parse of the "

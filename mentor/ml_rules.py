@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .smells import FUNCTIONS, Finding, dotted
+from .findings import FUNCTIONS, Finding, dotted
 
 # a call to a model provider: both OpenAI SDK generations (`client.chat.completions.create`,
 # `openai.ChatCompletion.create`), Anthropic's messages, LangChain-style runnables

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .errors import InputError
+from .llm import LLMRequest, first_json_object
 from .prompts import fence
 from .reader import open_doc
 
@@ -51,6 +52,13 @@ class Question:
     text: str
     key: str  # the answer key, which is also its explanation
     concept: str
+
+
+def parse_grade(text: str) -> tuple[str, str] | None:
+    """(rating, feedback) from the grade tool's JSON input (or a local model's JSON in prose), None if no grade."""
+    data = first_json_object(text) or {}
+    rating = str(data.get("rating", "")).lower()
+    return (rating, str(data.get("feedback", ""))[:600].strip()) if rating in RATINGS else None
 
 
 @dataclass(frozen=True)
@@ -174,30 +182,20 @@ class Deck:
             return self._model_grade(q, answer)
 
     def _model_grade(self, q: Question, answer: str) -> Grade | None:
-        if not answer.strip() or "cheap" not in self.m.router.available():
+        """Through the one fallback walker: the cheap cloud model, else a local one; redacted for the cloud there."""
+        if not answer.strip():
             return None
-        import anthropic
-
-        c = self.m.config
         content = (f'<passages>\n<passage n="1" title="question">\n{fence(q.text)}\n</passage>\n'
                    f'<passage n="2" title="answer key">\n{fence(q.key)}\n</passage>\n</passages>\n'
-                   f"<learner_notes>\n{fence(self._redacted(answer))}\n</learner_notes>")
-        client = anthropic.Anthropic(api_key=c.anthropic_api_key, base_url=c.anthropic_base_url or None,
-                                     timeout=c.timeout_s, max_retries=1)
-        try:
-            reply = client.messages.create(model=c.cheap_model, max_tokens=300, system=GRADE_SYSTEM,
-                                           tools=[GRADE_TOOL], tool_choice={"type": "tool", "name": "grade_answer"},
-                                           messages=[{"role": "user", "content": content}])
-        except anthropic.AnthropicError:
+                   f"<learner_notes>\n{fence(answer)}\n</learner_notes>")
+        request = LLMRequest(system=GRADE_SYSTEM, messages=[{"role": "user", "content": content}], question=answer,
+                             max_tokens=300, task="grade", tool=GRADE_TOOL)
+        graded, route, _, _ = self.m.chat.first_answer(self.m.router.route("grade", answer), request,
+                                                       accept=parse_grade)
+        if route is None:
             return None
-        block = next((b for b in reply.content if b.type == "tool_use" and b.name == "grade_answer"), None)
-        data = block.input if block is not None and isinstance(block.input, dict) else {}
-        if str(data.get("rating", "")).lower() not in RATINGS:
-            return None
-        return Grade(str(data["rating"]).lower(), str(data.get("feedback", ""))[:600].strip(), c.cheap_model)
-
-    def _redacted(self, text: str) -> str:
-        return self.m.redactor.redact(text).text if self.m.redactor is not None else text
+        rating, feedback = graded
+        return Grade(rating, feedback, route.model)
 
     def history(self, qid: str) -> list[dict]:
         return [dict(r) for r in self.m.store.db.query("select * from quiz_reviews where card_id = ? order by id",

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import design_review, languages, ml_checks, privacy, review_triage, runtime_checks, smells, tracing
+from . import design_review, languages, ml_checks, review_triage, runtime_checks, secret_scan, smells, tracing
 from .chat import check_text
 from .errors import InputError
+from .findings import SEVERITIES, Finding, smell
 from .llm import LLMRequest, Usage
 from .review_lessons import reference
 from .review_model import code_request, design_request, parse_design_review, parse_model_review
 from .router import price
 from .semgrep_review import LANGUAGES as SEMGREP_LANGUAGES
 from .semgrep_review import semgrep_findings
-from .smells import SEVERITIES, Finding, smell
 from .static_checks import ruff_findings, secret_findings
 
 CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}
@@ -174,7 +174,7 @@ class ReviewService:
         findings = analysis.findings
         passages = references(findings, self.retriever)
         references(analysis.minor)
-        masked = privacy.mask_secrets(code)  # on the original text: a key's body goes with its header
+        masked = secret_scan.mask_secrets(code)  # on the original text: a key's body goes with its header
         lines = len(code.splitlines())
         # the model sees the minor findings too, so it does not report them again as its own
         request = code_request(masked, analysis.language, filename, findings + analysis.minor, passages)
@@ -199,7 +199,7 @@ class ReviewService:
             f.section = design_review.WHOLE
         findings = secrets + analysis.findings
         references(findings)
-        masked = privacy.mask_secrets(text)
+        masked = secret_scan.mask_secrets(text)
         headings = [s.name for s in analysis.sections]
         request = design_request(masked, analysis.kind, headings, findings)
         model_summary, extra, provider, model, tried, usage = self._ask_model(masked, request, lambda answer: (

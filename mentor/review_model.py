@@ -6,17 +6,13 @@ with the same JSON as text. Either way the reply is validated here: lines must e
 
 from __future__ import annotations
 
-import json
-import re
-
 from . import prompts
-from .llm import LLMRequest
+from .findings import PRINCIPLES, SEVERITIES, Finding
+from .llm import LLMRequest, first_json_object
 from .review_lessons import RULE_LESSONS, rule_key, section_text
-from .smells import PRINCIPLES, SEVERITIES, Finding
 
 MAX_MODEL_CODE_CHARS = 80_000  # about 20k tokens: larger files are reviewed by the model only in part
 MAX_MODEL_FINDINGS = 12
-MAX_ANSWER_CHARS = 20_000  # a model answer longer than this is not parsed further (each "{" is a decode attempt)
 MAX_RUBRIC_SECTIONS = 4
 
 _FINDING = {"type": "object", "required": ["line", "severity", "principle", "message"], "properties": {
@@ -84,19 +80,6 @@ def code_request(code: str, language: str, filename: str | None, findings: list[
     return LLMRequest(system=prompts.with_data_rule(REVIEW_SYSTEM), messages=[{"role": "user", "content": body}],
                       question="code review",
                       passages=passages, max_tokens=1500, task="review", tool=CODE_TOOL)
-
-
-def first_json_object(text: str) -> dict | None:
-    """The first JSON object anywhere in the text (models wrap JSON in prose or code fences)."""
-    decoder, text = json.JSONDecoder(), text[:MAX_ANSWER_CHARS]
-    for m in re.finditer(r"\{", text):
-        try:
-            obj, _ = decoder.raw_decode(text, m.start())
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            return obj
-    return None
 
 
 def as_int(value) -> int | None:

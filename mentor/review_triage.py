@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .smells import FUNCTIONS, Finding, dotted
+from .findings import FUNCTIONS, Finding, dotted
 
 WEB_FRAMEWORKS = re.compile(r"^(flask|django|fastapi|starlette|tornado|sanic|quart|bottle|falcon|litestar|"
                             r"aiohttp\.web|ray\.serve|connexion)\b")

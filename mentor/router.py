@@ -12,7 +12,7 @@ PRICES = {"opus": (5.0, 25.0), "sonnet": (3.0, 15.0), "haiku": (1.0, 5.0)}
 ROUTES = ("strong", "cheap", "local", "offline")
 BUDGET_SOFT_LIMIT = 0.8  # above this share of the budget, only reviews and deep answers get the strong model
 STRONG_TASKS = ("review", "design")  # a code or design review: the judgement of the strongest model pays off
-CHEAP_TASKS = ("plan", "condense", "verify")  # short structured text from given facts: never the strong model
+CHEAP_TASKS = ("plan", "condense", "verify", "grade")  # short structured text from given facts: never the strong model
 # a question this long (pasted code, logs, a whole scenario) carries more than a quick answer can use;
 # chosen on the dev workload with scripts/tune_router.py
 LONG_TOKENS = 30

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
+from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _finding, llm_calls, scopes
-from .smells import FUNCTIONS, MUTATORS, Finding, _calls, dotted, own_nodes
+from .smells import MUTATORS
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
 # a call to a model or a model client: the SDKs' create/invoke, and `client.send(...)`-style wrappers
@@ -35,7 +36,7 @@ def retries(nodes) -> list[Finding]:
             continue
         if all(any(isinstance(s, ast.Raise) for s in h.body) for t in tries for h in t.handlers):
             continue  # every failure leaves the loop: not a retry
-        sleeps = [c for c in _calls(inner) if dotted(c.func).split(".")[-1] == "sleep"]
+        sleeps = [c for c in call_nodes(inner) if dotted(c.func).split(".")[-1] == "sleep"]
         if any(c.args and not isinstance(c.args[0], ast.Constant) for c in sleeps):
             continue  # a computed delay: backoff
         what = f"a fixed {ast.unparse(sleeps[0].args[0])} s pause" if sleeps and sleeps[0].args else "no pause"
@@ -137,7 +138,7 @@ def polls(nodes) -> list[Finding]:
             continue
         inner = [n for s in loop.body for n in ast.walk(s)]
         leaves = any(isinstance(n, (ast.Break, ast.Return, ast.Raise)) for n in inner)
-        if any(dotted(c.func).split(".")[-1] == "sleep" for c in _calls(inner)) and not leaves:
+        if any(dotted(c.func).split(".")[-1] == "sleep" for c in call_nodes(inner)) and not leaves:
             out.append(_finding(loop, "ml:unbounded-poll", "reliability", f"polling `while {test[:50]}` has no "
                                 "deadline and no exit on failure: a failed, cancelled or stuck job spins forever and "
                                 "holds this worker", end=loop.lineno))
@@ -164,7 +165,7 @@ def blocking_in_async(scope, nodes) -> list[Finding]:
     if not isinstance(scope, ast.AsyncFunctionDef):
         return []
     out, seen = [], set()
-    for call in sorted(_calls(nodes), key=lambda c: c.lineno):
+    for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
         name = dotted(call.func)
         if BLOCKING.match(name) and name not in seen:
             seen.add(name)
@@ -185,7 +186,7 @@ def unbounded_fanout(tree: ast.Module) -> list[Finding]:
         spawns = [n for n in nodes if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
                                                      ast.For, ast.AsyncFor))
                   and any(isinstance(c, ast.Call) and dotted(c.func).split(".")[-1] in SPAWN for c in ast.walk(n))]
-        spawns += [c for c in _calls(nodes) if dotted(c.func).endswith("gather") and any(
+        spawns += [c for c in call_nodes(nodes) if dotted(c.func).endswith("gather") and any(
             isinstance(a, ast.Starred) and isinstance(a.value, (ast.ListComp, ast.GeneratorExp)) for a in c.args)]
         if spawns:
             first = min(spawns, key=lambda n: n.lineno)
@@ -202,11 +203,11 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
     if not isinstance(scope, FUNCTIONS):
         return []
     managed = {id(item.context_expr) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) for item in n.items}
-    made = [c for c in _calls(nodes) if SESSION.match(dotted(c.func)) and id(c) not in managed]
+    made = [c for c in call_nodes(nodes) if SESSION.match(dotted(c.func)) and id(c) not in managed]
     if not made:
         return []
     finals = [n for t in nodes if isinstance(t, ast.Try) for s in t.finalbody for n in ast.walk(s)]
-    closes = [c for c in _calls(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr in ("close", "aclose")]
+    closes = [c for c in call_nodes(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr in ("close", "aclose")]
     if any(c in finals for c in closes) or any("close" in ast.unparse(n) for n in finals):
         return []
     if not closes and _handed_on(made[0], nodes):

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .smells import Finding
+from .findings import Finding
 
 RULES_DIR = Path(__file__).resolve().parent / "semgrep"
 LANGUAGES = {"javascript": ".js", "typescript": ".ts", "go": ".go"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
+from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names
 from .review_triage import route_handler
-from .smells import FUNCTIONS, Finding, _calls, dotted, own_nodes
 
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
 AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
@@ -37,7 +37,7 @@ ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response
 
 def unsafe_html(nodes) -> list[Finding]:
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         flag = _kw(call, "unsafe_allow_html")
         name = dotted(call.func)
         is_html = name.endswith("components.html") or name.endswith("components.v1.html")
@@ -101,7 +101,7 @@ def path_traversal(scope, nodes) -> list[Finding]:
     names = {t.id for n in nodes if isinstance(n, ast.Assign) and CLIENT_NAME.search(ast.unparse(n.value))
              and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)}
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         name = dotted(call.func)
         if not (name in ("open", "os.path.join", "pathlib.Path", "Path", "shutil.copyfileobj") or name.endswith(
                 (".save", "path.join"))):
@@ -216,7 +216,7 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
     out = []
     for scope in scopes:
-        loads = sorted((c for c in _calls(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))),
+        loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))),
                        key=lambda c: c.lineno)
         if loads:
             out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
@@ -250,7 +250,7 @@ def load_per_call(scope, nodes) -> list[Finding]:
 def dangerous_opt_ins(nodes) -> list[Finding]:
     """Keyword switches that turn a safety check off by name: remote code, pickle deserialisation, TLS checks."""
     out = []
-    for call in _calls(nodes):
+    for call in call_nodes(nodes):
         for k in call.keywords:
             if k.arg and DANGEROUS.match(k.arg) and isinstance(k.value, ast.Constant) and k.value.value is \
                     DANGEROUS_VALUE.get(k.arg, True):
@@ -269,5 +269,5 @@ def tokenizer_without_truncation(nodes) -> list[Finding]:
                   if isinstance(t, ast.Name)}
     return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` pads but never truncates: a "
                      "text longer than the model's limit fails at inference or training")
-            for c in _calls(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
+            for c in call_nodes(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
             and _kw(c, "truncation") is None and _kw(c, "max_length") is None]

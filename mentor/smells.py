@@ -1,18 +1,14 @@
-"""Smells found without a model in Python code: design smells from the AST, and complexity from radon."""
+"""Design smells found without a model in Python code, from the AST (size and complexity are in complexity.py)."""
 
 from __future__ import annotations
 
 import ast
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
 
-SEVERITIES = ("error", "warning", "info")
-PRINCIPLES = ("SRP", "OCP", "LSP", "ISP", "DIP", "security", "reliability", "complexity", "testability",
-              "performance", "observability", "style")
-COMPLEXITY_WARNING, COMPLEXITY_ERROR = 10, 20
-MAX_FUNCTION_LINES, MAX_NESTING, MAX_PARAMS = 60, 4, 6
-LONG_LINE, LONG_BLOCK = 120, 60
+from .complexity import complexity
+from .findings import FIX, FUNCTIONS, Finding, call_nodes, dotted, functions, own_nodes, qualname, smell
+
 TYPE_SWITCH_BRANCHES = 3
 SRP_IO_KINDS = 3  # kinds of I/O in one class
 SRP_METHODS, SRP_GROUPS = 7, 3  # public methods, and groups of 2+ of them that share no attribute
@@ -49,9 +45,6 @@ BUILTIN_TYPES = {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple"
 LOG_CALLS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "capture_exception"}
 CLI_LIBRARIES = {"argparse", "click", "typer", "fire"}
 ENV_LOOKUP = re.compile(r"(^|\.)getenv$|(environ|env|config|settings|cfg|conf)\.(get|setdefault|pop)$", re.I)
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")  # where a def can hide: not in expressions
-BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 
 _URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s/{}]+", re.I)
 _HOST = re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|localhost|[\w\-]+(\.[\w\-]+)+):\d{2,5}$|^\d{1,3}(\.\d{1,3}){3}$")
@@ -61,106 +54,13 @@ _MODEL = re.compile(r"^(gpt-[\w.\-]+|o[134](-mini|-preview)?|claude-[\w.\-]+|tex
                     r"(meta-llama/)?llama[\w.\-:]*|mistral[\w.\-:]*|mixtral[\w.\-:]*|gemini-[\w.\-]+|"
                     r"all-MiniLM-[\w\-]+|(sentence-transformers|BAAI|intfloat)/[\w.\-]+|(distil)?bert-base[\w\-]*)$",
                     re.I)
-FIX = {  # the concrete change each rule suggests
-    "syntax": "Fix the syntax error first; if this is a fragment, paste the whole function or class so the design "
-              "checks can run.",
-    "smell:srp": "Split it: one small class per kind of work (e.g. an HTTP client, a repository for the database, a "
-                 "trainer), each injected into a thin coordinator that holds only the workflow.",
-    "smell:type-switch": "Replace the switch with polymorphism: give each type the method this code needs behind a "
-                         "common Protocol or ABC (or register handlers in a dict keyed by type), so a new type is a "
-                         "new class, not an edit here.",
-    "smell:dip": "Inject it: take it as a constructor or function parameter typed as a small Protocol, and build the "
-                 "real one once in your composition root (e.g. `main()` or `build_app()`).",
-    "smell:dip-file": "Split reading from computing: let the caller open the file and pass the text, rows or a file "
-                      "object (or a small repository) in, so the logic is testable without a disk.",
-    "smell:bare-except": "Catch the specific exceptions you expect (e.g. `except (TimeoutError, ValueError) as exc:`), "
-                         "log them with `logger.exception(...)`, and let the rest propagate.",
-    "smell:swallowed-exception": "Catch only the exceptions you can handle, and log (`logger.exception`) or re-raise "
-                                 "the rest; if ignoring is intended, use `contextlib.suppress(SpecificError)` and say "
-                                 "why in a comment.",
-    "smell:mutable-global": "Keep this state in an object that callers create and pass in (or return new values "
-                            "instead of mutating), so tests and threads stop sharing it.",
-    "smell:hardcoded-config": "Read it from configuration (environment or a settings object) once and pass it in, "
-                              "e.g. `def __init__(self, base_url: str)` or `settings.model`, so each environment "
-                              "(and each model experiment) needs no code change.",
-    "smell:print": "Use a module logger: `logger = logging.getLogger(__name__)` and `logger.info(...)` with structured "
-                   "fields, so levels, handlers and tracing are configured in one place.",
-    "smell:size": "Split it: extract each step (and each family of branches) into a named function, flatten "
-                  "nesting with guard clauses, and group related parameters into a dataclass; the original becomes a "
-                  "short sequence of calls.",
-    "generic:todo": "Fix it now, or turn it into a tracked issue and link it here.",
-    "generic:hardcoded-url": "Read it from configuration (an environment variable or a settings file) and pass it "
-                             "in, so each environment can point elsewhere.",
-    "generic:long-function": "Extract its steps into small named functions that each do one thing.",
-}
-
-
-@dataclass
-class Finding:
-    line: int
-    end_line: int
-    severity: str  # error | warning | info
-    rule: str  # e.g. ruff:F401, radon:complexity, secret:aws-key, smell:srp, model
-    principle: str  # one of PRINCIPLES
-    message: str
-    suggestion: str
-    references: list[dict] = field(default_factory=list)
-    section: str = ""  # design reviews: the document section the finding is about
-    question: str = ""  # design reviews: a question about the trade-off, for the author to think through
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def smell(at, rule: str, principle: str, message: str, severity: str = "warning", end: int | None = None) -> Finding:
-    """A finding at a node (its line span) or at a line number, with the rule's standard suggestion."""
-    line = at if isinstance(at, int) else at.lineno
-    end = end or (at if isinstance(at, int) else at.end_lineno or at.lineno)
-    return Finding(line=line, end_line=end, severity=severity, rule=rule, principle=principle, message=message,
-                   suggestion=FIX[rule])
-
-
-def dotted(node: ast.AST) -> str:
-    """`requests.Session` for the call target `requests.Session`; '' for anything not a plain name chain."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
-
-
-def own_nodes(func: ast.AST):
-    """Every node in a function's body, without descending into nested functions or classes."""
-    stack = list(getattr(func, "body", []))
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, (*FUNCTIONS, ast.ClassDef, ast.Lambda)))
-
-
-def functions(tree: ast.AST, cls: ast.ClassDef | None = None):
-    """(function, enclosing class or None) for every function and method in the module."""
-    for child in (c for name in STATEMENT_LISTS for c in getattr(tree, name, None) or ()):
-        if isinstance(child, FUNCTIONS):
-            yield child, cls
-        yield from functions(child, child if isinstance(child, ast.ClassDef) else cls)
-
-
-def _qualname(func: ast.AST, cls: ast.ClassDef | None) -> str:
-    return f"{cls.name}.{func.name}" if cls else func.name
-
-
-def _calls(nodes, name: str | None = None) -> list[ast.Call]:
-    return [n for n in nodes if isinstance(n, ast.Call) and (name is None or dotted(n.func) == name)]
-
-
 # SOLID --------------------------------------------------------------------------------------------------
 def srp(tree: ast.AST) -> list[Finding]:
     out = []
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         methods = [n for n in cls.body if isinstance(n, FUNCTIONS)]
         kinds: dict[str, int] = {}
-        for call in _calls(n for m in methods for n in own_nodes(m)):
+        for call in call_nodes(n for m in methods for n in own_nodes(m)):
             name = dotted(call.func) or ast.unparse(call.func)  # `OpenAI().chat.completions.create` too
             kinds.update({k: call.lineno for k, p in IO_KINDS.items() if name and p.search(name) and k not in kinds})
         groups = _method_groups(methods)
@@ -279,8 +179,8 @@ def dip(tree: ast.AST, parents: dict) -> list[Finding]:
     for func, cls in functions(tree):
         if (cls is not None and ADAPTER_CLASS.search(cls.name)) or COMPOSITION_ROOT.search(func.name):
             continue
-        where, seen = _qualname(func, cls), set()
-        for call in _calls(own_nodes(func)):
+        where, seen = qualname(func, cls), set()
+        for call in call_nodes(own_nodes(func)):
             name = dotted(call.func)
             if name in seen:
                 continue
@@ -346,7 +246,7 @@ def _changed_names(func: ast.AST) -> tuple[set[str], set[str]]:
     local = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - declared
     local |= {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
     rebound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} & declared
-    mutated = {dotted(n.func.value) for n in _calls(nodes) if isinstance(n.func, ast.Attribute)
+    mutated = {dotted(n.func.value) for n in call_nodes(nodes) if isinstance(n.func, ast.Attribute)
                and n.func.attr in MUTATORS}
     mutated |= {dotted(n.value) for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store,
                                                                                                         ast.Del))}
@@ -360,7 +260,7 @@ def mutable_globals(tree: ast.Module) -> list[Finding]:
         rebound, mutated = _changed_names(func)
         for name in rebound | {n for n in mutated if n in names and _mutable(names[n][1])}:
             if name in names:
-                changed[name].append(_qualname(func, cls))
+                changed[name].append(qualname(func, cls))
     out = []
     for name, funcs in changed.items():
         stmt, value = names[name]
@@ -395,7 +295,7 @@ def hardcoded_config(tree: ast.AST, parents: dict) -> list[Finding]:
             seen.add(node.value)
             shown = re.sub(r"//[^/@\s]+@", "//***@", str(node.value))[:80]
             out.append(smell(node, "smell:hardcoded-config", "testability",
-                             f"hard-coded {found[0]} `{shown}` in `{_qualname(func, cls)}`", severity=found[1]))
+                             f"hard-coded {found[0]} `{shown}` in `{qualname(func, cls)}`", severity=found[1]))
     return out
 
 
@@ -420,103 +320,17 @@ def prints(tree: ast.Module) -> list[Finding]:
     """`print` in a web service or beside a configured logger; scripts and CLIs print on purpose."""
     if _is_cli(tree) or not (_uses_logging(tree) or _is_service(tree)):
         return []
-    scopes = {f"`{_qualname(f, c)}`": _calls(own_nodes(f), "print") for f, c in functions(tree)
+    scopes = {f"`{qualname(f, c)}`": call_nodes(own_nodes(f), "print") for f, c in functions(tree)
               if f.name not in ("main", "__repr__", "__str__")}
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))
               and not (isinstance(s, ast.If) and "__main__" in ast.unparse(s.test))]
-    scopes["module level"] = _calls((n for s in module for n in ast.walk(s)), "print")
+    scopes["module level"] = call_nodes((n for s in module for n in ast.walk(s)), "print")
     out = []
     for where, calls in ((w, sorted(c, key=lambda n: n.lineno)) for w, c in scopes.items() if c):
         out.append(smell(calls[0], "smell:print", "observability", f"`print` used for diagnostics in {where} "
                          f"({len(calls)} call{'s' if len(calls) > 1 else ''})", severity="info",
                          end=calls[-1].end_lineno))
     return out
-
-
-# complexity --------------------------------------------------------------------------------------------
-def _code_lines(stmts: list, code_lines: list[str]) -> int:
-    """Lines of code in a statement list: docstrings, blank and comment-only lines are not counted."""
-    if stmts and isinstance(stmts[0], ast.Expr) and isinstance(getattr(stmts[0], "value", None), ast.Constant) \
-            and isinstance(stmts[0].value.value, str):
-        stmts = stmts[1:]
-    lines = {n for s in stmts for n in range(s.lineno, (s.end_lineno or s.lineno) + 1)}
-    doc = {n for s in stmts for node in ast.walk(s) if isinstance(node, FUNCTIONS) and node.body
-           and isinstance(node.body[0], ast.Expr) and isinstance(getattr(node.body[0], "value", None), ast.Constant)
-           for n in range(node.body[0].lineno, (node.body[0].end_lineno or 0) + 1)}
-    return sum(1 for n in lines - doc if 0 < n <= len(code_lines)
-               and code_lines[n - 1].strip() and not code_lines[n - 1].lstrip().startswith("#"))
-
-
-def _module_complexity(stmts: list) -> int:
-    """radon's cyclomatic complexity of the module's own top-level code, analysed as one function."""
-    from radon.visitors import ComplexityVisitor
-
-    func = ast.FunctionDef(name="module", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
-                                                             defaults=[]), body=stmts or [ast.Pass()],
-                           decorator_list=[], returns=None, type_params=[], lineno=1, col_offset=0)
-    blocks = ComplexityVisitor.from_ast(ast.Module(body=[func], type_ignores=[])).functions
-    return blocks[0].complexity if blocks else 1
-
-
-def _declaration(stmt: ast.stmt) -> bool:
-    """A module-level constant or literal table: configuration, not code that runs."""
-    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
-    return value is not None and not any(isinstance(n, (ast.Call, ast.Lambda, ast.Await)) for n in ast.walk(value))
-
-
-def complexity(tree: ast.Module, code: str) -> list[Finding]:
-    """One finding per function (and for the module's own code) that is too long, complex, nested or wide."""
-    from radon.complexity import cc_rank, cc_visit
-
-    lines = code.splitlines()
-    scores = {}
-    blocks = [b for b in cc_visit(code) if not hasattr(b, "methods")]  # methods are listed as functions too
-    while blocks:
-        b = blocks.pop()
-        blocks.extend(b.closures)
-        scores[b.lineno] = b.complexity
-    scopes = [(f"`{_qualname(f, c)}`", f, f.body, scores.get(f.lineno, 1), f) for f, c in functions(tree)]
-    module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef, ast.Import, ast.ImportFrom))
-              and not _declaration(s)]
-    if module:
-        scopes.append(("the module-level code", module[0].lineno, module, _module_complexity(module), None))
-    out = []
-    for name, at, body, score, func in scopes:
-        size = _code_lines(body, lines)
-        depth, deepest = _nesting(body, 0)
-        params = [a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)
-                  if a.arg not in ("self", "cls")] if func else []
-        problems = []
-        if score > COMPLEXITY_WARNING:
-            problems.append(f"cyclomatic complexity {score} (radon rank {cc_rank(score)})")
-        if size > MAX_FUNCTION_LINES:
-            problems.append(f"{size} lines of code")
-        if depth > MAX_NESTING:
-            problems.append(f"blocks nested {depth} deep (line {deepest})")
-        if len(params) > MAX_PARAMS:
-            problems.append(f"{len(params)} parameters")
-        if not problems:
-            continue
-        end = max((s.end_lineno or s.lineno) for s in body) if isinstance(at, int) else None
-        f = smell(at, "smell:size", "complexity", f"{name[0].upper()}{name[1:]} has {', '.join(problems)}: "
-                  "too much to read and test as one unit", end=end,
-                  severity="error" if score > COMPLEXITY_ERROR else "warning")
-        out.append(f)
-    return out
-
-
-def _nesting(body: list, depth: int) -> tuple[int, int]:
-    """(deepest block depth, line of the deepest block) in a statement list; an elif does not nest deeper."""
-    best = (depth, 0)
-    for stmt in (s for s in body if isinstance(s, BLOCKS)):
-        inner = depth + 1
-        elif_ = isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], ast.If)
-        nested = [(getattr(stmt, "body", []), inner), (getattr(stmt, "finalbody", []), inner),
-                  (getattr(stmt, "orelse", []), depth if elif_ else inner)]
-        nested += [(h.body, inner) for h in getattr(stmt, "handlers", [])]
-        nested += [(c.body, inner) for c in getattr(stmt, "cases", [])]
-        best = max([best, (inner, stmt.lineno), *(_nesting(b, d) for b, d in nested)], key=lambda x: x[0])
-    return best
 
 
 def python_smells(tree: ast.Module, code: str) -> list[Finding]:

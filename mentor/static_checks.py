@@ -1,5 +1,5 @@
 """Static checks run beside the AST checks: ruff's lint (a chosen set of rules) and the secret scan
-(privacy.find_secrets, the redactor's own detector)."""
+(secret_scan.find_secrets, the redactor's own detector)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import privacy
-from .smells import Finding
+from . import secret_scan
+from .findings import Finding
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
@@ -19,7 +19,7 @@ from .smells import Finding
 RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701"
 RUFF_TIMEOUT_S = 30
 RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
-_SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is privacy.find_secrets
+_SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is secret_scan.find_secrets
     "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
     "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
     "secret:aws-key": ("An AWS access key id", "AWS_ACCESS_KEY_ID"),
@@ -66,10 +66,10 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
 
 
 def secret_findings(code: str, notes: list[str]) -> list[Finding]:
-    """Secrets found by privacy.find_secrets (the redactor's own detector), one finding a line (privacy.mask_secrets
-    masks them)."""
+    """Secrets found by secret_scan.find_secrets (the redactor's own detector), one finding a line
+    (secret_scan.mask_secrets masks them)."""
     try:
-        found = privacy.find_secrets(code)
+        found = secret_scan.find_secrets(code)
     except Exception as exc:  # a scanner bug must not lose the rest of the review
         notes.append(f"The secret scan failed ({type(exc).__name__}); secrets were not checked.")
         return []

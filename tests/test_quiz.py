@@ -61,3 +61,25 @@ def test_a_model_grades_against_the_key_with_tool_use(tmp_path, anthropic_server
 
 def test_offline_there_is_no_model_grade(deck):
     assert deck.model_grade(deck.question("w06-q1"), "an answer") is None
+
+
+def test_cloud_grading_goes_through_the_walker_and_is_redacted(tmp_path, anthropic_server):
+    cfg = make_config(tmp_path, MENTOR_CORPUS=str(CORPUS), ANTHROPIC_API_KEY="sk-ant-test-key-123",
+                      ANTHROPIC_BASE_URL=anthropic_server.base_url)
+    deck = Deck(Mentor(cfg))
+    anthropic_server.enqueue(Reply(tool_input={"rating": "good", "feedback": "Yes: versioned keys."}))
+    grade = deck.model_grade(deck.question("w06-q6"), "version the key; ask ana.lopez@example.com, she set it up")
+    assert (grade.rating, grade.feedback) == ("good", "Yes: versioned keys.")
+    sent = anthropic_server.requests[-1].body["messages"][0]["content"]
+    assert "ana.lopez@example.com" not in sent and "<EMAIL_1>" in sent  # nothing personal leaves unredacted
+
+
+def test_a_local_model_grades_too_its_json_wrapped_in_prose(tmp_path, openai_server):
+    cfg = make_config(tmp_path, MENTOR_CORPUS=str(CORPUS), MENTOR_LOCAL_BASE_URL=openai_server.base_url,
+                      MENTOR_LOCAL_MODEL="tiny")
+    deck = Deck(Mentor(cfg))
+    openai_server.enqueue('Sure! {"rating": "hard", "feedback": "Say what changes in the key."}')
+    grade = deck.model_grade(deck.question("w06-q6"), "version the key")
+    assert (grade.rating, grade.feedback, grade.model) == ("hard", "Say what changes in the key.", "tiny")
+    openai_server.enqueue("I think it is fine.")  # no grade in the reply: the learner grades
+    assert deck.model_grade(deck.question("w06-q6"), "version the key") is None

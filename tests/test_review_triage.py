@@ -9,9 +9,9 @@ import pytest
 
 from mentor.config import Config
 from mentor.core import Mentor
-from mentor.privacy import find_secrets, is_placeholder
 from mentor.review import ReviewService, analyse
 from mentor.review_triage import context_of
+from mentor.secret_scan import find_secrets, is_placeholder
 
 SERVICE = '''\
 from flask import Flask, jsonify, request

@@ -12,8 +12,8 @@ import pytest
 
 from mentor.config import Config
 from mentor.core import Mentor
-from mentor.privacy import find_secrets, mask_secrets
 from mentor.review import ReviewService
+from mentor.secret_scan import find_secrets, mask_secrets
 from tests.conftest import FIXTURE_CORPUS
 
 BODY = ("MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9OiZ1TqA8d6v0xYbQ7nL2kR4sU9wE3",
@@ -48,7 +48,7 @@ def test_review_never_sends_a_private_key_body(tmp_path, anthropic_server, code)
 
 
 def test_one_detector_for_findings_and_masking():
-    """What review reports is exactly what it masks: same spans from privacy.find_secrets."""
+    """What review reports is exactly what it masks: same spans from secret_scan.find_secrets."""
     secrets = find_secrets(PEM_IN_YAML)
     assert [s.rule for s in secrets] == ["secret:private-key"] and secrets[0].line == 4
     masked = mask_secrets(PEM_IN_YAML)
