@@ -220,51 +220,59 @@ asking = bool(question or again)
 
 threads = exchanges(messages)
 last_q = next((ex.question["id"] for ex in reversed(threads) if ex.question), None)
-header_shown = False  # the offline header once per conversation: it says the same thing every time
-again_q = None
-for ex in threads:
-    redoing = again is not None and ex.question is not None and ex.question["id"] == again
-    if ex.question is not None:
-        with st.chat_message("user"):
-            is_last = ex.question["id"] == last_q
-            user_bubble(ex.question, is_last and not asking, bool(ex.answers) or redoing, reask=is_last and not asking)
-    if redoing:  # regenerating: the new answer is written in this answer's place, below
-        again_q = ex.question
-        break
-    if not ex.answers:
-        continue
-    with st.chat_message("assistant"):
-        msg = versions(ex)
-        text = msg["content"]
-        if header_shown:
-            text = without_header(text)
-        header_shown = header_shown or text != without_header(text)
-        show_answer(text, msg.get("citations"))
-        if msg.get("status") in CUT_SHORT:
-            st.caption(CUT_SHORT[msg["status"]])
-        footer(msg, ex.question, final=ex.question is not None and ex.question["id"] == last_q and not asking)
-
-deep = st.toggle("Deep answer", help="Send this question to the strongest model available (costs more).",
-                 disabled=routes == ["offline"])
-
-if not messages and not asking:
-    if routes == ["offline"]:
-        st.caption("Offline mode: answers are cited extracts of the course material. "
-                   "Set ANTHROPIC_API_KEY or MENTOR_LOCAL_BASE_URL to use a model.")
-    week = load_curriculum(m.config.corpus_dir).weeks.get(m.current_week())
-    if week is not None:
-        st.caption(f"Week {week.number}: {week.title}. Try one of these:")
-        for i, prompt in enumerate(starter_prompts(week)):
-            st.button(prompt, key=f"starter-{i}", icon=":material/lightbulb:", on_click=_send, args=(prompt,))
-
+again_q = next((ex.question for ex in threads if ex.question and ex.question["id"] == again), None)
+# the order on screen: the conversation so far, the new question with its status, the controls; filled in another
+# order, so that the status shows at once however long the conversation is
+history = st.container()
 if asking:
     asked = None
-    if again_q is None:
+    if again_q is None:  # a regenerated answer goes under its question, which the history shows
         asked = st.chat_message("user")
         show_markdown(question, asked)
-    with st.chat_message("assistant"):
+    answer_bubble = st.chat_message("assistant")
+    with answer_bubble:
         pager = st.container()  # filled once a regenerated answer is stored: "2 / 2" and the way back to 1
         status = st.status("Reading your question…")
+
+with st.container():
+    deep = st.toggle("Deep answer", help="Send this question to the strongest model available (costs more).",
+                     disabled=routes == ["offline"])
+    if not messages and not asking:
+        if routes == ["offline"]:
+            st.caption("Offline mode: answers are cited extracts of the course material. "
+                       "Set ANTHROPIC_API_KEY or MENTOR_LOCAL_BASE_URL to use a model.")
+        week = load_curriculum(m.config.corpus_dir).weeks.get(m.current_week())
+        if week is not None:
+            st.caption(f"Week {week.number}: {week.title}. Try one of these:")
+            for i, prompt in enumerate(starter_prompts(week)):
+                st.button(prompt, key=f"starter-{i}", icon=":material/lightbulb:", on_click=_send, args=(prompt,))
+
+header_shown = False  # the offline header once per conversation: it says the same thing every time
+with history:
+    for ex in threads:
+        redoing = again_q is not None and ex.question is again_q
+        if ex.question is not None:
+            with st.chat_message("user"):
+                is_last = ex.question["id"] == last_q
+                user_bubble(ex.question, is_last and not asking, bool(ex.answers) or redoing,
+                            reask=is_last and not asking)
+        if redoing:  # regenerating: the new answer is written in this answer's place, below
+            break
+        if not ex.answers:
+            continue
+        with st.chat_message("assistant"):
+            msg = versions(ex)
+            text = msg["content"]
+            if header_shown:
+                text = without_header(text)
+            header_shown = header_shown or text != without_header(text)
+            show_answer(text, msg.get("citations"))
+            if msg.get("status") in CUT_SHORT:
+                st.caption(CUT_SHORT[msg["status"]])
+            footer(msg, ex.question, final=ex.question is not None and ex.question["id"] == last_q and not asking)
+
+if asking:
+    with answer_bubble:
         try:
             if again_q is not None:
                 stream = m.chat.regenerate_stream(again_q["id"], deep=deep)
