@@ -38,7 +38,7 @@ def _ask(page, question: str) -> dict:
     page.evaluate(TIMER)
     box.fill(question)
     box.press("Enter")
-    page.locator(".st-key-fb-2").wait_for(timeout=120_000)  # the answer's footer: the answer is complete
+    page.locator(".st-key-fb-2 button").first.wait_for(timeout=120_000)  # the thumbs drawn: the answer is complete
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                            timeout=120_000)  # the run has ended: no faded leftovers in the screenshots
     return page.evaluate("() => window.__t")
