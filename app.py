@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from mentor.ui import close_sidebar_on_narrow_screens
+
 # a local file: a ":material/...:" page icon makes the browser fetch the favicon from an external font host
 ICON = Path(__file__).parent / "static" / "icon.png"
 st.set_page_config(page_title="Architect Mentor", page_icon=str(ICON), layout="wide")
@@ -21,4 +23,6 @@ pages = [
     st.Page("views/insights.py", title="Insights", icon=":material/monitoring:"),
     st.Page("views/settings.py", title="Settings", icon=":material/settings:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+close_sidebar_on_narrow_screens(f"{page.url_path}#{st.session_state.get('conversation_id')}")
+page.run()

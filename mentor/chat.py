@@ -9,19 +9,25 @@ fallback (redacted for the cloud), cite, save, trace.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from sqlite_utils.db import NotFoundError
 
 from . import prompts, tracing
 from .cache import VERIFY_SCHEMA, VERIFY_TOOL, parse_verdict, verification_prompt
 from .citations import Citation, cite
 from .errors import InputError, MentorError
+from .exchange import exchanges
 from .generate import Generator, Outcome
 from .llm import LLMRequest, Usage
 from .router import Decision, Router
 from .store import Store
+from .stream import INTERRUPTED, STOPPED, Answer, AnswerStream, Done, Event, Stage, TextDelta
 
 MAX_QUESTION_CHARS = 20_000
+SETTLE_SECONDS = 5.0  # how long a new run waits for the stopped one to store its text
 SOURCES = 5
 RETRIEVAL_STEPS = {"embed": "embed", "dense": "dense", "bm25": "bm25", "fuse": "fusion", "rerank": "rerank"}
 VERIFY_REQUEST_TOOL = {"name": VERIFY_TOOL, "description": "Record whether the two questions ask the same thing.",
@@ -45,75 +51,6 @@ def covered(result) -> bool:
 
 
 @dataclass
-class Answer:
-    answer: str
-    citations: list[Citation]
-    provider: str
-    model: str
-    route_reason: str
-    cached: bool
-    tokens_in: int
-    tokens_out: int
-    cost_usd: float
-    latency_ms: float
-    conversation_id: int
-    message_id: int
-    question_id: int
-    redactions: dict[str, int] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    weak: bool = False
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-# events of a streamed answer -----------------------------------------------------------------------------------
-@dataclass
-class Stage:
-    """Progress before the text: name is stable (search, sources, write, cache), detail is for people."""
-
-    name: str
-    detail: str
-
-
-@dataclass
-class TextDelta:
-    text: str
-
-
-@dataclass
-class Done:
-    answer: Answer
-
-
-Event = Stage | TextDelta | Done
-
-
-class AnswerStream:
-    """Iterate to receive the events; `answer` holds the stored result once Done has passed."""
-
-    def __init__(self, events: Iterator[Event], conversation_id: int, question_id: int):
-        self._events = events
-        self.conversation_id = conversation_id
-        self.question_id = question_id
-        self.answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[Event]:
-        for event in self._events:
-            if isinstance(event, Done):
-                self.answer = event.answer
-            yield event
-
-    def text(self, on_stage: Callable[[Stage], None] | None = None) -> Iterator[str]:
-        """Only the text (what st.write_stream wants); stages go to `on_stage`."""
-        for event in self:
-            if isinstance(event, TextDelta):
-                yield event.text
-            elif isinstance(event, Stage) and on_stage is not None:
-                on_stage(event)
-
-
-@dataclass
 class Turn:
     """One question on its way through the stages."""
 
@@ -128,10 +65,13 @@ class Turn:
     context_free: bool = True  # the question stands on its own (not a follow-up): it may be cached
     trace: tracing.Trace = field(kw_only=True)  # the request's root span; each stage is a child
     extras: list[Outcome] = field(default_factory=list)  # condense and cache-verification calls, paid with the answer
+    previous: list[str] = field(default_factory=list)  # this question's earlier answers, when it is answered again
 
     @property
     def answered(self) -> list[dict]:
-        return [t for t in self.history if t.get("status") != "failed"]
+        """The conversation so far as the learner sees it: no failed turns, one (the latest) answer per question."""
+        shown = {ex.latest["id"] for ex in exchanges(self.history) if ex.latest is not None}
+        return [t for t in self.history if t.get("status") != "failed" and (t["role"] == "user" or t["id"] in shown)]
 
 
 class ChatService:
@@ -143,6 +83,7 @@ class ChatService:
         self.store, self.router, self.generator, self.cache = store, router, generator, cache
         self.telemetry = telemetry or tracing.Telemetry(store, enabled=False)
         self._retriever, self._current_week, self._corpus_version = retriever, current_week, corpus_version
+        self._running: dict[int, threading.Event] = {}  # question id -> set when its flow has ended, however
 
     def first_answer(self, decision: Decision, request: LLMRequest, accept):
         """See Generator.first_answer (reviews and plans use it)."""
@@ -159,16 +100,57 @@ class ChatService:
                    route: str | None = None, week: int | None = None, deep: bool = False) -> AnswerStream:
         """Stores the question at once (before any model is called); iterate the result to answer it."""
         question = check_text(question)
+        return self._stream(question, lambda tr: self._save_question(question, conversation_id, tr),
+                            bypass_cache=bypass_cache, route=route, week=week, deep=deep)
+
+    def regenerate_stream(self, question_id: int, *, route: str | None = None, week: int | None = None,
+                          deep: bool = False) -> AnswerStream:
+        """A fresh answer (never the cache) to a stored question; its earlier answers stay stored as versions."""
+        try:
+            question = self.store.message(question_id)
+        except NotFoundError:
+            raise InputError(f"There is no message {question_id}: `mentor history` lists the questions.") from None
+        if question["role"] != "user":
+            raise InputError(f"Message {question_id} is not a question: only a question can be answered again.")
+        return self._stream(question["content"], lambda tr: self._reopen_question(question, tr),
+                            bypass_cache=True, route=route, week=week, deep=deep)
+
+    def settle(self, question_id: int, timeout: float = SETTLE_SECONDS) -> None:
+        """Wait until a flow still answering this question has ended. Streamlit starts the run after a Stop click or
+        a reload while the run it stops is still storing the text so far."""
+        running = self._running.get(question_id)
+        if running is not None:
+            running.wait(timeout)
+
+    def regenerate(self, question_id: int, **kw) -> Answer:
+        stream = self.regenerate_stream(question_id, **kw)
+        for _ in stream:
+            pass
+        assert stream.answer is not None
+        return stream.answer
+
+    def stopped(self, question_id: int) -> None:
+        """Record that the learner stopped the answer to this question (its flow ends as `interrupted`)."""
+        self.settle(question_id)
+        for msg in self.store.messages(self.store.message(question_id)["conversation_id"]):
+            if msg["id"] == question_id or (msg.get("reply_to") == question_id and msg["status"] == INTERRUPTED):
+                if msg["status"] in (INTERRUPTED, "pending"):
+                    self.store.update_message(msg["id"], status=STOPPED)
+
+    def _stream(self, question: str, save: Callable[[tracing.Trace], Turn], **options) -> AnswerStream:
         tr = self.telemetry.start("ask", question=question)
         try:
             with tr.stage("save_question"):
-                turn = self._save_question(question, conversation_id, tr)
+                turn = save(tr)
         except BaseException as exc:
             tr.end(exc)
             raise
         tr.update({tracing.CONVERSATION: str(turn.conversation_id), "question_id": turn.question_id})
-        turn.bypass_cache, turn.force_route, turn.week, turn.deep = bypass_cache, route, week, deep
-        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id)
+        self._running[turn.question_id] = threading.Event()
+        turn.bypass_cache, turn.force_route = options["bypass_cache"], options["route"]
+        turn.week, turn.deep = options["week"], options["deep"]
+        return AnswerStream(self._traced(turn), turn.conversation_id, turn.question_id,
+                            abandon=lambda: self._abandon(turn))
 
     # the flow ------------------------------------------------------------------------------------------------
     def _traced(self, turn: Turn) -> Iterator[Event]:
@@ -178,9 +160,22 @@ class ChatService:
         except BaseException as exc:
             turn.trace.end(exc)
             raise
+        else:
+            turn.trace.end()
+        finally:
+            if (running := self._running.pop(turn.question_id, None)) is not None:
+                running.set()
+
+    def _abandon(self, turn: Turn) -> None:
+        """A stream closed before it started: the question is marked, the trace and the waiters released."""
+        self.store.update_message(turn.question_id, status=INTERRUPTED)
         turn.trace.end()
+        if (running := self._running.pop(turn.question_id, None)) is not None:
+            running.set()
 
     def _run(self, turn: Turn) -> Iterator[Event]:
+        streamed: list[str] = []  # what the reader has been shown, kept if the reader goes away mid-answer
+        result = None
         try:
             standalone = self._condense(turn)
             decision = self._route(turn)
@@ -196,10 +191,19 @@ class ChatService:
             request = self._request(turn, standalone, result)
             yield Stage("write", "writing")
             out = Outcome()
-            yield from (TextDelta(t) for t in self._generate(turn, decision, request, out))
+            text = self._generate(turn, decision, request, out)
+            try:
+                for piece in text:
+                    streamed.append(piece)
+                    yield TextDelta(piece)
+            finally:
+                text.close()  # a stop or a reload closes this flow at the yield: end the generate span first
             answer = self._save_answer(turn, decision, out, result)
             self._remember(turn, answer, result)
             yield Done(answer)
+        except GeneratorExit:  # the reader stopped the answer or left the page: keep what was shown
+            self._interrupted(turn, "".join(streamed), result)
+            raise
         except MentorError as exc:
             self.store.update_message(turn.question_id, status="failed", error=str(exc))
             raise
@@ -217,6 +221,26 @@ class ChatService:
         history = self.store.messages(conversation_id)
         qid = self.store.add_message(conversation_id, "user", question, mode="ask", status="pending")
         return Turn(question, conversation_id, qid, history, trace=trace)
+
+    def _reopen_question(self, question: dict, trace: tracing.Trace) -> Turn:
+        """A stored question answered again: the history is what came before it, its earlier answers are kept."""
+        conversation_id, qid = question["conversation_id"], question["id"]
+        messages = self.store.messages(conversation_id)
+        self.store.update_message(qid, status="pending", error=None)
+        previous = [m["content"] for m in messages if m.get("reply_to") == qid and m["role"] == "assistant"]
+        return Turn(question["content"], conversation_id, qid, [m for m in messages if m["id"] < qid],
+                    previous=previous, trace=trace)
+
+    def _interrupted(self, turn: Turn, text: str, result) -> None:
+        """The partial answer stored as `interrupted` (cited as far as it goes), or the question marked so."""
+        with turn.trace.stage("save_partial"):
+            if text.strip():
+                hits = result.hits if result is not None else []
+                text, citations = cite(text, hits) if hits else (text, [])
+                self.store.add_message(turn.conversation_id, "assistant", text, mode="ask", status=INTERRUPTED,
+                                       citations=[c.as_dict() for c in citations], reply_to=turn.question_id,
+                                       latency_ms=round(turn.trace.elapsed_ms(), 1))
+            self.store.update_message(turn.question_id, status=INTERRUPTED)
 
     def _condense(self, turn: Turn) -> str:
         """A standalone query for retrieval: the heuristic, then a model's rewrite when there is a model."""
@@ -287,7 +311,7 @@ class ChatService:
         messages = prompts.ask_messages(turn.question, result.hits, prompts.recent_turns(turn.history), is_covered)
         return LLMRequest(system=prompts.SYSTEM_PROMPT, messages=messages, question=standalone,
                           passages=result.hits, task="ask", covered=is_covered,
-                          earlier=[t["content"] for t in turn.answered if t["role"] == "assistant"])
+                          earlier=[t["content"] for t in turn.answered if t["role"] == "assistant"] + turn.previous)
 
     def _generate(self, turn: Turn, decision: Decision, request: LLMRequest, out: Outcome) -> Iterator[str]:
         with turn.trace.stage("generate") as data:

@@ -100,6 +100,34 @@ def cite(text: str, hits: list) -> tuple[str, list[Citation]]:
     return renumbered, [citation(new[old], hits[old - 1]) for old in order]
 
 
+_MARKER = re.compile(r"(?<![\\\[])\[(\d{1,2})\](?![(\[])")  # [n], not \[n\], [[n]] or a link's [text](
+
+
+def link_markers(markdown: str, citations: list[dict]) -> str:
+    """Safe answer Markdown whose [n] markers open source n in the course reader (its label shows on hover).
+    Only markers of the answer's own citations become links, and only to reader links built from their metadata."""
+    from .reader import reader_link
+    from .render import CODE
+
+    targets = {}
+    for c in citations:
+        cit = Citation.from_dict(c)
+        if link := reader_link(cit.source, cit.heading):
+            title = (cit.label or cit.title).replace('"', "'").replace("\\", "/")
+            targets[str(cit.n)] = f'[\\[{cit.n}\\]]({link} "{title}")'
+    if not targets:
+        return markdown
+
+    def plain(text: str) -> str:
+        return _MARKER.sub(lambda m: targets.get(m.group(1), m.group(0)), text)
+
+    parts, pos = [], 0
+    for m in CODE.finditer(markdown):
+        parts += [plain(markdown[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join(parts + [plain(markdown[pos:])])
+
+
 def source_list(citations: list[dict]) -> str:
     """Markdown for the sources under an answer: "1. [Week 10 quiz · Q9](learn?...)", one line each, numbered as the
     answer cites them; labels escaped (a note's heading is the learner's text), links only into the reader."""

@@ -139,8 +139,11 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     m = _mentor()
-    question = _read_arg(" ".join(args.question) if args.question and args.question != ["-"] else None)
-    ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route, deep=args.deep)
+    if args.regenerate is not None:
+        ans = m.chat.regenerate(args.regenerate, route=args.route, deep=args.deep)
+    else:
+        question = _read_arg(" ".join(args.question) if args.question and args.question != ["-"] else None)
+        ans = m.chat.ask(question, args.conversation, bypass_cache=args.no_cache, route=args.route, deep=args.deep)
     d = ans.as_dict()
     d["citations"] = [{k: v for k, v in c.as_dict().items() if k != "text"} | {"link": c.link}
                       for c in ans.citations]
@@ -330,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--route", choices=["strong", "cheap", "local", "offline"], help="force a route")
     a.add_argument("--no-cache", action="store_true", help="ask again, bypassing the semantic cache")
     a.add_argument("--deep", action="store_true", help="a deep answer: the strongest model available")
+    a.add_argument("--regenerate", type=int, metavar="QUESTION_ID",
+                   help="answer this stored question again (a fresh answer; the earlier ones are kept)")
 
     r = add("review", cmd_review, "review code or a design document (ADR, design doc, estimate) from a file or stdin")
     r.add_argument("file", nargs="?", help="a file, or - for standard input")

@@ -39,8 +39,8 @@ PRIVACY_NOTICE = (
     "Names of people and places are found by a small statistical model (spaCy's en_core_web_sm): it misses some "
     "names, so do not rely on it for anyone's name you must not share.",
     "Nothing is sent anywhere without a cloud key, and a local model server receives your text unredacted.",
-    "Images and links in answers, notes and advice are shown as text: nothing on these pages makes your browser "
-    "fetch an address.",
+    "Images and links to other sites in answers, notes and advice are shown as text (only links into the course "
+    "reader stay links): nothing on these pages makes your browser fetch an address.",
 )
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 SECRET_KINDS = ("API_KEY", "SECRET", "PASSWORD")

@@ -106,9 +106,12 @@ def recent_turns(messages: list[dict], budget: int = HISTORY_TOKEN_BUDGET) -> li
             continue
         if m["role"] == "user":
             pending_user = m
-        elif m["role"] == "assistant" and pending_user is not None and m.get("status") == "ok":
-            pairs.append((pending_user, m))
-            pending_user = None
+        elif m["role"] == "assistant" and m.get("status") == "ok":
+            if pending_user is not None:
+                pairs.append((pending_user, m))
+                pending_user = None
+            elif pairs and m.get("reply_to") == pairs[-1][0].get("id"):  # a regenerated answer replaces the shown one
+                pairs[-1] = (pairs[-1][0], m)
     for user, answer in reversed(pairs):
         cost = estimate_tokens(user["content"] + answer["content"])
         if used + cost > budget:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from .corpus import FENCE, HEADING, split_front_matter
 from .curriculum import reading_minutes
@@ -67,6 +67,35 @@ def reader_link(path: str, heading: str | None = None) -> str:
     if params is None:
         return ""
     return f"{PAGE}?{urlencode(params)}" + (f"#{params['section']}" if "section" in params else "")
+
+
+_QUERY_LINK = re.compile(r"^(?:\.?/?learn)?\?(?P<query>[\w.=&%+/-]*)(?:#(?P<fragment>[\w-]*))?$")
+
+
+def internal_link(url: str) -> str | None:
+    """The reader link for a link target that means a place in the course, or None for anything else.
+
+    Accepts the reader's own `learn?...` links and the bare `?week=6&doc=lesson#anchor` / `?source=path#anchor`
+    queries that answers and citations carry; the result is rebuilt from the parsed parameters, so nothing of
+    the original text (a host, a scheme, another page) survives.
+    """
+    m = _QUERY_LINK.match(url.strip())
+    if m is None:
+        return None
+    query = dict(parse_qsl(m.group("query")))
+    fragment = m.group("fragment") or query.get("section") or None
+    if query.get("doc") == "note" and query.get("path"):
+        path = query["path"]
+    elif query.get("source"):
+        path = query["source"]
+    elif str(query.get("week", "")).isdigit() and query.get("doc") in DOCS:
+        params = {"week": str(int(query["week"])), "doc": query["doc"]}
+        if fragment:
+            params["section"] = anchor(fragment)
+        return f"{PAGE}?{urlencode(params)}" + (f"#{params['section']}" if fragment else "")
+    else:
+        return None
+    return reader_link(path, fragment) or None
 
 
 def markdown_link(label: str, path: str, heading: str | None = None) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 
 import streamlit as st
 
+from .citations import link_markers
 from .config import Config
 from .core import Mentor, build_mentor
 from .errors import MentorError
+from .reader import internal_link
 from .render import safe_markdown
 
 
@@ -44,23 +46,57 @@ def mentor() -> Mentor:
 
 
 def ensure_index(m: Mentor) -> None:
-    """Build the index on first use, with a progress bar, and say so if it had to be rebuilt."""
+    """Open the index; on a first run, build it behind a screen that says what is happening, with a progress bar."""
     if not m.index_open:
-        bar = st.progress(0.0, text="Loading the search index…")
+        screen = st.empty()
+        with screen.container():
+            st.subheader("Getting your mentor ready")
+            note = st.empty()
+            note.caption("Opening the search index of your course…")
+            bar = st.progress(0.0, text="Opening the search index…")
 
         def progress(done: int, total: int, msg: str) -> None:
-            bar.progress(done / max(total, 1), text=f"Building the search index: {msg}")
+            note.caption("First run: your mentor is reading the course and building its search index. This "
+                         "happens once and takes about a minute; your questions are answered right after.")
+            bar.progress(min(done / max(total, 1), 1.0), text=f"Building the search index: {msg}")
 
         try:
             m.open_index(progress=progress)  # other sessions arriving meanwhile wait here for the same index
         except MentorError as exc:
-            bar.empty()
+            screen.empty()
             st.error(str(exc))
             st.stop()
-        bar.empty()
+        screen.empty()
     if m.index.notice:
         st.info(m.index.notice)
         m.index.notice = ""
+
+
+# Streamlit closes the sidebar after navigation only when the user agent names a phone; a narrow window, a tablet or
+# a phone browser in desktop mode keeps it open over the page. This closes it on any screen as narrow as Streamlit's
+# own mobile breakpoint when the page or the conversation changed (our code, fixed text: nothing untrusted in it).
+_FOLLOW_JS = """
+export default function ({ data }) {
+  const key = JSON.stringify(data);
+  const changed = window.__mentorPlace !== undefined && window.__mentorPlace !== key;
+  window.__mentorPlace = key;
+  if (!changed || !window.matchMedia("(max-width: 768px)").matches) return;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (sidebar && close && sidebar.getBoundingClientRect().width > 0) close.click();
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _sidebar_follower():
+    return st.components.v2.component("mentor_sidebar_follows_navigation", js=_FOLLOW_JS)
+
+
+def close_sidebar_on_narrow_screens(place: str) -> None:
+    """On a narrow screen, close the sidebar when `place` (the page, the conversation) changes."""
+    with st.sidebar:
+        _sidebar_follower()(key="sidebar-follower", data={"place": place}, height=0)
 
 
 def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:
@@ -72,20 +108,30 @@ def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:
         return None
 
 
+def _safe(text: str | None) -> str:
+    return safe_markdown(text, mentor().config.image_hosts, internal=internal_link)
+
+
 def show_markdown(text: str | None, container: Any = None) -> None:
     """Untrusted Markdown (answers, notes, reflections, advice, review text) rendered so that nothing in it makes
-    the browser fetch a URL; images only from the hosts in MENTOR_IMAGE_HOSTS (none by default)."""
-    (container or st).markdown(safe_markdown(text, mentor().config.image_hosts))
+    the browser fetch a URL; images only from the hosts in MENTOR_IMAGE_HOSTS (none by default), links only into
+    the course reader."""
+    (container or st).markdown(_safe(text))
 
 
-def stream_markdown(pieces: Iterable[str]) -> str:
+def show_answer(text: str | None, citations: list[dict] | None, container: Any = None) -> None:
+    """An answer, safe as above, whose [n] markers open the cited section in the course reader."""
+    (container or st).markdown(link_markers(_safe(text), citations or []))
+
+
+def stream_markdown(pieces: Iterable[str], slot: Any = None) -> str:
     """Show a streamed answer as it grows, made safe as a whole each time (a link split over two pieces must
     not slip through), and return its text."""
-    slot, text = st.empty(), ""
+    slot, text = slot or st.empty(), ""
     for piece in pieces:
         text += piece
-        slot.markdown(safe_markdown(text, mentor().config.image_hosts) + " ▌")
-    slot.markdown(safe_markdown(text, mentor().config.image_hosts))
+        slot.markdown(_safe(text) + " ▌")
+    slot.markdown(_safe(text))
     return text
 
 

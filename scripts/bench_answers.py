@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mentor import embeddings  # noqa: E402
-from mentor.chat import Stage, TextDelta  # noqa: E402
 from mentor.config import Config  # noqa: E402
 from mentor.core import Mentor  # noqa: E402
 from mentor.evaluation import load_split  # noqa: E402
 from mentor.offline import HEADER  # noqa: E402
+from mentor.stream import Stage, TextDelta  # noqa: E402
 
 
 def _pct(values: list[float], q: float) -> float:

@@ -63,6 +63,7 @@ class Reply:
     message: str = ""  # the error message, for error statuses
     fail_midway: bool = False  # Anthropic: an `error` event (overloaded) after the first piece of text
     tool_input: dict | None = None  # Anthropic: answer with a `tool_use` block calling the request's first tool
+    pace: float = 0.0  # seconds between streamed pieces of text (a model that writes slowly)
 
 
 @dataclass
@@ -296,6 +297,8 @@ class AnthropicServer(FakeServer):
             events = events[:4] + [("error", {"type": "error", "error": {"type": "overloaded_error",
                                                                          "message": "Overloaded"}})]
         for name, data in events:
+            if name == "content_block_delta" and reply.pace and self._stopping.wait(reply.pace):
+                return
             h.send_chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         h.end_sse()
 
@@ -377,6 +380,8 @@ class OpenAIServer(FakeServer):
             chunks.append({**chunk, "choices": [], "usage": usage})
         h.start_sse()
         for c in chunks:
+            if reply.pace and c.get("choices") and self._stopping.wait(reply.pace):
+                return
             h.send_chunk(f"data: {json.dumps(c)}\n\n".encode())
         h.send_chunk(b"data: [DONE]\n\n")
         h.end_sse()

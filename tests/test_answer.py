@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from mentor.chat import Done, Stage, TextDelta
 from mentor.config import DEFAULT_CORPUS
 from mentor.core import Mentor
 from mentor.offline import compose
 from mentor.stats import trace_detail
+from mentor.stream import Done, Stage, TextDelta
 from tests.conftest import make_config
 
 # off-topic questions of the held-out split (written blind), beside the issue's own example

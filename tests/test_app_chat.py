@@ -93,16 +93,21 @@ def test_footer_sources_details_copy_and_feedback_with_a_reason_and_thanks():
     assert _store().feedback(2)["rating"] == 1
 
 
-def test_regenerate_asks_again_without_the_cache_and_the_offline_header_shows_once():
+def test_regenerate_replaces_the_shown_answer_and_keeps_the_old_one_a_click_away():
     at = _ask()
+    first = at.chat_message[1].markdown[0].value
     at.button(key="again-2").click().run()
     assert not at.exception
-    assert len(at.chat_message) == 4
+    assert len(at.chat_message) == 2  # in place, as Claude.ai does: no second copy of the question
     rows = _store().messages(1)
-    assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
-    assert rows[2]["content"] == QUESTION and not rows[3]["cached"]  # a fresh answer, not the cached copy
-    shown = [msg.markdown[0].value for msg in at.chat_message[1::2]]
-    assert "Offline answer" in shown[0] and "Offline answer" not in shown[1]
+    assert [(r["role"], r.get("reply_to")) for r in rows] == [("user", None), ("assistant", 1), ("assistant", 1)]
+    assert not rows[2]["cached"]  # a fresh answer, not the cached copy
+    shown = at.chat_message[1].markdown[0].value
+    assert "Offline answer" in shown and shown != first  # the offline route leaves out what the first one said
+    assert "2 / 2" in [c.value for c in at.chat_message[1].caption]
+    at.button(key="older-1").click().run()
+    assert at.chat_message[1].markdown[0].value == first
+    assert "1 / 2" in [c.value for c in at.chat_message[1].caption]
 
 
 def test_edit_and_resend_the_last_question():
@@ -139,3 +144,35 @@ def test_history_shows_times_in_words_highlights_matches_safely_and_opens_the_co
     assert not at.exception
     assert at.title[0].value == "Ask your mentor"
     assert at.chat_message[0].markdown[0].value.startswith("Is ")
+
+
+def test_an_answer_cut_short_shows_what_was_kept_and_is_answered_again_in_one_click():
+    """What a reload mid-answer leaves (the stream closed after a few pieces): the page shows the text so far,
+    marked, with the way to answer again; a question cut before any text says so, with an Ask again button."""
+    from mentor.ui import mentor
+
+    m = mentor()
+    stream = m.chat.ask_stream(QUESTION)
+    pieces = stream.text()
+    kept = "".join(next(pieces) for _ in range(2))
+    stream.close()
+    at = AppTest.from_file(str(ROOT / "views" / "chat.py"), default_timeout=TIMEOUT)
+    at.query_params["c"] = str(stream.conversation_id)  # the address a reload keeps
+    at.run()
+    assert not at.exception
+    answer = at.chat_message[1]
+    assert answer.markdown[0].value.startswith(kept.strip()[:20])
+    assert any(c.value.startswith("Interrupted") for c in answer.caption)
+    at.button(key="again-2").click().run()  # one click: a complete answer in its place
+    assert not at.exception
+    assert len(at.chat_message) == 2 and "2 / 2" in [c.value for c in at.chat_message[1].caption]
+    assert [r["status"] for r in _store().messages(1)] == ["answered", "interrupted", "ok"]
+
+    second = m.chat.ask_stream("What is cache-aside?", stream.conversation_id)
+    second.close()  # before any text: only the question is left
+    at.run()
+    assert any("Not answered" in w.value for w in at.warning)
+    at.button(key=f"reask-{second.question_id}").click().run()
+    assert not at.exception
+    assert _store().message(second.question_id)["status"] == "answered"
+    assert len(at.chat_message) == 4

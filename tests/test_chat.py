@@ -223,3 +223,47 @@ def test_a_follow_up_is_rewritten_by_the_model_into_a_standalone_query(tmp_path,
     rewrite, answer = anthropic_server.requests[1].usage, anthropic_server.requests[2].usage
     assert follow.tokens_in == billed_in(rewrite) + billed_in(answer)  # the rewrite is paid for and counted
     assert follow.tokens_out == rewrite["output_tokens"] + answer["output_tokens"]
+
+
+def test_an_answer_cut_short_keeps_what_was_streamed_and_can_be_answered_again(tmp_path, anthropic_server):
+    """A reload or a Stop closes the stream mid-answer: the text shown so far is stored as interrupted (then as
+    stopped when the learner stopped it), and the question gets a fresh, complete answer with one call."""
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    anthropic_server.enqueue("Cache-aside reads the cache first [1] and fills it on a miss, then it returns the row.",
+                             "Read the cache; on a miss load the row and fill the cache [1].")
+    stream = m.chat.ask_stream("What is cache-aside?")
+    pieces = stream.text()
+    shown = [next(pieces) for _ in range(6)]  # "Cache-aside reads the cache first [1] "
+    stream.close()  # what Streamlit's stop of the script run (a reload, a Stop click) leads to
+    qid = stream.question_id
+    rows = m.store.messages(stream.conversation_id)
+    assert [(r["role"], r["status"]) for r in rows] == [("user", "interrupted"), ("assistant", "interrupted")]
+    assert rows[1]["content"] == "".join(shown) and rows[1]["reply_to"] == qid
+    assert [c["n"] for c in rows[1]["citations"]] == [1]  # cited as far as it went
+
+    m.chat.stopped(qid)
+    assert [r["status"] for r in m.store.messages(stream.conversation_id)] == ["stopped", "stopped"]
+
+    again = m.chat.regenerate_stream(qid)
+    list(again.text())
+    assert again.question_id == qid and again.answer.answer.startswith("Read the cache")
+    rows = m.store.messages(stream.conversation_id)
+    assert [(r["role"], r["status"], r.get("reply_to")) for r in rows] == [
+        ("user", "answered", None), ("assistant", "stopped", qid), ("assistant", "ok", qid)]
+    # the model sees the question once, with nothing after it: the cut answer is not replayed as history
+    assert [x["role"] for x in anthropic_server.requests[-1].body["messages"]] == ["user"]
+
+
+def test_a_regenerated_answer_replaces_the_old_one_in_the_history_the_model_sees(tmp_path, anthropic_server):
+    cfg = make_config(tmp_path, ANTHROPIC_API_KEY="sk-ant-test-key-123", ANTHROPIC_BASE_URL=anthropic_server.base_url,
+                      MENTOR_CACHE="0")
+    m = Mentor(cfg)
+    anthropic_server.enqueue("OLD answer about cache-aside [1].", "NEW answer about cache-aside [1].",
+                             "Write-through writes both [1].")
+    first = m.chat.ask("What is cache-aside?")
+    list(m.chat.regenerate_stream(first.question_id))
+    m.chat.ask("And write-through?", first.conversation_id)
+    sent = [r.text for r in anthropic_server.requests[2:]]  # the follow-up's condense and answer requests
+    assert all("NEW answer" in body and "OLD answer" not in body for body in sent), sent

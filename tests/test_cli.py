@@ -35,6 +35,18 @@ def test_ask_and_search_json_offline(monkeypatch, capsys):
         assert key in ans
 
 
+def test_ask_regenerate_answers_a_stored_question_again(monkeypatch, capsys):
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    assert main(["ask", "How do I stop a cache stampede?", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["ask", "--regenerate", str(first["question_id"]), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["question_id"] == first["question_id"] and again["message_id"] != first["message_id"]
+    assert again["answer"] != first["answer"] and not again["cached"]  # fresh: not the cache, not the same extracts
+    assert main(["ask", "--regenerate", "999"]) == 2
+    assert "no message 999" in capsys.readouterr().err
+
+
 def test_expected_failures_exit_without_a_traceback(capsys):
     assert main(["ask", "   "]) == 2
     err = capsys.readouterr().err

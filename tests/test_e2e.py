@@ -27,15 +27,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(home: Path, corpus: Path, **env: str) -> Iterator[str]:
-    """The real app under `streamlit run` on a free loopback port, until the block ends; yields its URL."""
+def serve(home: Path, corpus: Path, log: Path | None = None, **env: str) -> Iterator[str]:
+    """The real app under `streamlit run` on a free loopback port, until the block ends; yields its URL.
+    With `log`, the server's output (Streamlit's warnings, the app's log) is written to that file."""
     port = _free_port()
+    out = open(log, "wb") if log else subprocess.PIPE  # noqa: SIM115 - closed when the server has stopped
     environ = {**os.environ, "MENTOR_HOME": str(home), "MENTOR_CORPUS": str(corpus), **env}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
-        env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+        env=environ, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -47,7 +49,8 @@ def serve(home: Path, corpus: Path, **env: str) -> Iterator[str]:
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the app did not become healthy: " + proc.stdout.read().decode()[-2000:])
+        text = log.read_text() if log else proc.stdout.read().decode()
+        pytest.fail("the app did not become healthy: " + text[-2000:])
     try:
         yield url
     finally:
@@ -57,6 +60,8 @@ def serve(home: Path, corpus: Path, **env: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if log:
+            out.close()
 
 
 @pytest.fixture

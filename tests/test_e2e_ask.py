@@ -38,7 +38,9 @@ def _ask(page, question: str) -> dict:
     page.evaluate(TIMER)
     box.fill(question)
     box.press("Enter")
-    page.locator(".st-key-fb-2").wait_for(timeout=120_000)  # the answer's footer: the answer is complete
+    page.locator(".st-key-fb-2 button").first.wait_for(timeout=120_000)  # the thumbs drawn: the answer is complete
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=120_000)  # the run has ended: no faded leftovers in the screenshots
     return page.evaluate("() => window.__t")
 
 
@@ -59,10 +61,11 @@ def test_ask_streams_with_a_status_then_regenerate_rename_and_delete(server):  #
         expect(page.locator(".st-key-conv-1")).to_contain_text("How do I stop a cache…")
         page.screenshot(path=str(DOCS / "ask-desktop.png"))
 
-        page.locator(".st-key-again-2 button").first.click()  # regenerate
-        expect(messages).to_have_count(4, timeout=120_000)
-        page.locator(".st-key-fb-4").wait_for(timeout=120_000)
-        expect(messages.nth(3)).to_contain_text("[1]")
+        page.locator(".st-key-again-2 button").first.click()  # regenerate: the new answer takes the old one's place
+        page.locator(".st-key-fb-3").wait_for(timeout=120_000)
+        expect(messages).to_have_count(2)
+        expect(messages.nth(1)).to_contain_text("2 / 2")
+        expect(messages.nth(1)).to_contain_text("[1]")
 
         page.locator(".st-key-menu-1 button").first.click()
         title = page.locator(".st-key-title-1 input")

@@ -12,9 +12,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from mentor.citations import link_markers
 from mentor.core import Mentor
 from mentor.export import import_json
 from mentor.privacy import Redactor, make_restore
+from mentor.reader import internal_link
 from mentor.render import safe_markdown
 from tests.conftest import FIXTURE_CORPUS, ROOT, make_config
 
@@ -36,17 +38,72 @@ FETCHERS = [  # each would make a browser load a URL (or is a link whose target 
 ]
 
 
+@pytest.mark.parametrize("internal", [None, internal_link], ids=["plain", "reader-links-on"])
 @pytest.mark.parametrize("payload", FETCHERS)
-def test_no_url_survives_as_an_image_or_link(payload):
-    """Rendered by a CommonMark parser with raw HTML on: no image, no link, no URL outside a code span, no math."""
+def test_no_url_survives_as_an_image_or_link(payload, internal):
+    """Rendered by a CommonMark parser with raw HTML on: no image, no link, no URL outside a code span, no math
+    (also with links into the course reader allowed, as the app renders answers)."""
     from markdown_it import MarkdownIt
 
-    out = safe_markdown(payload.replace("DATA", "k3y"))
+    out = safe_markdown(payload.replace("DATA", "k3y"), internal=internal)
     html = MarkdownIt("commonmark").render(out)
     assert "<img" not in html and "<a " not in html
     outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
     assert "evil.example" not in outside_code and "javascript:" not in outside_code
     assert not re.search(r"(?<!\\)\$", re.sub(r"`[^`]*`", "", out))  # KaTeX starts at an unescaped $
+
+
+DISGUISED = [  # links that look like the reader's but lead elsewhere, or carry more than the reader's parameters
+    "[x](https://evil.example/learn?week=6&doc=lesson)",
+    "[x](//evil.example/learn?week=6&doc=lesson)",
+    "[x](/evil.example/learn?week=6&doc=lesson)",
+    "[x](javascript:alert(1)//?week=6&doc=lesson)",
+    "[x](learn?doc=note&path=https://evil.example/a.md)",
+    "[x](?source=../../etc/passwd.md)",
+    "[x](?week=6&doc=secrets)",
+    '[x](learn?week=6&doc=lesson "t" onclick=alert(1))',
+    "[https://evil.example/DATA](?week=6&doc=lesson)",
+    "[![i](https://evil.example/i.png)](?week=6&doc=lesson)",
+]
+
+
+@pytest.mark.parametrize("payload", DISGUISED)
+def test_only_links_rebuilt_into_the_course_reader_stay_links(payload):
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(safe_markdown(payload, internal=internal_link))
+    assert "<img" not in html
+    links = re.findall(r"<a [^>]*>.*?</a>", html)
+    assert all(re.fullmatch(r'<a href="learn\?[\w=&;%.-]+(#[\w-]+)?">[^<]*</a>', a) for a in links), links
+    assert not any("evil.example" in a or "javascript:" in a for a in links), links
+
+
+def test_answer_links_into_the_reader_and_its_markers_open_the_cited_section():
+    text = ("Use a lock [1], not [3] or `[1]`. Read next: [Week 6 lesson](?week=6&doc=lesson#stampede-protection); "
+            "[DDIA](?source=books/ddia/05-replication.md#leaders)")
+    cited = [{"n": 1, "label": 'Week 6 lesson · "Stampede" protection', "kind": "lesson", "week": 6,
+              "source": "curriculum/phase-2-distributed-systems/week-06-caching-strategies/lesson.md",
+              "heading": "Caching > Stampede protection"}]
+    out = link_markers(safe_markdown(text, internal=internal_link), cited)
+    assert ('[\\[1\\]](learn?week=6&doc=lesson&section=stampede-protection#stampede-protection '
+            '"Week 6 lesson · \'Stampede\' protection")') in out
+    assert " [3] " in out and "`[1]`" in out  # not cited: plain text; in code: as written
+    assert "[Week 6 lesson](learn?week=6&doc=lesson&section=stampede-protection#stampede-protection)" in out
+    assert "[DDIA](learn?doc=note&path=books%2Fddia%2F05-replication.md&section=leaders#leaders)" in out
+
+
+def test_a_citation_from_a_poisoned_note_links_nowhere_else():
+    cited = [{"n": 1, "label": "x](https://evil.example/a) [y", "source": "https://evil.example/n.md", "kind": "note"},
+             {"n": 2, "label": '") ![i](https://evil.example/i.png', "kind": "lesson", "week": 6,
+              "source": "curriculum/phase-2-distributed-systems/week-06-caching-strategies/lesson.md",
+              "heading": "Q1. <img src=https://evil.example/i.png>"}]
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(link_markers(safe_markdown("See [1] and [2]."), cited))
+    assert "<img" not in html
+    assert re.findall(r'href="([^"]*)"', html) == [  # marker 2 only: source 1 is not in the course
+        "learn?week=6&amp;doc=lesson&amp;section=q1-img-src-https-evil-example-i-png#q1-img-src-https-evil-example-i-png"]
+    assert "evil.example" not in re.sub(r'title="[^"]*"', "", html)  # a label in a hover title is only text
 
 
 def test_allow_listed_image_hosts_are_the_only_images():
