@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from mentor.config import Config
 
         args.home = Config.from_env().home
-    if not (args.home / "index" / "chunks.json").exists():
+    if not any((args.home / "index" / name).exists() for name in ("CURRENT", "chunks.json")):  # new or flat layout
         raise SystemExit("Give an indexed data folder: MENTOR_HOME=... (run `mentor index` first) or --home DIR.")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
