@@ -93,6 +93,35 @@ def _sidebar_follower():
     return st.components.v2.component("mentor_sidebar_follows_navigation", js=_FOLLOW_JS)
 
 
+# Scrolls the page to one element of ours, by its Streamlit key (our own text, a number in it: nothing untrusted).
+# The Ask page sticks to its bottom while content arrives (Streamlit's chat layout), so for two seconds the element
+# is brought back into view whenever that pulls it away; after that the learner's own scrolling is left alone.
+_SCROLL_JS = """
+export default function ({ data }) {
+  const started = performance.now();
+  const check = () => {
+    const el = document.querySelector('.st-key-' + CSS.escape(data.key));
+    if (el) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom < 0 || r.top > window.innerHeight) el.scrollIntoView({ block: "center" });
+    }
+    if (performance.now() - started < 2000) setTimeout(check, 100);
+  };
+  check();
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _scroller():
+    return st.components.v2.component("mentor_scroll_to", js=_SCROLL_JS)
+
+
+def scroll_to(key: str) -> None:
+    """Scroll the page so that the element with this Streamlit key is in view (a search match, say)."""
+    _scroller()(key=f"scroll-{key}", data={"key": key}, height=0)
+
+
 def close_sidebar_on_narrow_screens(place: str) -> None:
     """On a narrow screen, close the sidebar when `place` (the page, the conversation) changes."""
     with st.sidebar:

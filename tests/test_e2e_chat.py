@@ -245,3 +245,35 @@ def test_every_page_renders_and_the_server_log_has_no_deprecation_warning(tmp_pa
     warnings = [line for line in text.splitlines() if re.search(r"deprecat|use_container_width", line, re.I)]
     assert "search index" in text  # the log was captured
     assert warnings == [], warnings
+
+
+def test_a_history_search_match_opens_its_conversation_scrolled_to_the_match(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from mentor.store import Store
+
+    home = tmp_path / "home"
+    store = Store(home / "mentor.db")
+    cid = store.create_conversation()
+    target = 0
+    for i in range(30):  # a long conversation: the 16th answer is far below the top of the page
+        q = store.add_message(cid, "user", f"Question {i} about sagas and retries?", status="answered")
+        a = store.add_message(cid, "assistant", "A saga undoes each step with a compensating action when a later "
+                              "step fails.\n\n" + ("It keeps the steps idempotent. " * 12)
+                              + (" The zebracorn ledger is where the refund goes." if i == 15 else ""),
+                              reply_to=q, provider="offline", model="extractive")
+        target = a if i == 15 else target
+    with serve(home, FIXTURE_CORPUS) as url, sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        match = page.locator(f".st-key-msg-{target}")
+        page.goto(url + f"/chat?c={cid}")  # opened from the address: the page shows the latest messages
+        match.wait_for(timeout=WAIT)
+        expect(match).not_to_be_in_viewport()
+        page.goto(url + "/history")
+        page.get_by_placeholder("e.g. outbox").fill("zebracorn")
+        page.get_by_placeholder("e.g. outbox").press("Enter")
+        page.locator(f".st-key-open-{target} button").click()
+        expect(match).to_be_in_viewport(timeout=WAIT)  # opened from the match: scrolled to it
+        expect(match).to_contain_text("zebracorn")
+        browser.close()

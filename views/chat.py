@@ -3,13 +3,21 @@
 import streamlit as st
 
 from mentor.citations import source_list
-from mentor.curriculum import load_curriculum, starter_prompts
+from mentor.curriculum import starter_prompts
 from mentor.errors import MentorError
 from mentor.exchange import Exchange, exchanges
 from mentor.humanize import ago, escape_markdown, grouped, shorten
 from mentor.offline import without_header
 from mentor.stream import INTERRUPTED, STOPPED
-from mentor.ui import answer_caption, ensure_index, mentor, show_answer, show_markdown, stream_markdown
+from mentor.ui import (
+    answer_caption,
+    ensure_index,
+    mentor,
+    scroll_to,
+    show_answer,
+    show_markdown,
+    stream_markdown,
+)
 
 m = mentor()
 store = m.store
@@ -241,26 +249,32 @@ with st.container():
         if routes == ["offline"]:
             st.caption("Offline mode: answers are cited extracts of the course material. "
                        "Set ANTHROPIC_API_KEY or MENTOR_LOCAL_BASE_URL to use a model.")
-        week = load_curriculum(m.config.corpus_dir).weeks.get(m.current_week())
+        week = m.curriculum().weeks.get(m.current_week())
         if week is not None:
             st.caption(f"Week {week.number}: {week.title}. Try one of these:")
             for i, prompt in enumerate(starter_prompts(week)):
                 st.button(prompt, key=f"starter-{i}", icon=":material/lightbulb:", on_click=_send, args=(prompt,))
 
 header_shown = False  # the offline header once per conversation: it says the same thing every time
+scroll_target, scroll_key = st.session_state.pop("scroll_to", None), None  # a search match opened from History
 with history:
     for ex in threads:
         redoing = again_q is not None and ex.question is again_q
         if ex.question is not None:
-            with st.chat_message("user"):
+            with st.chat_message("user"), st.container(key=f"msg-{ex.question['id']}"):
                 is_last = ex.question["id"] == last_q
                 user_bubble(ex.question, is_last and not asking, bool(ex.answers) or redoing,
                             reask=is_last and not asking)
+            if scroll_target == ex.question["id"]:
+                scroll_key = f"msg-{ex.question['id']}"
         if redoing:  # regenerating: the new answer is written in this answer's place, below
             break
         if not ex.answers:
             continue
-        with st.chat_message("assistant"):
+        key = f"msg-{ex.answers[0]['id']}"  # one key for the exchange's answer, whichever version is shown
+        if scroll_target in {a["id"] for a in ex.answers}:
+            scroll_key = key
+        with st.chat_message("assistant"), st.container(key=key):
             msg = versions(ex)
             text = msg["content"]
             if header_shown:
@@ -270,6 +284,8 @@ with history:
             if msg.get("status") in CUT_SHORT:
                 st.caption(CUT_SHORT[msg["status"]])
             footer(msg, ex.question, final=ex.question is not None and ex.question["id"] == last_q and not asking)
+if scroll_key:
+    scroll_to(scroll_key)
 
 if asking:
     with answer_bubble:

@@ -13,8 +13,9 @@ MARKS = ("\x02", "\x03")  # match marks: control characters, rare in text (a str
 st.title("History")
 
 
-def _open(cid: int) -> None:
+def _open(cid: int, mid: int) -> None:
     st.session_state.conversation_id = cid
+    st.session_state.scroll_to = mid  # the Ask page scrolls to the matching message
     st.session_state.open_conversation = True
 
 
@@ -29,7 +30,7 @@ if query.strip():
             st.markdown(f"**{escape_markdown(r['conversation_title'])}** · {who} · {when(r['created'], tz)}  \n"
                         + highlight(r["snippet"], *MARKS))
             st.button("Open", key=f"open-{r['id']}", icon=":material/open_in_new:", on_click=_open,
-                      args=(r["conversation_id"],))
+                      args=(r["conversation_id"], r["id"]))
 
 if st.session_state.pop("open_conversation", False):
     st.switch_page("views/chat.py")
