@@ -17,7 +17,7 @@ from pathlib import Path
 from . import curriculum as C
 
 FILE = "curriculum.json"
-_memo: dict[str, C.Curriculum] = {}  # this process's copy, by key (the app asks on every page)
+_memo: dict[tuple[str, Path], C.Curriculum] = {}  # this process's copy, per key and home (the app asks per page)
 
 
 def _key(corpus_dir: Path) -> str:
@@ -38,9 +38,9 @@ def load(corpus_dir: Path | str, home: Path) -> C.Curriculum:
     root = Path(corpus_dir).resolve()
     path = home / FILE
     key = _key(root)
-    if key in _memo:
-        return _memo[key]
-    _memo[key] = cur = _read(path, key) or _parse_and_save(root, path, key)
+    if (key, path) in _memo:
+        return _memo[(key, path)]
+    _memo[(key, path)] = cur = _read(path, key) or _parse_and_save(root, path, key)
     return cur
 
 
