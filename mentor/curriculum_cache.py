@@ -8,6 +8,7 @@ and this parser's source are unchanged; anything unreadable is parsed again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -20,9 +21,14 @@ FILE = "curriculum.json"
 _memo: dict[tuple[str, Path], C.Curriculum] = {}  # this process's copy, per key and home (the app asks per page)
 
 
+@functools.cache
+def _parser_source() -> bytes:
+    return Path(C.__file__).read_bytes()  # a new parser makes older copies stale; read once per process
+
+
 def _key(corpus_dir: Path) -> str:
     files = sorted((corpus_dir / "curriculum").glob("phase-*/week-*/*.md"))
-    parts = [Path(C.__file__).read_bytes(), str(corpus_dir).encode()]
+    parts = [_parser_source(), str(corpus_dir).encode()]
     parts += [f"{p.as_posix()}|{p.stat().st_mtime_ns}|{p.stat().st_size}".encode() for p in files]
     return hashlib.sha256(b"\n".join(parts)).hexdigest()
 

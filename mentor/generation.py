@@ -8,6 +8,7 @@ vectors takes about a millisecond, and a cold `mentor search` does not pay chrom
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -42,6 +43,16 @@ def _bm25s():
     return import_without("bm25s", "scipy")
 
 
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(_bm25s().stopwords.STOPWORDS_EN)
+
+
+def _only(ids: list[str], allowed: set[str] | None) -> np.ndarray | None:
+    """Which of `ids` the filters let through (None: all of them)."""
+    return None if allowed is None else np.array([cid in allowed for cid in ids])
+
+
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-case, stop-word-free, stemmed tokens (shared by BM25 and the reranker)."""
     global _STEMMER
@@ -49,7 +60,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
         import Stemmer
 
         _STEMMER = Stemmer.Stemmer("english")
-    stop = set(_bm25s().stopwords.STOPWORDS_EN)
+    stop = _stopwords()
     out = []
     for text in texts:
         words = [w for w in re.findall(r"(?u)\b\w\w+\b", text.lower()) if w not in stop]
@@ -291,8 +302,7 @@ class Generation:
         if not ids:
             return []
         scores = self._bm25.get_scores([t for t in tokens if t in vocab])
-        if allowed is not None:
-            mask = np.array([cid in allowed for cid in self._bm25_ids])
+        if (mask := _only(self._bm25_ids, allowed)) is not None:
             scores = np.where(mask, scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
@@ -305,8 +315,7 @@ class Generation:
             return []
         query = np.asarray(vector, dtype=np.float32)
         scores = self._vectors @ (query / (np.linalg.norm(query) or 1.0))
-        if allowed is not None:
-            mask = np.array([cid in allowed for cid in self._vector_ids])
+        if (mask := _only(self._vector_ids, allowed)) is not None:
             scores = np.where(mask, scores, -np.inf)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
