@@ -89,8 +89,9 @@ export default function ({ data }) {
 
 
 @st.cache_resource(show_spinner=False)
-def _sidebar_follower():
-    return st.components.v2.component("mentor_sidebar_follows_navigation", js=_FOLLOW_JS)
+def _component(name: str, js: str):
+    """One of our own script components (fixed text), registered once per process."""
+    return st.components.v2.component(name, js=js)
 
 
 # Scrolls the page to one element of ours, by its Streamlit key (our own text, a number in it: nothing untrusted).
@@ -112,20 +113,16 @@ export default function ({ data }) {
 """
 
 
-@st.cache_resource(show_spinner=False)
-def _scroller():
-    return st.components.v2.component("mentor_scroll_to", js=_SCROLL_JS)
-
-
 def scroll_to(key: str) -> None:
     """Scroll the page so that the element with this Streamlit key is in view (a search match, say)."""
-    _scroller()(key=f"scroll-{key}", data={"key": key}, height=0)
+    _component("mentor_scroll_to", _SCROLL_JS)(key=f"scroll-{key}", data={"key": key}, height=0)
 
 
 def close_sidebar_on_narrow_screens(place: str) -> None:
     """On a narrow screen, close the sidebar when `place` (the page, the conversation) changes."""
     with st.sidebar:
-        _sidebar_follower()(key="sidebar-follower", data={"place": place}, height=0)
+        _component("mentor_sidebar_follows_navigation", _FOLLOW_JS)(key="sidebar-follower", data={"place": place},
+                                                                     height=0)
 
 
 def guarded(fn: Callable[..., Any], *args, **kwargs) -> Any:

@@ -44,13 +44,21 @@ st.altair_chart(chart.properties(height=240), width="stretch")
 st.caption(f"{money(b['month_cost_usd'])} spent of a {money(b['monthly_usd'])} budget; at this pace "
            f"{money(b['projected_usd'])} by the end of the month (dashed). The red line is the budget.")
 
+
+def panel(title: str, rows: list[dict], empty: str) -> pd.DataFrame | None:
+    """A titled chart panel's data, or None after saying there is none in this period."""
+    st.subheader(title)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        st.caption(empty)
+        return None
+    return frame
+
+
 left, right = st.columns(2)
 with left:
-    st.subheader("Answers by route")
-    routes = pd.DataFrame(d["routes"])
-    if routes.empty:
-        st.caption("No answers in this period.")
-    else:
+    routes = panel("Answers by route", d["routes"], "No answers in this period.")
+    if routes is not None:
         st.altair_chart(alt.Chart(routes).mark_bar().encode(
             x=alt.X("answers:Q", title="Answers", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("route:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
@@ -58,11 +66,8 @@ with left:
                      alt.Tooltip("cached:Q", title="From the cache"),
                      alt.Tooltip("cost_usd:Q", title="Cost", format="$,.4f")]), width="stretch")
 with right:
-    st.subheader("Time per stage")
-    stages = pd.DataFrame(d["stages"])
-    if stages.empty:
-        st.caption("No traced answers in this period.")
-    else:
+    stages = panel("Time per stage", d["stages"], "No traced answers in this period.")
+    if stages is not None:
         long = stages.melt(id_vars=["label"], value_vars=["p50_ms", "p95_ms"], var_name="pct", value_name="ms")
         long["pct"] = long["pct"].map({"p50_ms": "Median", "p95_ms": "95th percentile"})
         st.altair_chart(alt.Chart(long).mark_bar().encode(
@@ -75,11 +80,8 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Feedback")
-    fb = pd.DataFrame(d["feedback"])
-    if fb.empty:
-        st.caption("No thumbs yet in this period.")
-    else:
+    fb = panel("Feedback", d["feedback"], "No thumbs yet in this period.")
+    if fb is not None:
         fb["day"] = pd.to_datetime(fb["day"]).dt.strftime("%d %b")
         fb = fb.rename(columns={"helpful": "Helpful", "not_helpful": "Not helpful"}).melt(
             id_vars=["day"], var_name="rating", value_name="answers")
@@ -89,11 +91,9 @@ with left:
             color=alt.Color("rating:N", title=None, scale=alt.Scale(domain=["Helpful", "Not helpful"],
                                                                    range=["#2ca02c", "#d62728"]))), width="stretch")
 with right:
-    st.subheader("Redacted before leaving")
-    red = pd.DataFrame(d["redactions"])
-    if red.empty:
-        st.caption("Nothing personal or secret was sent to a cloud model in this period.")
-    else:
+    red = panel("Redacted before leaving", d["redactions"],
+                "Nothing personal or secret was sent to a cloud model in this period.")
+    if red is not None:
         red["type"] = red["type"].str.replace("_", " ").str.title()
         st.altair_chart(alt.Chart(red).mark_bar().encode(
             x=alt.X("count:Q", title="Values replaced", axis=alt.Axis(tickMinStep=1)),
