@@ -53,3 +53,14 @@ def make_config(tmp_path: Path, **env: str) -> Config:
 def mentor(tmp_path) -> Mentor:
     """A Mentor over the fixture corpus, offline."""
     return Mentor(make_config(tmp_path))
+
+
+@pytest.fixture
+def app_over_fixture_corpus(monkeypatch):
+    """The app's cached Mentor built afresh for this test, over the small fixture corpus."""
+    import streamlit as st
+
+    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()

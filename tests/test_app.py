@@ -6,17 +6,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURE_CORPUS, ROOT
+from tests.conftest import ROOT
 
 TIMEOUT = 180
 
 
-@pytest.fixture(autouse=True)
-def app_env(monkeypatch):
-    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_over_fixture_corpus")
 
 
 def _chat() -> AppTest:

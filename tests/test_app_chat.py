@@ -5,22 +5,16 @@ edit and resend, starter prompts)."""
 import re
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURE_CORPUS, ROOT
+from tests.conftest import ROOT
 
 TIMEOUT = 180
 WHEN = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d"
 QUESTION = "How do I protect the database from a cache stampede?"
 
 
-@pytest.fixture(autouse=True)
-def app_env(monkeypatch):
-    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_over_fixture_corpus")
 
 
 def _ask(question: str = QUESTION) -> AppTest:
