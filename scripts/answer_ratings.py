@@ -5,7 +5,8 @@
 
 The rater saw one shuffled file of both systems' answers (`rate_test.jsonl`, ids r001...) and wrote
 {"item_id", "verdict": "yes"|"partly"|"no", "usefulness": 1-5, "reason"} per answer; each rated answer is
-traced back to the batch it came from by its text, and to on- or off-topic by eval/answers/test_items.jsonl.
+traced back to the batch it came from by its text, and to on- or off-topic by eval/answers/*_items.jsonl
+(a source "o..." is off-topic).
 When the shuffle recorded which batch each line came from (two batches can give the same text, e.g. the same
 "not covered" reply), pass that map instead of the batches:
 
@@ -38,7 +39,8 @@ def summarise(rated: list[dict]) -> str:
 
 def main(shown: str, rated: str, *batches: str) -> None:
     text_of = {r["item_id"]: r["answer"] for r in _rows(shown)}
-    items = {it["item_id"]: it["source"] for it in _rows(ROOT / "eval" / "answers" / "test_items.jsonl")}
+    items = {it["item_id"]: it["source"] for keys in sorted((ROOT / "eval" / "answers").glob("*_items.jsonl"))
+             for it in _rows(keys)}
     origin: dict[str, tuple[str, str]] = {}
     if batches[:1] == ("--map",):
         shuffle = json.loads(Path(batches[1]).read_text())
