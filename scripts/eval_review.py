@@ -4,6 +4,12 @@
     python scripts/eval_review.py --split test     # precision, wrong share and recall from the committed gradings
     python scripts/eval_review.py --split test --graded eval/review/findings_test.round1.graded.jsonl  # round 1
     python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
+    python scripts/eval_review.py --split test --round eval/review/round3   # today's findings, graded by round 3
+
+A grading round PREFIX is PREFIX.findings.jsonl (what the blind grader saw: finding_id, file, line, end_line,
+message; several versions' findings, de-duplicated and shuffled) and PREFIX.graded.jsonl (the grader's lines).
+`--round` reviews the files with the current code and looks each finding up in the round by (file, line,
+message); findings the round never saw are reported as ungraded, so a changed reviewer cannot borrow grades.
 
 The grader's file pairs line by line with the findings file of the same name without `.graded`.
 
@@ -62,12 +68,29 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
     return len(wanted) - len(missed), len(wanted), missed
 
 
+def graded_from_round(findings: list[dict], prefix: Path) -> list[dict]:
+    """The findings that a blind round graded, with their grades; prints how many it never saw."""
+    seen = {r["finding_id"]: (r["file"], r["line"], r["message"])
+            for r in load(prefix.with_name(prefix.name + ".findings.jsonl"))}
+    grade = {seen[r["finding_id"]]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
+    out, ungraded = [], []
+    for f in findings:
+        key = (f["file"], f["line"], f["message"])
+        (out if key in grade else ungraded).append({**f, "grade": grade.get(key, "")})
+    if ungraded:
+        print(f"ungraded by {prefix.name}: {len(ungraded)} findings (left out of precision and recall)")
+        for f in ungraded:
+            print(f"  {f['file']}:{f['line']} {f['message']}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA, help="folder with manifest.jsonl, labels.jsonl, files/")
     ap.add_argument("--split", default="test", choices=["dev", "test"])
     ap.add_argument("--write", type=Path, help="write the findings here for the blind grader (no rule ids)")
     ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
+    ap.add_argument("--round", type=Path, help="grade today's findings from a blind round (see above)")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
     args = ap.parse_args(argv)
 
@@ -75,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     ids = {m["id"] for m in manifest if m["split"] == args.split}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
-    if args.write or not graded_path.is_file():
+    if args.round:
+        findings, graded = graded_from_round(review_files(args.data, args.split), args.round), True
+    elif args.write or not graded_path.is_file():
         findings = review_files(args.data, args.split)
         if args.write:
             args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
