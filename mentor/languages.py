@@ -106,6 +106,18 @@ def _block_ends(lines: list[str]) -> list[int]:
     return ends
 
 
+_NAMED = re.compile(r"function\s+(\w+)|func\s+(?:\([^)]*\)\s*)?(\w+)|(\w+)\s*(?:=\s*)?(?:\(|=>)")
+
+
+def _block_name(lines: list[str], start: int) -> str:
+    """The name of the function opened on line `start`; a signature split over lines (`) {` alone) is named
+    from the lines above it."""
+    for line in reversed(lines[max(0, start - 8):start + 1]):
+        if m := _NAMED.search(line):
+            return next(g for g in m.groups() if g)
+    return "this block"
+
+
 def _long_blocks(lines: list[str]) -> list[Finding]:
     """Brace-delimited functions longer than LONG_BLOCK lines (braces in strings can fool it)."""
     out, ends = [], _block_ends(lines)
@@ -114,9 +126,7 @@ def _long_blocks(lines: list[str]) -> list[Finding]:
             continue
         end = ends[start]
         if end - start + 1 > LONG_BLOCK:
-            name = (re.search(r"function\s+(\w+)|func\s+(?:\([^)]*\)\s*)?(\w+)|(\w+)\s*(?:=\s*)?(?:\(|=>)", line)
-                    or re.search(r"(\w+)", line))
-            name = next(g for g in name.groups() if g)
+            name = _block_name(lines, start)
             out.append(smell(start + 1, "generic:long-function", "complexity",
                              f"`{name}` is about {end - start + 1} lines long (over {LONG_BLOCK})", end=end + 1))
     return out

@@ -442,6 +442,14 @@ def test_javascript_gets_the_generic_checks(tmp_path):
     assert [(f.rule, f.line, f.end_line) for f in findings(long_js, "big.js")] == [("generic:long-function", 1, 73)]
 
 
+def test_a_long_function_whose_signature_spans_lines_is_named_from_its_first_line():
+    # a Next.js handler: the brace opens on a line of its own after the parameters (this crashed the review)
+    ts = ("export default async function handler(\n  req: NextApiRequest,\n  res: NextApiResponse\n) {\n"
+          + "  const x = 1;\n" * 70 + "}\n")
+    [long] = [f for f in findings(ts, "route.ts") if f.rule == "generic:long-function"]
+    assert (long.line, long.end_line) == (4, 75) and "`handler`" in long.message
+
+
 @pytest.mark.parametrize("code,filename,language", [
     ("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 1\n\tfmt.Println(x)\n}\n", None, "go"),
     ("public class A {\n  public static void main(String[] a) { System.out.println(1); }\n}\n", None, "java"),
