@@ -12,10 +12,11 @@ import re
 
 from . import runtime_checks, service_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _const, _finding, _kw, _names, scopes
+from .ml_rules import _const, _finding, _kw, _names, imported_names, qualified, scopes
 from .review_triage import context_of, route_handler
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
+URLOPEN = re.compile(r"^(urllib\.request\.)?urlopen$")
 HTTP_BODY = {"json", "text", "content", "iter_content", "iter_lines"}
 STATUS_CHECK = {"raise_for_status", "status_code", "ok", "status"}
 SAVE_CALLS = {"torch.save", "joblib.dump", "pickle.dump", "np.save", "numpy.save", "dill.dump", "cloudpickle.dump"}
@@ -43,11 +44,17 @@ RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_sp
 TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
 
 
-def http_calls(nodes) -> list[Finding]:
+def http_calls(nodes, imports: dict[str, str]) -> list[Finding]:
+    """HTTP calls with no timeout, and responses read without a status check; `from requests import get` and
+    `urlopen` (which raises on an error status, but waits forever by default) included."""
     nodes = list(nodes)
     out, checked = [], any(isinstance(n, ast.Attribute) and n.attr in STATUS_CHECK for n in nodes)
     for call in call_nodes(nodes):
-        name = dotted(call.func)
+        name = qualified(call, imports)
+        if URLOPEN.match(name) and _kw(call, "timeout") is None and len(call.args) < 3:
+            out.append(_finding(call, "ml:http-no-timeout", "reliability", f"`{name}` has no timeout: a stalled "
+                                "server blocks this worker forever"))
+            continue
         if not HTTP_CALL.match(name):
             continue
         if name.startswith("requests") and _kw(call, "timeout") is None:
@@ -300,12 +307,12 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt = service_checks, runtime_checks
-    kind, looped = context_of(tree).kind, called_in_loops(tree)
+    kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     out = []
     for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
         repeated = isinstance(scope, FUNCTIONS) and name in looped
-        out += [*http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
+        out += [*http_calls(nodes, imports), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),

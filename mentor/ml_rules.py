@@ -11,8 +11,9 @@ from .findings import FUNCTIONS, Finding, dotted
 # a call to a model provider: both OpenAI SDK generations (`client.chat.completions.create`,
 # `openai.ChatCompletion.create`), Anthropic's messages, LangChain-style runnables
 LLM_CALL = re.compile(r"(\.(chat\.completions|completions|messages|responses|embeddings)\.create|"
-                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|"
-                      r"^\w*(llm|agent|chain|executor)\w*\.(invoke|run|predict|ainvoke|arun|stream|generate_content))$")
+                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|\.generate_content|"
+                      r"^ollama\.(chat|generate|embeddings)|^\w*(llm|agent|chain|executor|qa|query_engine|chat_engine)\w*"
+                      r"\.(invoke|run|predict|ainvoke|arun|stream|query|chat|generate_content))$")
 
 FIX = {
     "ml:unsafe-html": "Render model or user text as text (`st.markdown(text)` without `unsafe_allow_html`, or "
@@ -110,6 +111,26 @@ def _const(node) -> bool:
 
 def _names(node) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def imported_names(tree: ast.Module) -> dict[str, str]:
+    """Local name -> full name for module imports (`from requests import get` -> {"get": "requests.get"},
+    `import requests as rq` -> {"rq": "requests"}), so a check can read `get(url)` as `requests.get(url)`."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+        elif isinstance(node, ast.Import):
+            out.update({a.asname: a.name for a in node.names if a.asname})
+    return out
+
+
+def qualified(call: ast.Call, imports: dict[str, str]) -> str:
+    """The call's dotted name with its first part resolved through the module's imports."""
+    name = dotted(call.func)
+    head, _, rest = name.partition(".")
+    full = imports.get(head)
+    return (full + ("." + rest if rest else "")) if full else name
 
 
 def llm_calls(nodes) -> list[ast.Call]:

@@ -31,6 +31,7 @@ CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}
 log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 200 * 1024
+FRAGMENT_UNDEFINED = 3  # more undefined names than this: the code is an excerpt, and they are listed as minor
 MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
@@ -91,6 +92,9 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
             elif f.rule == "ruff:B006":
                 f.message = ("a mutable default is built once and shared by every call: what one call adds to it, "
                              "the next call sees")
+        if sum(f.rule == "ruff:F821" for f in ruff) > FRAGMENT_UNDEFINED:  # a fragment or notebook cell: the names
+            for f in ruff:                                                    # live elsewhere, not a bug worth a list
+                f.severity = "info" if f.rule == "ruff:F821" else f.severity
         result.notes += [note] if note else []
         try:
             result.findings += smells.python_smells(tree, code) + ml_checks.ml_findings(tree)

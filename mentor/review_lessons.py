@@ -63,6 +63,8 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "semgrep:exception-to-client": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "semgrep:unbounded-growth": (6, "TTL and eviction policies"),
     "semgrep:data-race": (15, "Where state goes"),
+    "semgrep:path-traversal": (13, "The OWASP Top 10 for LLM applications (2025)"),
+    "semgrep:llm-unguarded": (10, "Classify errors before reacting"),
     "ruff": (3, "Coupling and cohesion"),
     "design:adr-sections": (4, "Architecture decision records (ADRs)"),
     "design:options": (4, "Weighted decision matrices"),

@@ -165,13 +165,16 @@ def blocking_in_async(scope, nodes) -> list[Finding]:
     if not isinstance(scope, ast.AsyncFunctionDef):
         return []
     out, seen = [], set()
+    awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
+    model = {id(c) for c in llm_calls(nodes) if id(c) not in awaited}  # a sync SDK client's call: seconds of waiting
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
-        name = dotted(call.func)
-        if BLOCKING.match(name) and name not in seen:
+        name = dotted(call.func) or ast.unparse(call.func)
+        if (BLOCKING.match(name) or id(call) in model) and name not in seen:
             seen.add(name)
+            what = "a synchronous model call" if id(call) in model else "it"
             out.append(_finding(call, "ml:blocking-in-async", "performance", f"`{name}` inside `async def "
-                                f"{scope.name}` blocks the event loop: every other request or task waits until it "
-                                "returns"))
+                                f"{scope.name}` blocks the event loop ({what} is not awaited): every other request or "
+                                "task waits until it returns"))
     return out
 
 

@@ -29,8 +29,9 @@ PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|recor
 DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
                        r"check_hostname|verify_ssl|ssl_verify)$")
 DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
+# a size bound on uploads (a bare `limit` is not one: `limit: int = 10` in a search route bounds results)
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
-                        r"SpooledTemporaryFile|limit", re.I)
+                        r"SpooledTemporaryFile|size_limit|limit_bytes|upload_limit|max_file|max_length", re.I)
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 

@@ -243,6 +243,185 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \t})
         }
         """),
+    ("semgrep:exception-to-client", "routes.js", """\
+        app.post("/chat", requireAuth, async (req, res) => {
+          try {
+            res.json({ reply: await complete(req.body.message) });
+          } catch (err) {
+            res.status(500).send(err);
+          }
+        });
+        """, 5, """\
+        app.post("/chat", requireAuth, async (req, res) => {
+          try {
+            res.json({ reply: await complete(req.body.message) });
+          } catch (err) {
+            console.error(err);
+            res.status(502).json({ error: "the model is unavailable, try again" });
+          }
+        });
+        """),
+    ("semgrep:llm-unguarded", "route.ts", """\
+        import OpenAI from "openai";
+        const openai = new OpenAI();
+
+        export async function POST(req: Request) {
+          const { prompt } = await req.json();
+          const completion = await openai.chat.completions.create({
+            model: "gpt-4o-mini",
+            messages: [{ role: "user", content: prompt }],
+          });
+          return Response.json({ result: completion.choices[0].message });
+        }
+        """, 6, """\
+        import OpenAI from "openai";
+        const openai = new OpenAI();
+
+        export async function POST(req: Request) {
+          const { prompt } = await req.json();
+          try {
+            const completion = await openai.chat.completions.create({
+              model: "gpt-4o-mini",
+              messages: [{ role: "user", content: prompt }],
+            });
+            return Response.json({ result: completion.choices[0].message });
+          } catch (err) {
+            console.error(err);
+            return Response.json({ error: "model unavailable" }, { status: 502 });
+          }
+        }
+        """),
+    ("semgrep:llm-unguarded", "server.js", """\
+        app.post("/summarise", async (req, res) => {
+          const r = await fetch(SUMMARY_URL, { method: "POST", body: req.body.text });
+          res.json(await r.json());
+        });
+        """, 2, """\
+        app.post("/summarise", async (req, res, next) => {
+          try {
+            const r = await fetch(SUMMARY_URL, { method: "POST", body: req.body.text });
+            if (!r.ok) return res.status(502).json({ error: "summary service failed" });
+            res.json(await r.json());
+          } catch (err) {
+            next(err);
+          }
+        });
+        """),
+    ("semgrep:path-traversal", "upload.go", """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        \t"os"
+        \t"path/filepath"
+        )
+
+        func upload(w http.ResponseWriter, r *http.Request) {
+        \tfile, header, err := r.FormFile("file")
+        \tif err != nil {
+        \t\thttp.Error(w, "no file", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tdefer file.Close()
+        \tdst, err := os.Create(filepath.Join("uploads", header.Filename))
+        \tif err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer dst.Close()
+        \tif _, err := io.Copy(dst, file); err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t}
+        }
+        """, 17, """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        \t"os"
+        \t"path/filepath"
+        )
+
+        func upload(w http.ResponseWriter, r *http.Request) {
+        \tfile, header, err := r.FormFile("file")
+        \tif err != nil {
+        \t\thttp.Error(w, "no file", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tdefer file.Close()
+        \tdst, err := os.Create(filepath.Join("uploads", filepath.Base(header.Filename)))
+        \tif err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer dst.Close()
+        \tif _, err := io.Copy(dst, file); err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t}
+        }
+        """),
+    ("semgrep:path-traversal", "files.go", """\
+        package api
+
+        import "github.com/gin-gonic/gin"
+
+        func Download(c *gin.Context) {
+        \tname := c.Param("name")
+        \tc.File("./reports/" + name)
+        }
+        """, 7, """\
+        package api
+
+        import (
+        \t"path/filepath"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Download(c *gin.Context) {
+        \tname := filepath.Base(c.Param("name"))
+        \tc.File(filepath.Join("./reports", name))
+        }
+        """),
+    ("semgrep:unchecked-error", "load.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"os"
+        )
+
+        func report(w http.ResponseWriter, r *http.Request) {
+        \tf, err := os.Open("report.csv")
+        \tif err != nil {
+        \t\tlog.Println("open report:", err)
+        \t}
+        \tdefer f.Close()
+        \tsend(w, f)
+        }
+        """, 12, """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"os"
+        )
+
+        func report(w http.ResponseWriter, r *http.Request) {
+        \tf, err := os.Open("report.csv")
+        \tif err != nil {
+        \t\tlog.Println("open report:", err)
+        \t\thttp.Error(w, "report unavailable", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer f.Close()
+        \tsend(w, f)
+        }
+        """),
 ]
 
 

@@ -1,0 +1,205 @@
+"""Checks written for the family of a problem rather than one file's spelling: each with real-looking code that
+triggers it and code doing the right thing."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mentor.review import analyse
+from mentor.review_lessons import RULE_LESSONS, reference
+from mentor.review_triage import minor_line
+
+
+def found(code: str, filename: str = "service.py") -> list[tuple[str, int]]:
+    """(rule, line) of every raised finding."""
+    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+
+
+CASES = [  # (rule, code that triggers it at the line, code doing the right thing)
+    ("ml:http-no-timeout", ("""\
+        from airflow.decorators import task
+        from requests import get
+
+        @task
+        def download():
+            response = get("https://data.example.org/resource.json")
+            response.raise_for_status()
+            return response.json()
+        """, 6), """\
+        from airflow.decorators import task
+        from requests import get
+
+        @task
+        def download():
+            response = get("https://data.example.org/resource.json", timeout=30)
+            response.raise_for_status()
+            return response.json()
+        """),
+    ("ml:http-no-status", ("""\
+        import json
+        import requests as rq
+
+        def extract(url):
+            response = rq.post(url, json={"page": 1}, timeout=10)
+            return json.loads(response.content)
+        """, 5), """\
+        import json
+        import requests as rq
+
+        def extract(url):
+            response = rq.post(url, json={"page": 1}, timeout=10)
+            response.raise_for_status()
+            return json.loads(response.content)
+        """),
+    ("ml:http-no-timeout", ("""\
+        import json
+        from urllib.request import urlopen
+
+        def fetch_labels(url):
+            with urlopen(url) as resp:
+                return json.load(resp)
+        """, 5), """\
+        import json
+        from urllib.request import urlopen
+
+        def fetch_labels(url):
+            with urlopen(url, timeout=10) as resp:
+                return json.load(resp)
+        """),
+    ("ml:blocking-in-async", ("""\
+        from fastapi import FastAPI
+        from openai import OpenAI
+
+        app = FastAPI()
+        client = OpenAI()
+
+        @app.post("/chat")
+        async def chat(message: str):
+            try:
+                reply = client.chat.completions.create(model="gpt-4o-mini",
+                                                       messages=[{"role": "user", "content": message}])
+            except Exception:
+                return {"error": "model unavailable"}
+            return {"reply": reply.choices[0].message.content}
+        """, 10), """\
+        from fastapi import FastAPI
+        from openai import AsyncOpenAI
+
+        app = FastAPI()
+        client = AsyncOpenAI()
+
+        @app.post("/chat")
+        async def chat(message: str):
+            try:
+                reply = await client.chat.completions.create(model="gpt-4o-mini",
+                                                             messages=[{"role": "user", "content": message}])
+            except Exception:
+                return {"error": "model unavailable"}
+            return {"reply": reply.choices[0].message.content}
+        """),
+    ("ml:llm-unguarded", ("""\
+        import ollama
+        import streamlit as st
+
+        question = st.chat_input("Ask")
+        if question:
+            answer = ollama.chat(model="llama3", messages=[{"role": "user", "content": question}])
+            st.write(answer["message"]["content"])
+        """, 6), """\
+        import ollama
+        import streamlit as st
+
+        question = st.chat_input("Ask")
+        if question:
+            try:
+                answer = ollama.chat(model="llama3", messages=[{"role": "user", "content": question}])
+            except ollama.ResponseError as exc:
+                st.error(f"The model is unavailable ({exc.status_code}); try again.")
+            else:
+                st.write(answer["message"]["content"])
+        """),
+    ("ml:llm-unguarded", ("""\
+        import streamlit as st
+
+        query_engine = load_index().as_query_engine()
+        if prompt := st.chat_input("Your question"):
+            response = query_engine.query(prompt)
+            st.write(response.response)
+        """, 5), """\
+        import streamlit as st
+
+        query_engine = load_index().as_query_engine()
+        if prompt := st.chat_input("Your question"):
+            try:
+                response = query_engine.query(prompt)
+            except TimeoutError:
+                st.error("The model timed out; try again.")
+            else:
+                st.write(response.response)
+        """),
+    ("ml:unbounded-payload", ("""\
+        from io import BytesIO
+
+        from fastapi import FastAPI, File, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload/")
+        async def upload_pdf(file: UploadFile = File(...)):
+            pdf = BytesIO(await file.read())
+            return {"pages": count_pages(pdf)}
+
+        @app.get("/search/")
+        async def search(query: str, limit: int = 10):
+            return run_search(query, limit)
+        """, 9), """\
+        from io import BytesIO
+
+        from fastapi import FastAPI, File, HTTPException, UploadFile
+
+        MAX_UPLOAD = 20 * 1024 * 1024
+        app = FastAPI()
+
+        @app.post("/upload/")
+        async def upload_pdf(file: UploadFile = File(...)):
+            if file.size is None or file.size > MAX_UPLOAD:
+                raise HTTPException(413, "the PDF is larger than 20 MB")
+            pdf = BytesIO(await file.read())
+            return {"pages": count_pages(pdf)}
+        """),
+]
+
+
+@pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_each_family_check_fires_on_the_problem_and_not_on_the_fix(rule, bad, good):
+    code, line = bad
+    assert (rule, line) in found(code), found(code)
+    assert rule not in [r for r, _ in found(good)], found(good)
+
+
+def test_new_semgrep_families_have_their_lesson():
+    for rule in ("semgrep:path-traversal", "semgrep:llm-unguarded"):
+        assert rule in RULE_LESSONS and reference(rule)["section"] == RULE_LESSONS[rule][1]
+
+
+def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_findings():
+    fragment = """\
+        for epoch in range(start_epoch, N_EPOCHS):
+            loss = mini_batch(device, train_loader, train_step_fn)
+            writer.add_scalar("loss", loss, epoch)
+        torch.save(model.state_dict(), "model.pth")
+        """
+    result = analyse(textwrap.dedent(fragment), "train.py")
+    assert not [f for f in result.findings if f.rule == "ruff:F821"]
+    assert "names defined elsewhere" in minor_line(result.minor)
+    one_typo = """\
+        import requests
+
+        def labels(url):
+            resp = requests.get(url, timeout=5)
+            resp.raise_for_status()
+            return respo.json()
+        """
+    assert ("ruff:F821", 6) in found(one_typo)
