@@ -308,6 +308,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt = service_checks, runtime_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
+    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
     out = []
     for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
@@ -316,11 +317,13 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
+                *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
                 *sv.tokenizer_without_truncation(nodes)]
-        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library"),
-                *rt.blocking_in_async(scope, nodes), *rt.unclosed_clients(scope, nodes)]
+        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library", guarded),
+                *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
-            *sv.unbounded_payload(tree, kind == "service"), *sv.load_per_request(tree, kind),
+            *sv.unbounded_payload(tree, kind == "service"),
+            *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree)]

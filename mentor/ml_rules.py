@@ -78,6 +78,8 @@ FIX = {
                            "indexes instead of unpickling them, keep TLS verification and `weights_only=True`.",
     "ml:no-truncation": "Pass `truncation=True` (and `max_length=` the model's limit), or chunk long texts before "
                         "tokenising.",
+    "ml:main-only-global": "Build it at import time (module level, or the framework's start-up hook: a FastAPI "
+                           "lifespan, Flask's app factory); keep `if __name__ == \"__main__\":` for `app.run()`.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

@@ -50,6 +50,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:unbounded-payload": (13, "Defence 3: validate outputs before anything acts on them"),
     "ml:unclosed-client": (8, "Python asyncio for I/O-bound LLM calls"),
     "ml:load-per-request": (20, "Performance engineering: batching, async, warm processes and index parameters"),
+    "ml:main-only-global": (20, "Performance engineering: batching, async, warm processes and index parameters"),
     "ml:path-traversal": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "ml:dangerous-opt-in": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "ml:no-truncation": (9, "Chunking strategies"),

@@ -169,6 +169,109 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             pdf = BytesIO(await file.read())
             return {"pages": count_pages(pdf)}
         """),
+    ("ml:unvalidated-input", ("""\
+        import numpy as np
+        from flask import Flask, Response, request
+
+        app = Flask(__name__)
+        model = load_model()
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            rows = np.array(request.get_json())
+            return Response(str(model.predict(rows).tolist()), mimetype="application/json")
+        """, 10), """\
+        import numpy as np
+        from flask import Flask, abort, jsonify, request
+
+        app = Flask(__name__)
+        model = load_model()
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            body = request.get_json()
+            if not isinstance(body, list) or len(body) > 1000:
+                abort(400, "send a list of at most 1000 rows")
+            return jsonify(model.predict(np.array(body)).tolist())
+        """),
+    ("ml:main-only-global", ("""\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            return jsonify(model.predict(request.get_json()["rows"]).tolist())
+
+        if __name__ == "__main__":
+            model = joblib.load("model.joblib")
+            app.run(host="0.0.0.0", port=8080)
+        """, 11), """\
+        import joblib
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+        model = joblib.load("model.joblib")
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            return jsonify(model.predict(request.get_json()["rows"]).tolist())
+
+        if __name__ == "__main__":
+            port = 8080
+            app.run(host="0.0.0.0", port=port)
+        """),
+    ("ml:blocking-in-async", ("""\
+        import ollama
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        def generate(question):
+            return ollama.chat(model="llama3", messages=[{"role": "user", "content": question}])
+
+        @app.post("/chat")
+        async def chat(question: str):
+            try:
+                return {"answer": generate(question)["message"]["content"]}
+            except ollama.ResponseError:
+                raise HTTPException(502, "the model is unavailable")
+        """, 12), """\
+        import asyncio
+
+        import ollama
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        def generate(question):
+            return ollama.chat(model="llama3", messages=[{"role": "user", "content": question}])
+
+        @app.post("/chat")
+        async def chat(question: str):
+            try:
+                return {"answer": (await asyncio.to_thread(generate, question))["message"]["content"]}
+            except ollama.ResponseError:
+                raise HTTPException(502, "the model is unavailable")
+        """),
+    ("ml:load-per-request", ("""\
+        import streamlit as st
+        from langchain_community.vectorstores import FAISS
+
+        def answer(question, embeddings):
+            db = FAISS.load_local("faiss_index", embeddings)
+            return db.similarity_search(question)
+        """, 5), """\
+        import streamlit as st
+        from langchain_community.vectorstores import FAISS
+
+        def build_index(chunks, embeddings):
+            FAISS.from_texts(chunks, embedding=embeddings).save_local("faiss_index")
+
+        if st.button("Process"):
+            build_index(st.session_state.chunks, st.session_state.embeddings)
+        """),
 ]
 
 
@@ -203,3 +306,38 @@ def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_finding
             return respo.json()
         """
     assert ("ruff:F821", 6) in found(one_typo)
+
+
+def test_a_model_helper_whose_callers_catch_its_errors_is_not_unguarded():
+    code = """\
+        import ollama
+
+        def generate(question):
+            return ollama.chat(model="llama3", messages=[{"role": "user", "content": question}])
+
+        def main():
+            try:
+                print(generate(input("? "))["message"]["content"])
+            except ollama.ResponseError as exc:
+                print("model unavailable:", exc)
+
+        if __name__ == "__main__":
+            main()
+        """
+    assert "ml:llm-unguarded" not in [r for r, _ in found(code, "ask.py")]
+    unguarded = code.replace("            try:\n", "            if True:\n").replace(
+        "            except ollama.ResponseError as exc:\n                print(\"model unavailable:\", exc)\n", "")
+    assert ("ml:llm-unguarded", 4) in found(unguarded, "ask.py")
+
+
+def test_a_password_read_from_a_variable_is_not_a_hard_coded_secret():
+    from_env = """\
+        import os
+        from langchain_neo4j import Neo4jGraph
+
+        neo4j_password = os.getenv("NEO4J_PASSWORD")
+        graph = Neo4jGraph(url=os.getenv("NEO4J_URI"), username="neo4j", password=neo4j_password)
+        """
+    assert not [r for r, _ in found(from_env) if r.startswith("secret:")]
+    written = from_env.replace('password=neo4j_password', 'password="s3cret-Neo4j-2024"')
+    assert [r for r, _ in found(written) if r.startswith("secret:")]

@@ -422,6 +422,68 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \tsend(w, f)
         }
         """),
+    ("semgrep:exception-to-client", "albums.go", """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Create(c *gin.Context) {
+        \tif err := store.Save(c.Param("id")); err != nil {
+        \t\tc.JSON(http.StatusInternalServerError, gin.H{"error": err.Error()})
+        \t\treturn
+        \t}
+        }
+        """, 11, """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Create(c *gin.Context) {
+        \tvar input AlbumInput
+        \tif err := c.ShouldBindJSON(&input); err != nil {
+        \t\tc.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+        \t\treturn
+        \t}
+        }
+        """),
+    ("semgrep:unchecked-error", "albums.go", """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Delete(c *gin.Context) {
+        \tmodels.DB.Delete(&Album{}, c.Param("id"))
+        \tc.Status(http.StatusNoContent)
+        }
+        """, 10, """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Delete(c *gin.Context) {
+        \tif err := models.DB.Delete(&Album{}, c.Param("id")).Error; err != nil {
+        \t\tc.AbortWithStatus(http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tc.Status(http.StatusNoContent)
+        }
+        """),
 ]
 
 
