@@ -80,6 +80,16 @@ FIX = {
                         "tokenising.",
     "ml:main-only-global": "Build it at import time (module level, or the framework's start-up hook: a FastAPI "
                            "lifespan, Flask's app factory); keep `if __name__ == \"__main__\":` for `app.run()`.",
+    "ml:removed-api": "Move to the current API (the message names it) and pin the versions you tested with "
+                      "(`requirements.txt` / `pyproject.toml`), so an install tomorrow gets the same libraries.",
+    "ml:version-as-text": "Compare parsed versions: `packaging.version.Version(torch.__version__) >= Version(\"2\")`.",
+    "ml:exit-in-helper": "Raise an exception (a `ValueError` or your own error type) and let the entry point decide "
+                         "whether to exit; `sys.exit` belongs in `main`.",
+    "ml:unchecked-setting": "Read settings once at start-up into a typed config (pydantic-settings, or a dataclass "
+                            "with `os.environ[\"NAME\"]`) and stop with a clear message naming what is missing.",
+    "ml:local-time": "Keep datetimes timezone-aware (`datetime.fromtimestamp(ts, tz=UTC)`) and convert with "
+                     "`dt.timestamp()`; never round-trip through `timetuple()`/`mktime`.",
+    "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

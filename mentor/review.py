@@ -122,7 +122,21 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
         if (f.rule, f.line) not in seen and not covered:
             seen.add((f.rule, f.line))
             out.append(f)
-    return out
+    return _merge_adjacent(out)
+
+
+def _merge_adjacent(findings: list[Finding]) -> list[Finding]:
+    """One finding for one problem written on consecutive lines (a tokenizer and a model loaded the same way, two
+    timestamps converted the same way): the first message, the lines of both."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.rule, f.line)):
+        prev = out[-1] if out and out[-1].rule == f.rule else None
+        if prev is not None and f.line <= prev.end_line + 1 and not f.rule.startswith(("ruff:", "secret:", "smell:")):
+            prev.end_line = max(prev.end_line, f.end_line)
+            continue
+        out.append(f)
+    order = {id(f): i for i, f in enumerate(findings)}
+    return sorted(out, key=lambda f: order[id(f)])
 
 
 def references(findings: list[Finding], retriever=None) -> list:

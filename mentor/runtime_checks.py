@@ -16,7 +16,11 @@ MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthrop
 BLOCKING = re.compile(r"^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|urllib\.request\.urlopen|"
                       r"urlopen|httpx\.(get|post|put|patch|delete|request)|subprocess\.(run|call|check_call|"
                       r"check_output)|os\.system)$")
-SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager)$")
+SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager|"
+                     r"(snowflake\.connector|psycopg2?|pymysql|sqlite3|mysql\.connector|pyodbc|oracledb|duckdb)\.connect)$")
+# a local model's forward pass: seconds of GPU or CPU work that blocks an event loop like any other blocking call
+LOCAL_MODEL = re.compile(r"^\w*(model|pipe|pipeline|generator|classifier|llm)\w*\.(generate|chat|predict|predict_proba|"
+                         r"encode|transcribe)$")
 SPAWN = {"create_task", "ensure_future"}
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
@@ -196,7 +200,8 @@ def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None) -> li
         return []
     out, seen, helpers = [], set(), helpers or {}
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
-    model = {id(c) for c in llm_calls(nodes) if id(c) not in awaited}  # a sync SDK client's call: seconds of waiting
+    model = {id(c) for c in [*llm_calls(nodes), *(c for c in call_nodes(nodes) if LOCAL_MODEL.match(dotted(c.func)))]
+             if id(c) not in awaited}  # a sync SDK client's call or a local model's: seconds of waiting
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
         name = dotted(call.func) or ast.unparse(call.func)
         helper = helpers.get(name) if isinstance(call.func, ast.Name) else None
@@ -249,7 +254,7 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
         return []
     why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
     return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
-                     f"`{scope.name}` {why} leaks its connection pool")]
+                     f"`{scope.name}` {why} leaks its connections")]
 
 
 def _handed_on(call: ast.Call, nodes: list) -> bool:

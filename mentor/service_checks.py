@@ -24,10 +24,11 @@ BUILDS = re.compile(r"(^|\.)(from_documents|from_texts)$")
 CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
 JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
 # calls that only reshape the body (it stays the body), calls that only show or log it, and evidence of a check
-RESHAPES = {"np.array", "numpy.array", "np.asarray", "pd.DataFrame", "pandas.DataFrame", "list", "dict", "json.loads"}
+RESHAPES = {"np.array", "numpy.array", "np.asarray", "pd.DataFrame", "pandas.DataFrame", "list", "dict", "json.loads",
+            "json.dumps"}
 PASSIVE = {"jsonify", "print", "len", "debug", "info", "warning", "dumps"}
 VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_validate|\.parse_obj|abort\(400|, 400\b|"
-                       r"status=400|\.get\(")
+                       r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
 SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
 PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
@@ -109,16 +110,18 @@ def unvalidated_body(scope, nodes) -> list[Finding]:
     `unvalidated_input`'s; this is the `model.predict(request.get_json())` shape of the same problem."""
     if not route_handler(scope):
         return []
-    def is_body(node, body: set[str]) -> bool:  # the body, or the body reshaped (`np.array(data)` is still it)
+    def is_body(node, body: set[str]) -> bool:  # the body, reshaped (`np.array(data)`) or a field (`data.get("x")`)
         return JSON_BODY.match(ast.unparse(node)) is not None or (isinstance(node, ast.Name) and node.id in body) or (
-            isinstance(node, ast.Call) and dotted(node.func) in RESHAPES and any(is_body(a, body) for a in node.args))
+            isinstance(node, ast.Call) and dotted(node.func) in RESHAPES and any(is_body(a, body) for a in node.args)
+        ) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+              and is_body(node.func.value, body))
 
     body: set[str] = set()
     for n in sorted((n for n in nodes if isinstance(n, ast.Assign)), key=lambda n: n.lineno):
         if is_body(n.value, body):
             body |= {t.id for t in n.targets if isinstance(t, ast.Name)}
     direct = any(JSON_BODY.match(ast.unparse(a)) for c in call_nodes(nodes) for a in c.args)
-    if not (body or direct) or any(isinstance(n, (ast.If, ast.IfExp, ast.Assert, ast.Subscript)) and _names(
+    if not (body or direct) or any(isinstance(n, (ast.If, ast.Assert, ast.Subscript)) and _names(
             getattr(n, "test", None) or getattr(n, "value", n)) & body for n in nodes) or VALIDATES.search(
             ast.unparse(scope)):
         return []
@@ -328,15 +331,22 @@ def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
     bound = {t.id for s in outside for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
              for t in [n]} | {a.asname or a.name.split(".")[0] for s in outside for n in ast.walk(s)
                               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names} | {
-        s.name for s in outside if isinstance(s, (*FUNCTIONS, ast.ClassDef))} | {
-        name for n in ast.walk(tree) if isinstance(n, ast.Global) for name in n.names}
-    out = []
+        s.name for s in outside if isinstance(s, (*FUNCTIONS, ast.ClassDef))} | {  # `global x` then `x = ...`
+        name for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for g in own_nodes(f) if isinstance(g, ast.Global)
+        for name in g.names if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                                   for n in own_nodes(f))}
+    missing = {}  # name -> (its assignment, the first handler that uses it)
     for name, stmt in in_main.items():
         users = [f.name for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (route_handler(f) or _route_methods(f))
                  and any(isinstance(n, ast.Name) and n.id == name for n in own_nodes(f))]
         if name not in bound and users:
-            out.append(_finding(stmt, "ml:main-only-global", "reliability", f"`{name}` is set only under `if __name__ "
-                                f"== \"__main__\"`, but `{users[0]}` uses it: a WSGI/ASGI server or hosting platform "
-                                "imports the module without running that block, so every request fails with a "
-                                "NameError"))
-    return out
+            missing[name] = (stmt, users[0])
+    if not missing:
+        return []
+    stmts = [stmt for stmt, _ in missing.values()]
+    names = " and ".join(f"`{n}`" for n in missing)
+    return [_finding(min(stmts, key=lambda s: s.lineno), "ml:main-only-global", "reliability", f"{names} "
+                     f"{'is' if len(missing) == 1 else 'are'} set only under `if __name__ == \"__main__\"`, but "
+                     f"`{next(iter(missing.values()))[1]}` uses {'it' if len(missing) == 1 else 'them'}: a WSGI/ASGI "
+                     "server or hosting platform imports the module without running that block, so every request "
+                     "fails with a NameError", end=max(s.end_lineno or s.lineno for s in stmts))]

@@ -15,10 +15,11 @@ from .findings import Finding
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
-# on, Jinja2 without autoescaping
-RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701"
+# on, Jinja2 without autoescaping, and timestamps read as local time (pipelines run on workers in any timezone)
+RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006"
 RUFF_TIMEOUT_S = 30
-RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
+RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security"),
+             "DTZ": ("warning", "correctness")}
 _SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is secret_scan.find_secrets
     "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
     "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),

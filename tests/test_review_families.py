@@ -272,6 +272,217 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         if st.button("Process"):
             build_index(st.session_state.chunks, st.session_state.embeddings)
         """),
+    ("ml:removed-api", ("""\
+        import pandas as pd
+        from sklearn.externals import joblib
+
+        def save(model, path):
+            joblib.dump(model, path)
+        """, 2), """\
+        import joblib
+        import pandas as pd
+
+        def save(model, path):
+            joblib.dump(model, path)
+        """),
+    ("ml:removed-api", ("""\
+        import openai
+        import streamlit as st
+
+        if prompt := st.chat_input():
+            try:
+                reply = openai.ChatCompletion.create(model="gpt-4o-mini",
+                                                     messages=[{"role": "user", "content": prompt}])
+            except Exception:
+                st.error("model unavailable")
+        """, 6), """\
+        import streamlit as st
+        from openai import OpenAI
+
+        client = OpenAI()
+        if prompt := st.chat_input():
+            try:
+                reply = client.chat.completions.create(model="gpt-4o-mini",
+                                                       messages=[{"role": "user", "content": prompt}])
+            except Exception:
+                st.error("model unavailable")
+        """),
+    ("ml:version-as-text", ("""\
+        import sys
+
+        import torch
+
+        def maybe_compile(model):
+            if torch.__version__ >= "2" and sys.platform != "win32":
+                return torch.compile(model)
+            return model
+        """, 6), """\
+        import sys
+
+        import torch
+        from packaging.version import Version
+
+        def maybe_compile(model):
+            if Version(torch.__version__) >= Version("2") and sys.platform != "win32":
+                return torch.compile(model)
+            return model
+        """),
+    ("ml:exit-in-helper", ("""\
+        from langchain_community.document_loaders import TextLoader
+
+        def process_documents(paths):
+            documents = [TextLoader(p).load() for p in paths]
+            if not documents:
+                print("No new documents to load")
+                exit(0)
+            return documents
+        """, 7), """\
+        import sys
+
+        from langchain_community.document_loaders import TextLoader
+
+        def process_documents(paths):
+            documents = [TextLoader(p).load() for p in paths]
+            if not documents:
+                raise ValueError("no new documents to load")
+            return documents
+
+        def main():
+            try:
+                process_documents(sys.argv[1:])
+            except ValueError as exc:
+                sys.exit(str(exc))
+        """),
+    ("ml:unchecked-setting", ("""\
+        import os
+
+        from flask import Flask
+
+        DATABASE_URL = os.getenv("DATABASE_URL")
+        MODEL_DIR = os.environ.get("MODEL_DIR")
+        app = Flask(__name__)
+        engine = connect(DATABASE_URL)
+        """, 5), """\
+        import os
+        import sys
+
+        from flask import Flask
+
+        DATABASE_URL = os.getenv("DATABASE_URL")
+        MODEL_DIR = os.environ.get("MODEL_DIR", "models")
+        if not DATABASE_URL:
+            sys.exit("set DATABASE_URL")
+        app = Flask(__name__)
+        engine = connect(DATABASE_URL)
+        """),
+    ("ml:local-time", ("""\
+        import time
+
+        def window(context):
+            start = int(time.mktime(context["data_interval_start"].timetuple()))
+            return start
+        """, 4), """\
+        def window(context):
+            start = int(context["data_interval_start"].timestamp())
+            return start
+        """),
+    ("ruff:DTZ006", ("""\
+        import datetime
+
+        def row(ts):
+            return {"created_at": datetime.datetime.fromtimestamp(ts)}
+        """, 4), """\
+        import datetime
+
+        def row(ts):
+            return {"created_at": datetime.datetime.fromtimestamp(ts, tz=datetime.UTC)}
+        """),
+    ("ml:unclosed-client", ("""\
+        import snowflake.connector
+
+        def load(rows, user, password, account):
+            conn = snowflake.connector.connect(user=user, password=password, account=account)
+            cursor = conn.cursor()
+            cursor.executemany("INSERT INTO t VALUES (%s, %s)", rows)
+            conn.commit()
+        """, 4), """\
+        import snowflake.connector
+
+        def load(rows, user, password, account):
+            with snowflake.connector.connect(user=user, password=password, account=account) as conn:
+                conn.cursor().executemany("INSERT INTO t VALUES (%s, %s)", rows)
+                conn.commit()
+        """),
+    ("ml:blocking-in-async", ("""\
+        from fastapi import FastAPI
+
+        app = FastAPI()
+        model = load_model()
+
+        @app.post("/generate")
+        async def generate(prompt: str):
+            return {"text": model.generate(prompt, max_new_tokens=64)}
+        """, 8), """\
+        from fastapi import FastAPI
+
+        app = FastAPI()
+        model = load_model()
+
+        @app.post("/generate")
+        def generate(prompt: str):
+            return {"text": model.generate(prompt, max_new_tokens=64)}
+        """),
+    ("ml:fit-before-split", ("""\
+        from sklearn.ensemble import RandomForestClassifier
+
+        def train(x, y):
+            clf = RandomForestClassifier(random_state=0)
+            clf.fit(x, y)
+            return clf, "training score: %s" % clf.score(x, y)
+        """, 6), """\
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.model_selection import train_test_split
+
+        def train(x, y):
+            x_train, x_test, y_train, y_test = train_test_split(x, y, random_state=0)
+            clf = RandomForestClassifier(random_state=0)
+            clf.fit(x_train, y_train)
+            return clf, "held-out score: %s" % clf.score(x_test, y_test)
+        """),
+    ("ml:chained-inplace", ("""\
+        import pandas as pd
+
+        def clean(df: pd.DataFrame) -> pd.DataFrame:
+            for col in ("age", "fare"):
+                df[col].fillna(0, inplace=True)
+            return df
+        """, 5), """\
+        import pandas as pd
+
+        def clean(df: pd.DataFrame) -> pd.DataFrame:
+            for col in ("age", "fare"):
+                df[col] = df[col].fillna(0)
+            return df
+        """),
+    ("ml:no-seed", ("""\
+        from datasets import load_dataset
+        from transformers import Trainer
+
+        data = load_dataset("json", data_files="train.json")
+        split = data["train"].train_test_split(test_size=0.1, seed=42)
+        train_data = split["train"].shuffle().map(tokenize)
+        Trainer(model=model, train_dataset=train_data).train()
+        model.fit(train_data)
+        """, 6), """\
+        from datasets import load_dataset
+        from transformers import Trainer
+
+        data = load_dataset("json", data_files="train.json")
+        split = data["train"].train_test_split(test_size=0.1, seed=42)
+        train_data = split["train"].shuffle(seed=42).map(tokenize)
+        Trainer(model=model, train_dataset=train_data).train()
+        model.fit(train_data)
+        """),
 ]
 
 
@@ -341,3 +552,26 @@ def test_a_password_read_from_a_variable_is_not_a_hard_coded_secret():
     assert not [r for r, _ in found(from_env) if r.startswith("secret:")]
     written = from_env.replace('password=neo4j_password', 'password="s3cret-Neo4j-2024"')
     assert [r for r, _ in found(written) if r.startswith("secret:")]
+
+
+def test_one_problem_on_consecutive_lines_is_one_finding():
+    code = """\
+        from transformers import AutoModel, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("THUDM/chatglm-6b", trust_remote_code=True)
+        model = AutoModel.from_pretrained("THUDM/chatglm-6b", trust_remote_code=True)
+        """
+    result = analyse(textwrap.dedent(code), "load.py")
+    hits = [f for f in result.findings + result.minor if f.rule == "ml:dangerous-opt-in"]
+    assert [(f.line, f.end_line) for f in hits] == [(3, 4)]
+
+
+def test_removed_imports_in_one_import_block_are_one_finding():
+    code = """\
+        from langchain.document_loaders import TextLoader
+        from langchain.text_splitter import RecursiveCharacterTextSplitter
+        from langchain.vectorstores import Chroma
+        """
+    hits = [f for f in analyse(textwrap.dedent(code), "ingest.py").findings if f.rule == "ml:removed-api"]
+    assert len(hits) == 1 and (hits[0].line, hits[0].end_line) == (1, 3)
+    assert "langchain.vectorstores" in hits[0].message

@@ -484,6 +484,250 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \tc.Status(http.StatusNoContent)
         }
         """),
+    ("semgrep:http-no-timeout", "server.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        )
+
+        func main() {
+        \tmux := http.NewServeMux()
+        \tlog.Fatal(http.ListenAndServe(":8080", mux))
+        }
+        """, 10, """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"time"
+        )
+
+        func main() {
+        \tmux := http.NewServeMux()
+        \tsrv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+        \tlog.Fatal(srv.ListenAndServe())
+        }
+        """),
+    ("semgrep:unbounded-payload", "query.go", """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func query(w http.ResponseWriter, r *http.Request) {
+        \tvar q Query
+        \tif err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tanswer(w, q)
+        }
+        """, 10, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func query(w http.ResponseWriter, r *http.Request) {
+        \tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+        \tvar q Query
+        \tif err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tanswer(w, q)
+        }
+        """),
+    ("semgrep:request-context", "rag.go", """\
+        package main
+
+        import (
+        \t"context"
+        \t"net/http"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+        \tdocs, err := store.Search(context.Background(), r.URL.Query().Get("q"))
+        \tif err != nil {
+        \t\thttp.Error(w, "search failed", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \twrite(w, docs)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"net/http"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+        \tdocs, err := store.Search(r.Context(), r.URL.Query().Get("q"))
+        \tif err != nil {
+        \t\thttp.Error(w, "search failed", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \twrite(w, docs)
+        }
+        """),
+    ("semgrep:missing-auth", "main.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func main() {
+        \tr := gin.Default()
+        \tr.POST("/albums", postAlbums)
+        \tr.Run()
+        }
+        """, 7, """\
+        package users
+
+        import "github.com/gin-gonic/gin"
+
+        // the caller mounts this group behind its auth middleware
+        func ProfileRegister(router *gin.RouterGroup) {
+        \trouter.POST("/:username/follow", ProfileFollow)
+        }
+        """),
+    ("semgrep:unchecked-error", "search.ts", """\
+        export async function moderate(openai: OpenAIApi, input: string) {
+          const moderation = await openai.createModeration({ input }).then((res) => res.json())
+          return moderation.results[0]
+        }
+        """, 2, """\
+        export async function moderate(openai: OpenAIApi, input: string) {
+          const res = await openai.createModeration({ input })
+          if (!res.ok) throw new Error(`moderation failed: ${res.status}`)
+          const moderation = await res.json()
+          return moderation.results[0]
+        }
+        """),
+    ("semgrep:exception-to-client", "route.ts", """\
+        export async function GET(req: Request) {
+          try {
+            return Response.json(await load(req))
+          } catch (error: any) {
+            const errorMessage = error?.message || "An unexpected error occurred"
+            return new Response(JSON.stringify({ message: errorMessage }), { status: 500 })
+          }
+        }
+        """, 6, """\
+        export async function GET(req: Request) {
+          try {
+            return Response.json(await load(req))
+          } catch (error: any) {
+            console.error("load failed", error)
+            return new Response(JSON.stringify({ message: "internal error" }), { status: 500 })
+          }
+        }
+        """),
+    ("semgrep:unchecked-error", "save.ts", """\
+        export async function saveItems(supabase: SupabaseClient, items: Item[]) {
+          await supabase.from("file_items").upsert(items)
+        }
+        """, 2, """\
+        export async function saveItems(supabase: SupabaseClient, items: Item[]) {
+          const { error } = await supabase.from("file_items").upsert(items)
+          if (error) throw error
+        }
+        """),
+    ("semgrep:missing-auth", "route.ts", """\
+        export async function POST(req: Request) {
+          const form = await req.formData()
+          return Response.json(await embedFile(form.get("file_id") as string))
+        }
+        """, 1, """\
+        export async function POST(req: Request) {
+          const profile = await getServerProfile()
+          const form = await req.formData()
+          return Response.json(await embedFile(profile.user_id, form.get("file_id") as string))
+        }
+        """),
+    ("semgrep:least-privilege", "route.ts", """\
+        import { createClient } from "@supabase/supabase-js"
+
+        export async function POST(req: Request) {
+          const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!)
+          const { query } = await req.json()
+          return Response.json(await supabase.rpc("match_documents", { query }))
+        }
+        """, 4, """\
+        import { createClient } from "@supabase/supabase-js"
+
+        export async function POST(req: Request) {
+          const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_ANON_KEY!, {
+            global: { headers: { Authorization: req.headers.get("Authorization")! } },
+          })
+          const { query } = await req.json()
+          return Response.json(await supabase.rpc("match_documents", { query }))
+        }
+        """),
+    ("semgrep:except-default", "embed.ts", """\
+        export async function embedAll(chunks: string[]) {
+          return Promise.all(chunks.map(async chunk => {
+            try {
+              return await embed(chunk)
+            } catch (error) {
+              console.error("embedding failed", error)
+              return null
+            }
+          }))
+        }
+        """, 7, """\
+        export async function embedAll(chunks: string[]) {
+          return Promise.all(chunks.map(async chunk => {
+            try {
+              return await embed(chunk)
+            } catch (error) {
+              throw new Error(`embedding failed for a chunk: ${error}`)
+            }
+          }))
+        }
+        """),
+    ("semgrep:unchecked-setting", "main.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"os"
+        )
+
+        func main() {
+        \tapiKey := os.Getenv("GEMINI_API_KEY")
+        \tclient, err := newClient(apiKey)
+        \tif err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        \tserve(client)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"log"
+        \t"os"
+        )
+
+        func main() {
+        \tapiKey := os.Getenv("GEMINI_API_KEY")
+        \tif apiKey == "" {
+        \t\tlog.Fatal("GEMINI_API_KEY is not set")
+        \t}
+        \tclient, err := newClient(apiKey)
+        \tif err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        \tserve(client)
+        }
+        """),
 ]
 
 
