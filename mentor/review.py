@@ -24,7 +24,7 @@ from .review_model import code_request, design_request, parse_design_review, par
 from .router import price
 from .semgrep_review import LANGUAGES as SEMGREP_LANGUAGES
 from .semgrep_review import semgrep_findings
-from .static_checks import ruff_findings, secret_findings
+from .static_checks import constant_sql, ruff_findings, secret_findings
 
 CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}
 
@@ -89,6 +89,8 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         for f in ruff:  # a mutable default only read (`x = x or {}`) shares nothing between calls
             if f.rule == "ruff:B006" and not runtime_checks.default_escapes(tree, f.line):
                 f.severity = "info"
+            elif f.rule == "ruff:S608" and constant_sql(tree, f.line):
+                f.severity = "info"  # table names from settings, values bound as parameters: not an injection
             elif f.rule == "ruff:B006":
                 f.message = ("a mutable default is built once and shared by every call: what one call adds to it, "
                              "the next call sees")

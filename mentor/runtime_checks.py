@@ -297,9 +297,8 @@ def _escapes(name: str, nodes: list) -> bool:
             continue  # `x or {}`, `k in x`, `for k in x`: read only
         if isinstance(parent, ast.Attribute) and parent.attr not in MUTATORS:
             continue  # x.items(), x.get(...)
-        if isinstance(parent, ast.Call) and parent.func is not n and dotted(parent.func) in ("len", "list", "dict",
-                                                                                              "set", "sorted", "tuple"):
-            continue  # copied or measured
+        if isinstance(parent, ast.Call) and parent.func is not n:
+            continue  # handed to a call as an argument: read (a callee that mutates its argument is rare)
         return True
     return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
                for n in nodes)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -64,6 +65,15 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
                            rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
                            suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))
     return out, ""
+
+
+def constant_sql(tree: ast.Module, line: int) -> bool:
+    """Whether the SQL string ruff flags (S608) is built only from constants and settings (`{DB}.{SCHEMA}.table`,
+    UPPER_CASE names) with the values bound as parameters: nothing from a caller or a request reaches the text."""
+    strings = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.lineno <= line <= (n.end_lineno or 0)]
+    names = {x.id for s in strings for v in s.values if isinstance(v, ast.FormattedValue) for x in ast.walk(v.value)
+             if isinstance(x, ast.Name)}
+    return bool(strings) and bool(names) and all(n.isupper() for n in names)
 
 
 def _variable(value: str, code: str) -> bool:

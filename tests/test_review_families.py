@@ -575,3 +575,50 @@ def test_removed_imports_in_one_import_block_are_one_finding():
     hits = [f for f in analyse(textwrap.dedent(code), "ingest.py").findings if f.rule == "ml:removed-api"]
     assert len(hits) == 1 and (hits[0].line, hits[0].end_line) == (1, 3)
     assert "langchain.vectorstores" in hits[0].message
+
+
+def test_sql_built_from_settings_is_minor_but_sql_built_from_input_is_raised():
+    from_settings = """\
+        import os
+
+        DB, SCHEMA = os.environ["DB"], os.environ["SCHEMA"]
+
+        def save(conn, rows):
+            sql = f"INSERT INTO {DB}.{SCHEMA}.requests (uuid, prompt) VALUES (?, ?)"
+            conn.cursor().executemany(sql, rows)
+        """
+    assert "ruff:S608" not in [r for r, _ in found(from_settings)]
+    from_input = """\
+        def find(conn, name):
+            sql = f"SELECT * FROM users WHERE name = '{name}'"
+            return conn.execute(sql).fetchall()
+        """
+    assert ("ruff:S608", 2) in found(from_input)
+
+
+def test_a_fallback_to_a_constant_is_not_a_swallowed_error_but_a_silent_pass_is():
+    fallback = """\
+        import sys
+
+        try:
+            port = int(sys.argv[1])
+        except Exception:
+            port = 80
+        """
+    assert "smell:swallowed-exception" not in [r for r, _ in found(fallback, "serve.py")]
+    silent = fallback.replace("    port = 80", "    pass")
+    assert ("smell:swallowed-exception", 5) in found(silent, "serve.py")
+
+
+def test_a_mutable_default_only_handed_to_a_call_is_not_raised():
+    handed = """\
+        def process_documents(ignored_files: list[str] = []):
+            return load_documents("docs", ignored_files)
+        """
+    assert "ruff:B006" not in [r for r, _ in found(handed, "ingest.py")]
+    mutated = """\
+        def remember(item, seen: list[str] = []):
+            seen.append(item)
+            return seen
+        """
+    assert ("ruff:B006", 1) in found(mutated, "cache.py")
