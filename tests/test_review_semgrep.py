@@ -728,6 +728,63 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \tserve(client)
         }
         """),
+    ("semgrep:unbounded-payload", "decode.go", """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func handler(w http.ResponseWriter, r *http.Request) {
+        \tdecoder := json.NewDecoder(r.Body)
+        \tvar req Request
+        \tif err := decoder.Decode(&req); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t}
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func handler(w http.ResponseWriter, r *http.Request) {
+        \tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+        \tdecoder := json.NewDecoder(r.Body)
+        \tvar req Request
+        \tif err := decoder.Decode(&req); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t}
+        }
+        """),
+    ("semgrep:unchecked-error", "health.go", """\
+        package main
+
+        import (
+        \t"net/http"
+        \t"os"
+        )
+
+        func version(w http.ResponseWriter, r *http.Request) {
+        \tbody, _ := os.ReadFile("VERSION")
+        \tw.Write(body)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func health(w http.ResponseWriter, r *http.Request) {
+        \tbody, _ := json.Marshal(map[string]string{"status": "ok"})
+        \tw.Write(body)
+        }
+        """),
 ]
 
 
