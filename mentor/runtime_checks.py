@@ -297,7 +297,8 @@ def _escapes(name: str, nodes: list) -> bool:
             continue  # `x or {}`, `k in x`, `for k in x`: read only
         if isinstance(parent, ast.Attribute) and parent.attr not in MUTATORS:
             continue  # x.items(), x.get(...)
-        if isinstance(parent, ast.Call) and parent.func is not n:
+        if (isinstance(parent, ast.Call) and parent.func is not n) or isinstance(parent, (ast.keyword,
+                                                                                         ast.FormattedValue)):
             continue  # handed to a call as an argument: read (a callee that mutates its argument is rare)
         return True
     return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
