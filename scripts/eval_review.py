@@ -4,6 +4,7 @@
     python scripts/eval_review.py --split test     # precision, wrong share and recall from the committed gradings
     python scripts/eval_review.py --split test --graded eval/review/findings_test.round1.graded.jsonl  # round 1
     python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
+    python scripts/eval_review.py --split dev --prefix g  # the second dev batch (g01-g12) alone
 
 The grader's file pairs line by line with the findings file of the same name without `.graded`.
 
@@ -34,10 +35,10 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def review_files(data: Path, split: str) -> list[dict]:
-    """The tool's offline findings on every file of the split."""
+def review_files(data: Path, split: str, prefix: str = "") -> list[dict]:
+    """The tool's offline findings on every file of the split (whose id starts with `prefix`)."""
     out = []
-    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split):
+    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(prefix)):
         path = next((data / "files").glob(f"{item['id']}.*"))
         for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
             out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "message": f.message,
@@ -69,14 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", type=Path, help="write the findings here for the blind grader (no rule ids)")
     ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
+    ap.add_argument("--prefix", default="", help="only the files whose id starts with this (g: the second dev batch)")
     args = ap.parse_args(argv)
 
     manifest = load(args.data / "manifest.jsonl")
-    ids = {m["id"] for m in manifest if m["split"] == args.split}
+    ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(args.prefix)}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
     if args.write or not graded_path.is_file():
-        findings = review_files(args.data, args.split)
+        findings = review_files(args.data, args.split, args.prefix)
         if args.write:
             args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
                                           for f in findings), encoding="utf-8")
