@@ -67,8 +67,9 @@ FIX = {
     "ml:unbounded-payload": "Bound every request: `Field(max_length=...)` / `conlist(..., max_length=...)` on list "
                             "fields, a size limit on uploads (`MAX_CONTENT_LENGTH`, or check the size and stream to "
                             "disk), and a 413 past it.",
-    "ml:unclosed-client": "Use the session as a context manager (`async with aiohttp.ClientSession() as session:`), "
-                          "or build one client at start-up and close it at shutdown; never close only on success.",
+    "ml:unclosed-client": "Use it as a context manager (`with connect(...) as conn:`, `async with "
+                          "aiohttp.ClientSession() as session:`) or close it in `finally`; or build one at start-up "
+                          "and close it at shutdown.",
     "ml:load-per-request": "Load it once: at start-up (a module-level or lifespan-built object in a service) or "
                            "behind `@st.cache_resource` in Streamlit, and pass it to the handler.",
     "ml:path-traversal": "Never use the client's file name as a path: store under a generated name (`uuid4().hex`) or "
