@@ -334,7 +334,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
                 *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
-                *sv.tokenizer_without_truncation(nodes)]
+                *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind)]
         out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library", guarded),
                 *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),

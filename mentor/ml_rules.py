@@ -91,6 +91,8 @@ FIX = {
     "ml:local-time": "Keep datetimes timezone-aware (`datetime.fromtimestamp(ts, tz=UTC)`) and convert with "
                      "`dt.timestamp()`; never round-trip through `timetuple()`/`mktime`.",
     "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",
+    "ml:shared-upload-path": "Write each upload to its own temporary file (`tempfile.NamedTemporaryFile(suffix="
+                             "\".pdf\")` or a per-request `uuid4()` name) and delete it when done.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

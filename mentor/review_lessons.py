@@ -75,6 +75,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:unchecked-setting": (19, "Configuration and secrets per environment"),
     "ml:local-time": (8, "Designing DAGs that can be rerun"),
     "ml:chained-inplace": (3, "Package structure for ML projects"),
+    "ml:shared-upload-path": (15, "Where state goes"),
     "semgrep:path-traversal": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "semgrep:llm-unguarded": (10, "Classify errors before reacting"),
     "ruff": (3, "Coupling and cohesion"),

@@ -350,3 +350,25 @@ def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
                      f"`{next(iter(missing.values()))[1]}` uses {'it' if len(missing) == 1 else 'them'}: a WSGI/ASGI "
                      "server or hosting platform imports the module without running that block, so every request "
                      "fails with a NameError", end=max(s.end_lineno or s.lineno for s in stmts))]
+
+
+UPLOAD = re.compile(r"file_uploader|UploadFile|request\.files|getbuffer\(|getvalue\(")
+
+
+def shared_upload_path(scope, nodes, kind: str) -> list[Finding]:
+    """An upload written to one fixed file name (`open("temp.pdf", "wb")`) in a service or an app: two users at once
+    overwrite each other's file, and one of them gets answers about the other's document."""
+    if kind not in ("service", "app") or not UPLOAD.search(ast.unparse(scope)):
+        return []
+    fixed = {t.id for n in nodes if isinstance(n, ast.Assign) and _const(n.value) for t in n.targets
+             if isinstance(t, ast.Name)}  # `temp_file = "./temp.pdf"`
+    for call in call_nodes(nodes):
+        mode = call.args[1] if len(call.args) > 1 else _kw(call, "mode")
+        path = call.args[0] if call.args else None
+        if dotted(call.func) == "open" and path is not None and (_const(path) or (
+                isinstance(path, ast.Name) and path.id in fixed)) and isinstance(mode, ast.Constant) \
+                and isinstance(mode.value, str) and "w" in mode.value:
+            return [_finding(call, "ml:shared-upload-path", "reliability", f"the upload is written to the fixed path "
+                             f"`{ast.unparse(call.args[0])[:40]}`: two users at once overwrite each other's file, and "
+                             "one gets answers about the other's document")]
+    return []

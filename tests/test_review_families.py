@@ -483,6 +483,29 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         Trainer(model=model, train_dataset=train_data).train()
         model.fit(train_data)
         """),
+    ("ml:shared-upload-path", ("""\
+        import streamlit as st
+        from langchain_community.document_loaders import PyPDFLoader
+
+        file = st.file_uploader("upload", type="pdf")
+        if file is not None:
+            temp_file = "./temp.pdf"
+            with open(temp_file, "wb") as f:
+                f.write(file.getvalue())
+            docs = PyPDFLoader(temp_file).load()
+        """, 7), """\
+        import tempfile
+
+        import streamlit as st
+        from langchain_community.document_loaders import PyPDFLoader
+
+        file = st.file_uploader("upload", type="pdf")
+        if file is not None:
+            with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+                f.write(file.getvalue())
+                f.flush()
+                docs = PyPDFLoader(f.name).load()
+        """),
 ]
 
 
