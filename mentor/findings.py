@@ -86,6 +86,8 @@ def own_nodes(func: ast.AST):
     while stack:
         node = stack.pop()
         yield node
+        if isinstance(node, (*FUNCTIONS, ast.ClassDef)):  # a def in the body: its own scope, not this one's
+            continue
         stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, (*FUNCTIONS, ast.ClassDef, ast.Lambda)))
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import ast
 import re
 
-from . import runtime_checks, service_checks
+from . import portability_checks, runtime_checks, service_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _const, _finding, _kw, _names, scopes
+from .ml_rules import _const, _finding, _kw, _names, imported_names, qualified, scopes
 from .review_triage import context_of, route_handler
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
+URLOPEN = re.compile(r"^(urllib\.request\.)?urlopen$")
 HTTP_BODY = {"json", "text", "content", "iter_content", "iter_lines"}
 STATUS_CHECK = {"raise_for_status", "status_code", "ok", "status"}
 SAVE_CALLS = {"torch.save", "joblib.dump", "pickle.dump", "np.save", "numpy.save", "dill.dump", "cloudpickle.dump"}
@@ -43,11 +44,17 @@ RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_sp
 TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
 
 
-def http_calls(nodes) -> list[Finding]:
+def http_calls(nodes, imports: dict[str, str]) -> list[Finding]:
+    """HTTP calls with no timeout, and responses read without a status check; `from requests import get` and
+    `urlopen` (which raises on an error status, but waits forever by default) included."""
     nodes = list(nodes)
     out, checked = [], any(isinstance(n, ast.Attribute) and n.attr in STATUS_CHECK for n in nodes)
     for call in call_nodes(nodes):
-        name = dotted(call.func)
+        name = qualified(call, imports)
+        if URLOPEN.match(name) and _kw(call, "timeout") is None and len(call.args) < 3:
+            out.append(_finding(call, "ml:http-no-timeout", "reliability", f"`{name}` has no timeout: a stalled "
+                                "server blocks this worker forever"))
+            continue
         if not HTTP_CALL.match(name):
             continue
         if name.startswith("requests") and _kw(call, "timeout") is None:
@@ -252,7 +259,10 @@ def train_only_evaluation(tree: ast.Module) -> list[Finding]:
     calls = sorted((c for c in ast.walk(tree) if isinstance(c, ast.Call) and METRIC.search(dotted(c.func) or "")),
                    key=lambda c: c.lineno)
     args = [(c, " ".join(ast.unparse(a) for a in [*c.args, *(k.value for k in c.keywords)])) for c in calls]
-    on_train = [c for c, text in args if re.search(r"train", text, re.I)]
+    fitted = {ast.unparse(c.args[0]) for c in ast.walk(tree) if isinstance(c, ast.Call) and isinstance(
+        c.func, ast.Attribute) and c.func.attr == "fit" and c.args}  # `clf.fit(x, y)` then `clf.score(x, y)`
+    on_train = [c for c, text in args if re.search(r"train", text, re.I) or (
+        c.args and ast.unparse(c.args[0]) in fitted and isinstance(c.func, ast.Attribute) and c.func.attr == "score")]
     if not on_train or any(re.search(r"test|val|holdout|eval|(\b|_)dev(\b|_)", text, re.I) for _, text in args):
         return []
     return [_finding(on_train[0], "ml:fit-before-split", "reliability", f"`{dotted(on_train[0].func)}` scores the "
@@ -290,30 +300,47 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
     random = any(RANDOMNESS.search(dotted(c.func) or "") for c in calls) or any(
         isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(torch|tensorflow|keras|jax)\b", ast.unparse(n))
         for n in ast.walk(tree))
+    global_seed = any(SEEDS.search(dotted(c.func)) for c in calls)
+    # a shuffle or sample that takes no seed of its own, where nothing seeds the global generator either
+    unseeded = [c for c in calls if isinstance(c.func, ast.Attribute) and not global_seed and (
+        (c.func.attr == "shuffle" and not c.args and not c.keywords) or (
+            c.func.attr == "sample" and _kw(c, "frac") is not None and _kw(c, "random_state") is None))]
+    if training and seeded and unseeded:
+        return [_finding(unseeded[0], "ml:no-seed", "reliability", f"`{ast.unparse(unseeded[0])[:40]}` draws a new "
+                         "random order on every run while the rest of the pipeline is seeded: the data order, and so "
+                         "the result, cannot be reproduced", end=unseeded[-1].end_lineno,
+                         severity="warning" if script else "info")]
     if not training or seeded or not random:
         return []  # a deterministic fit (least squares on a fixed split) has nothing to seed
-    first = min(training, key=lambda c: c.lineno)
+    # point at the first thing that draws random numbers (a shuffling loader, a random split), else the first fit
+    sources = [c for c in calls if RANDOMNESS.search(dotted(c.func) or "")]
+    first = min(sources or training, key=lambda c: c.lineno)
     return [_finding(first, "ml:no-seed", "reliability", "training code never sets a random seed: runs are not "
                      "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
 
 
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
-    sv, rt = service_checks, runtime_checks
-    kind, looped = context_of(tree).kind, called_in_loops(tree)
+    sv, rt, pc = service_checks, runtime_checks, portability_checks
+    kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
+    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
     out = []
     for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
         repeated = isinstance(scope, FUNCTIONS) and name in looped
-        out += [*http_calls(nodes), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
+        out += [*http_calls(nodes, imports), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
+                *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
-                *sv.tokenizer_without_truncation(nodes)]
-        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library"),
-                *rt.blocking_in_async(scope, nodes), *rt.unclosed_clients(scope, nodes)]
+                *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind)]
+        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library", guarded),
+                *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
-            *sv.unbounded_payload(tree, kind == "service"), *sv.load_per_request(tree, kind),
-            *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree)]
+            *sv.unbounded_payload(tree, kind == "service"),
+            *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
+            *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
+            *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
+            *pc.unchecked_settings(tree, kind), *pc.local_time(tree), *pc.chained_inplace(tree)]

@@ -11,8 +11,9 @@ from .findings import FUNCTIONS, Finding, dotted
 # a call to a model provider: both OpenAI SDK generations (`client.chat.completions.create`,
 # `openai.ChatCompletion.create`), Anthropic's messages, LangChain-style runnables
 LLM_CALL = re.compile(r"(\.(chat\.completions|completions|messages|responses|embeddings)\.create|"
-                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|"
-                      r"^\w*(llm|agent|chain|executor)\w*\.(invoke|run|predict|ainvoke|arun|stream|generate_content))$")
+                      r"(^|\.)(ChatCompletion|Completion|Embedding)\.a?create|\.generate_content|"
+                      r"^ollama\.(chat|generate|embeddings)|^\w*(llm|agent|chain|executor|qa|query_engine|chat_engine)\w*"
+                      r"\.(invoke|run|predict|ainvoke|arun|stream|query|chat|generate_content))$")
 
 FIX = {
     "ml:unsafe-html": "Render model or user text as text (`st.markdown(text)` without `unsafe_allow_html`, or "
@@ -66,8 +67,9 @@ FIX = {
     "ml:unbounded-payload": "Bound every request: `Field(max_length=...)` / `conlist(..., max_length=...)` on list "
                             "fields, a size limit on uploads (`MAX_CONTENT_LENGTH`, or check the size and stream to "
                             "disk), and a 413 past it.",
-    "ml:unclosed-client": "Use the session as a context manager (`async with aiohttp.ClientSession() as session:`), "
-                          "or build one client at start-up and close it at shutdown; never close only on success.",
+    "ml:unclosed-client": "Use it as a context manager (`with connect(...) as conn:`, `async with "
+                          "aiohttp.ClientSession() as session:`) or close it in `finally`; or build one at start-up "
+                          "and close it at shutdown.",
     "ml:load-per-request": "Load it once: at start-up (a module-level or lifespan-built object in a service) or "
                            "behind `@st.cache_resource` in Streamlit, and pass it to the handler.",
     "ml:path-traversal": "Never use the client's file name as a path: store under a generated name (`uuid4().hex`) or "
@@ -77,6 +79,20 @@ FIX = {
                            "indexes instead of unpickling them, keep TLS verification and `weights_only=True`.",
     "ml:no-truncation": "Pass `truncation=True` (and `max_length=` the model's limit), or chunk long texts before "
                         "tokenising.",
+    "ml:main-only-global": "Build it at import time (module level, or the framework's start-up hook: a FastAPI "
+                           "lifespan, Flask's app factory); keep `if __name__ == \"__main__\":` for `app.run()`.",
+    "ml:removed-api": "Move to the current API (the message names it) and pin the versions you tested with "
+                      "(`requirements.txt` / `pyproject.toml`), so an install tomorrow gets the same libraries.",
+    "ml:version-as-text": "Compare parsed versions: `packaging.version.Version(torch.__version__) >= Version(\"2\")`.",
+    "ml:exit-in-helper": "Raise an exception (a `ValueError` or your own error type) and let the entry point decide "
+                         "whether to exit; `sys.exit` belongs in `main`.",
+    "ml:unchecked-setting": "Read settings once at start-up into a typed config (pydantic-settings, or a dataclass "
+                            "with `os.environ[\"NAME\"]`) and stop with a clear message naming what is missing.",
+    "ml:local-time": "Keep datetimes timezone-aware (`datetime.fromtimestamp(ts, tz=UTC)`) and convert with "
+                     "`dt.timestamp()`; never round-trip through `timetuple()`/`mktime`.",
+    "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",
+    "ml:shared-upload-path": "Write each upload to its own temporary file (`tempfile.NamedTemporaryFile(suffix="
+                             "\".pdf\")` or a per-request `uuid4()` name) and delete it when done.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",
@@ -110,6 +126,26 @@ def _const(node) -> bool:
 
 def _names(node) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def imported_names(tree: ast.Module) -> dict[str, str]:
+    """Local name -> full name for module imports (`from requests import get` -> {"get": "requests.get"},
+    `import requests as rq` -> {"rq": "requests"}), so a check can read `get(url)` as `requests.get(url)`."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+        elif isinstance(node, ast.Import):
+            out.update({a.asname: a.name for a in node.names if a.asname})
+    return out
+
+
+def qualified(call: ast.Call, imports: dict[str, str]) -> str:
+    """The call's dotted name with its first part resolved through the module's imports."""
+    name = dotted(call.func)
+    head, _, rest = name.partition(".")
+    full = imports.get(head)
+    return (full + ("." + rest if rest else "")) if full else name
 
 
 def llm_calls(nodes) -> list[ast.Call]:

@@ -24,13 +24,14 @@ from .review_model import code_request, design_request, parse_design_review, par
 from .router import price
 from .semgrep_review import LANGUAGES as SEMGREP_LANGUAGES
 from .semgrep_review import semgrep_findings
-from .static_checks import ruff_findings, secret_findings
+from .static_checks import constant_sql, ruff_findings, secret_findings
 
 CHECKED_LANGUAGES = {"python", *SEMGREP_LANGUAGES}
 
 log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 200 * 1024
+FRAGMENT_UNDEFINED = 3  # more undefined names than this: the code is an excerpt, and they are listed as minor
 MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
@@ -88,9 +89,14 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         for f in ruff:  # a mutable default only read (`x = x or {}`) shares nothing between calls
             if f.rule == "ruff:B006" and not runtime_checks.default_escapes(tree, f.line):
                 f.severity = "info"
+            elif f.rule == "ruff:S608" and constant_sql(tree, f.line):
+                f.severity = "info"  # table names from settings, values bound as parameters: not an injection
             elif f.rule == "ruff:B006":
                 f.message = ("a mutable default is built once and shared by every call: what one call adds to it, "
                              "the next call sees")
+        if sum(f.rule == "ruff:F821" for f in ruff) > FRAGMENT_UNDEFINED:  # a fragment or notebook cell: the names
+            for f in ruff:                                                    # live elsewhere, not a bug worth a list
+                f.severity = "info" if f.rule == "ruff:F821" else f.severity
         result.notes += [note] if note else []
         try:
             result.findings += smells.python_smells(tree, code) + ml_checks.ml_findings(tree)
@@ -118,7 +124,21 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
         if (f.rule, f.line) not in seen and not covered:
             seen.add((f.rule, f.line))
             out.append(f)
-    return out
+    return _merge_adjacent(out)
+
+
+def _merge_adjacent(findings: list[Finding]) -> list[Finding]:
+    """One finding for one problem written on consecutive lines (a tokenizer and a model loaded the same way, two
+    timestamps converted the same way): the first message, the lines of both."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.rule, f.line)):
+        prev = out[-1] if out and out[-1].rule == f.rule else None
+        if prev is not None and f.line <= prev.end_line + 1 and not f.rule.startswith(("ruff:", "secret:", "smell:")):
+            prev.end_line = max(prev.end_line, f.end_line)
+            continue
+        out.append(f)
+    order = {id(f): i for i, f in enumerate(findings)}
+    return sorted(out, key=lambda f: order[id(f)])
 
 
 def references(findings: list[Finding], retriever=None) -> list:

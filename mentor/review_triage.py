@@ -43,8 +43,8 @@ MINOR_RULES = {
 # rules that only matter in some contexts: module-level state is shared by every request only in a service
 RAISED_IN = {"smell:mutable-global": {"service"}}
 # what the minor line calls the other rules when their finding is folded (note-level, or out of context)
-NOTE_LABELS = {"smell:mutable-global": "module-level mutable state", "ml:no-seed": "no random seed",
-               "ml:non-atomic-write": "non-atomic writes of a final artifact"}
+NOTE_LABELS = {"smell:mutable-global": "module-level mutable state", "ruff:F821": "names defined elsewhere",
+               "ml:no-seed": "no random seed", "ml:non-atomic-write": "non-atomic writes of a final artifact"}
 
 
 @dataclass(frozen=True)

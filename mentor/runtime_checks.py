@@ -16,7 +16,11 @@ MODEL_CALL = re.compile(r"(^|\.)(\w*(client|llm|model|chain|agent|openai|anthrop
 BLOCKING = re.compile(r"^(time\.sleep|requests\.(get|post|put|patch|delete|head|request)|urllib\.request\.urlopen|"
                       r"urlopen|httpx\.(get|post|put|patch|delete|request)|subprocess\.(run|call|check_call|"
                       r"check_output)|os\.system)$")
-SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager)$")
+SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|requests\.Session|urllib3\.PoolManager|"
+                     r"(snowflake\.connector|psycopg2?|pymysql|sqlite3|mysql\.connector|pyodbc|oracledb|duckdb)\.connect)$")
+# a local model's forward pass: seconds of GPU or CPU work that blocks an event loop like any other blocking call
+LOCAL_MODEL = re.compile(r"^\w*(model|pipe|pipeline|generator|classifier|llm)\w*\.(generate|chat|predict|predict_proba|"
+                         r"encode|transcribe)$")
 SPAWN = {"create_task", "ensure_future"}
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
@@ -145,9 +149,38 @@ def polls(nodes) -> list[Finding]:
     return out
 
 
-def llm_unguarded(scope, nodes, entry_point: bool) -> list[Finding]:
+def guarded_by_callers(tree: ast.Module) -> set[str]:
+    """Functions of the module called only inside a `try` that handles errors: their callers catch what they raise."""
+    calls: dict[str, list[bool]] = {}
+    for _name, scope, _body in scopes(tree):
+        nodes = list(own_nodes(scope))
+        inside = {id(n) for t in nodes if isinstance(t, ast.Try) and t.handlers for s in t.body for n in ast.walk(s)}
+        for c in call_nodes(nodes):
+            if isinstance(c.func, ast.Name):
+                calls.setdefault(c.func.id, []).append(id(c) in inside)
+    return {name for name, where in calls.items() if all(where)}
+
+
+def blocking_helpers(tree: ast.Module) -> dict[str, str]:
+    """Plain (not async) functions of the module that block: name -> the blocking call inside (one hop is enough to
+    see `async def chat(): return generate(...)` wait on a synchronous model call)."""
+    out = {}
+    for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        nodes = list(own_nodes(func))
+        hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func))), None) or next(
+            iter(llm_calls(nodes)), None)
+        if hit is not None:
+            out[func.name] = dotted(hit.func) or ast.unparse(hit.func)
+    return out
+
+
+def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set[str] = frozenset()
+                  ) -> list[Finding]:
     """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request. Raised
-    in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted."""
+    in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted.
+    A helper whose every caller wraps it in a `try` (`guarded`) is covered by them."""
+    if isinstance(scope, FUNCTIONS) and scope.name in guarded:
+        return []
     tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
     guarded = {id(n) for t in tries for s in t.body for n in ast.walk(s)}
     calls = sorted((c for c in llm_calls(nodes) if id(c) not in guarded), key=lambda c: c.lineno)
@@ -160,17 +193,24 @@ def llm_unguarded(scope, nodes, entry_point: bool) -> list[Finding]:
 
 
 
-def blocking_in_async(scope, nodes) -> list[Finding]:
-    """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits."""
+def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None) -> list[Finding]:
+    """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits.
+    Direct calls, a synchronous model client's calls, and calls of the module's own blocking `helpers`."""
     if not isinstance(scope, ast.AsyncFunctionDef):
         return []
-    out, seen = [], set()
+    out, seen, helpers = [], set(), helpers or {}
+    awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
+    model = {id(c) for c in [*llm_calls(nodes), *(c for c in call_nodes(nodes) if LOCAL_MODEL.match(dotted(c.func)))]
+             if id(c) not in awaited}  # a sync SDK client's call or a local model's: seconds of waiting
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
-        name = dotted(call.func)
-        if BLOCKING.match(name) and name not in seen:
+        name = dotted(call.func) or ast.unparse(call.func)
+        helper = helpers.get(name) if isinstance(call.func, ast.Name) else None
+        if (BLOCKING.match(name) or id(call) in model or helper) and name not in seen:
             seen.add(name)
+            why = f" (it calls `{helper}`, not awaited)" if helper else " (a synchronous model call, not awaited)" \
+                if id(call) in model else ""
             out.append(_finding(call, "ml:blocking-in-async", "performance", f"`{name}` inside `async def "
-                                f"{scope.name}` blocks the event loop: every other request or task waits until it "
+                                f"{scope.name}` blocks the event loop{why}: every other request or task waits until it "
                                 "returns"))
     return out
 
@@ -214,7 +254,7 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
         return []
     why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
     return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
-                     f"`{scope.name}` {why} leaks its connection pool")]
+                     f"`{scope.name}` {why} leaks its connections")]
 
 
 def _handed_on(call: ast.Call, nodes: list) -> bool:
@@ -257,9 +297,9 @@ def _escapes(name: str, nodes: list) -> bool:
             continue  # `x or {}`, `k in x`, `for k in x`: read only
         if isinstance(parent, ast.Attribute) and parent.attr not in MUTATORS:
             continue  # x.items(), x.get(...)
-        if isinstance(parent, ast.Call) and parent.func is not n and dotted(parent.func) in ("len", "list", "dict",
-                                                                                              "set", "sorted", "tuple"):
-            continue  # copied or measured
+        if (isinstance(parent, ast.Call) and parent.func is not n) or isinstance(parent, (ast.keyword,
+                                                                                         ast.FormattedValue)):
+            continue  # handed to a call as an argument: read (a callee that mutates its argument is rare)
         return True
     return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
                for n in nodes)

@@ -78,9 +78,13 @@ def scan(paths: list[Path]) -> dict:
 def findings_of(report: dict) -> dict[str, list[Finding]]:
     """Findings per scanned path."""
     out: dict[str, list[Finding]] = {}
-    for r in report.get("results", []):
+    seen = set()
+    for r in sorted(report.get("results", []), key=lambda r: (r["path"], r["start"]["line"])):
         meta = r.get("extra", {}).get("metadata", {})
         rule = r["check_id"].rsplit(".", 1)[-1]
+        if meta.get("per_file") and (r["path"], rule) in seen:
+            continue  # one problem repeated at every use: the first place says it
+        seen.add((r["path"], rule))
         out.setdefault(r["path"], []).append(Finding(
             line=r["start"]["line"], end_line=r["end"]["line"],
             severity=SEVERITY.get(r.get("extra", {}).get("severity"), "warning"),

@@ -20,8 +20,15 @@ MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|
 # loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
 EXPENSIVE = re.compile(r"(^|\.)(from_pretrained|SentenceTransformer|load_model|load_learner|read_index|from_documents|"
                        r"from_texts|load_local|create_engine|from_uri|pipeline)$|^(joblib|pickle|torch|dill)\.load$")
+BUILDS = re.compile(r"(^|\.)(from_documents|from_texts)$")
 CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
 JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
+# calls that only reshape the body (it stays the body), calls that only show or log it, and evidence of a check
+RESHAPES = {"np.array", "numpy.array", "np.asarray", "pd.DataFrame", "pandas.DataFrame", "list", "dict", "json.loads",
+            "json.dumps"}
+PASSIVE = {"jsonify", "print", "len", "debug", "info", "warning", "dumps"}
+VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_validate|\.parse_obj|abort\(400|, 400\b|"
+                       r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
 SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
 PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
@@ -29,8 +36,9 @@ PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|recor
 DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
                        r"check_hostname|verify_ssl|ssl_verify)$")
 DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
+# a size bound on uploads (a bare `limit` is not one: `limit: int = 10` in a search route bounds results)
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
-                        r"SpooledTemporaryFile|limit", re.I)
+                        r"SpooledTemporaryFile|size_limit|limit_bytes|upload_limit|max_file|max_length", re.I)
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 
@@ -94,6 +102,39 @@ def unvalidated_input(nodes) -> list[Finding]:
                                                                   "nothing checks its type, length or content"),
                                 severity="warning" if body else "info"))
     return out
+
+
+def unvalidated_body(scope, nodes) -> list[Finding]:
+    """A route handler that hands the whole JSON body (or what it is turned into) to a model, a query or a store
+    and never looks at it first: no schema, no type or field check, no `if` on it. Subscripted bodies are
+    `unvalidated_input`'s; this is the `model.predict(request.get_json())` shape of the same problem."""
+    if not route_handler(scope):
+        return []
+    def is_body(node, body: set[str]) -> bool:  # the body, reshaped (`np.array(data)`) or a field (`data.get("x")`)
+        return JSON_BODY.match(ast.unparse(node)) is not None or (isinstance(node, ast.Name) and node.id in body) or (
+            isinstance(node, ast.Call) and dotted(node.func) in RESHAPES and any(is_body(a, body) for a in node.args)
+        ) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+              and is_body(node.func.value, body))
+
+    body: set[str] = set()
+    for n in sorted((n for n in nodes if isinstance(n, ast.Assign)), key=lambda n: n.lineno):
+        if is_body(n.value, body):
+            body |= {t.id for t in n.targets if isinstance(t, ast.Name)}
+    direct = any(JSON_BODY.match(ast.unparse(a)) for c in call_nodes(nodes) for a in c.args)
+    if not (body or direct) or any(isinstance(n, (ast.If, ast.Assert, ast.Subscript)) and _names(
+            getattr(n, "test", None) or getattr(n, "value", n)) & body for n in nodes) or VALIDATES.search(
+            ast.unparse(scope)):
+        return []
+    for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
+        name = dotted(call.func) or ast.unparse(call.func)
+        if name in RESHAPES or name.split(".")[-1] in PASSIVE:
+            continue
+        if any(is_body(a, body) and not (isinstance(a, ast.Call) and dotted(a.func) in RESHAPES)  # the innermost
+               for a in [*call.args, *(k.value for k in call.keywords)]):                  # consumer is the one
+            return [_finding(call, "ml:unvalidated-input", "reliability", f"the request body goes into `{name}` "
+                             "with no validation: a missing or malformed field is a 500 with a traceback, and "
+                             "nothing bounds its type or size")]
+    return []
 
 
 def path_traversal(scope, nodes) -> list[Finding]:
@@ -216,8 +257,10 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
     out = []
     for scope in scopes:
-        loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))),
-                       key=lambda c: c.lineno)
+        # in an app's function, building an index (`FAISS.from_texts`) is the action a button asked for, not a reload
+        built = kind == "app" and isinstance(scope, FUNCTIONS)
+        loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))
+                        and not (built and BUILDS.search(dotted(c.func)))), key=lambda c: c.lineno)
         if loads:
             out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
                                 f"{when}: the model or index is loaded again each time, adding seconds of latency and "
@@ -271,3 +314,61 @@ def tokenizer_without_truncation(nodes) -> list[Finding]:
                      "text longer than the model's limit fails at inference or training")
             for c in call_nodes(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
             and _kw(c, "truncation") is None and _kw(c, "max_length") is None]
+
+
+def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
+    """A name a route handler uses that the module binds only under `if __name__ == "__main__":` (the model, the
+    client): the dev server runs that block, but gunicorn, uvicorn and hosting platforms import the module, so
+    there every request fails with a NameError."""
+    guards = [s for s in tree.body if isinstance(s, ast.If) and "__main__" in ast.unparse(s.test)]
+    if not service or not guards:
+        return []
+    in_main = {}
+    for n in (n for g in guards for s in g.body for n in ast.walk(s)):
+        if isinstance(n, ast.Assign):
+            in_main.update({t.id: n for t in n.targets if isinstance(t, ast.Name) and t.id not in in_main})
+    outside = [s for s in tree.body if s not in guards]
+    bound = {t.id for s in outside for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+             for t in [n]} | {a.asname or a.name.split(".")[0] for s in outside for n in ast.walk(s)
+                              if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names} | {
+        s.name for s in outside if isinstance(s, (*FUNCTIONS, ast.ClassDef))} | {  # `global x` then `x = ...`
+        name for f in ast.walk(tree) if isinstance(f, FUNCTIONS) for g in own_nodes(f) if isinstance(g, ast.Global)
+        for name in g.names if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                                   for n in own_nodes(f))}
+    missing = {}  # name -> (its assignment, the first handler that uses it)
+    for name, stmt in in_main.items():
+        users = [f.name for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (route_handler(f) or _route_methods(f))
+                 and any(isinstance(n, ast.Name) and n.id == name for n in own_nodes(f))]
+        if name not in bound and users:
+            missing[name] = (stmt, users[0])
+    if not missing:
+        return []
+    stmts = [stmt for stmt, _ in missing.values()]
+    names = " and ".join(f"`{n}`" for n in missing)
+    return [_finding(min(stmts, key=lambda s: s.lineno), "ml:main-only-global", "reliability", f"{names} "
+                     f"{'is' if len(missing) == 1 else 'are'} set only under `if __name__ == \"__main__\"`, but "
+                     f"`{next(iter(missing.values()))[1]}` uses {'it' if len(missing) == 1 else 'them'}: a WSGI/ASGI "
+                     "server or hosting platform imports the module without running that block, so every request "
+                     "fails with a NameError", end=max(s.end_lineno or s.lineno for s in stmts))]
+
+
+UPLOAD = re.compile(r"file_uploader|UploadFile|request\.files|getbuffer\(|getvalue\(")
+
+
+def shared_upload_path(scope, nodes, kind: str) -> list[Finding]:
+    """An upload written to one fixed file name (`open("temp.pdf", "wb")`) in a service or an app: two users at once
+    overwrite each other's file, and one of them gets answers about the other's document."""
+    if kind not in ("service", "app") or not UPLOAD.search(ast.unparse(scope)):
+        return []
+    fixed = {t.id for n in nodes if isinstance(n, ast.Assign) and _const(n.value) for t in n.targets
+             if isinstance(t, ast.Name)}  # `temp_file = "./temp.pdf"`
+    for call in call_nodes(nodes):
+        mode = call.args[1] if len(call.args) > 1 else _kw(call, "mode")
+        path = call.args[0] if call.args else None
+        if dotted(call.func) == "open" and path is not None and (_const(path) or (
+                isinstance(path, ast.Name) and path.id in fixed)) and isinstance(mode, ast.Constant) \
+                and isinstance(mode.value, str) and "w" in mode.value:
+            return [_finding(call, "ml:shared-upload-path", "reliability", f"the upload is written to the fixed path "
+                             f"`{ast.unparse(call.args[0])[:40]}`: two users at once overwrite each other's file, and "
+                             "one gets answers about the other's document")]
+    return []

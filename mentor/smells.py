@@ -216,8 +216,12 @@ def excepts(tree: ast.AST) -> list[Finding]:
                              "KeyboardInterrupt and SystemExit" + (", and silently ignores it" if swallows else ""),
                              severity="error" if swallows else "warning"))
         elif swallows:
+            # `except Exception: port = 80` falls back to a constant: a decision, noted rather than raised
+            fallback = len(h.body) == 1 and isinstance(h.body[0], ast.Assign) and isinstance(h.body[0].value,
+                                                                                             ast.Constant)
             out.append(smell(h, "smell:swallowed-exception", "reliability",
-                             "broad `except` that swallows the error: failures vanish without a trace"))
+                             "broad `except` that swallows the error: failures vanish without a trace",
+                             severity="info" if fallback else "warning"))
     return out
 
 

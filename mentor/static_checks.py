@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -15,10 +16,11 @@ from .findings import Finding
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
-# on, Jinja2 without autoescaping
-RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701"
+# on, Jinja2 without autoescaping, and timestamps read as local time (pipelines run on workers in any timezone)
+RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006"
 RUFF_TIMEOUT_S = 30
-RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security")}
+RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security"),
+             "DTZ": ("warning", "correctness")}
 _SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is secret_scan.find_secrets
     "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
     "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
@@ -65,6 +67,21 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
     return out, ""
 
 
+def constant_sql(tree: ast.Module, line: int) -> bool:
+    """Whether the SQL string ruff flags (S608) is built only from constants and settings (`{DB}.{SCHEMA}.table`,
+    UPPER_CASE names) with the values bound as parameters: nothing from a caller or a request reaches the text."""
+    strings = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.lineno <= line <= (n.end_lineno or 0)]
+    names = {x.id for s in strings for v in s.values if isinstance(v, ast.FormattedValue) for x in ast.walk(v.value)
+             if isinstance(x, ast.Name)}
+    return bool(strings) and bool(names) and all(n.isupper() for n in names)
+
+
+def _variable(value: str, code: str) -> bool:
+    """Whether a flagged value is an identifier the code itself uses as a name (assigned, or used more than once)."""
+    return bool(re.fullmatch(r"[A-Za-z_]\w*", value)) and (
+        len(re.findall(rf"\b{re.escape(value)}\b", code)) > 1 or bool(re.search(rf"\b{re.escape(value)}\s*=", code)))
+
+
 def secret_findings(code: str, notes: list[str]) -> list[Finding]:
     """Secrets found by secret_scan.find_secrets (the redactor's own detector), one finding a line
     (secret_scan.mask_secrets masks them)."""
@@ -76,6 +93,8 @@ def secret_findings(code: str, notes: list[str]) -> list[Finding]:
     out, flagged = [], set()
     for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
         if s.line in flagged or s.placeholder:  # `user:pass@`, `changeme`: masked for the model, not leaked
+            continue
+        if _variable(s.value, code):  # `password=neo4j_password`: a name this code binds elsewhere, not a value
             continue
         flagged.add(s.line)
         if s.rule in _SECRET_WHAT:

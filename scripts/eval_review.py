@@ -5,6 +5,7 @@
     python scripts/eval_review.py --split test --graded eval/review/findings_test.round1.graded.jsonl  # round 1
     python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
     python scripts/eval_review.py --split test --round eval/review/round3   # today's findings, graded by round 3
+    python scripts/eval_review.py --split dev --prefix g  # the second dev batch (g01-g12) alone
 
 A grading round PREFIX is PREFIX.findings.jsonl (what the blind grader saw: finding_id, file, line, end_line,
 message; several versions' findings, de-duplicated and shuffled) and PREFIX.graded.jsonl (the grader's lines).
@@ -40,10 +41,10 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def review_files(data: Path, split: str) -> list[dict]:
-    """The tool's offline findings on every file of the split."""
+def review_files(data: Path, split: str, prefix: str = "") -> list[dict]:
+    """The tool's offline findings on every file of the split (whose id starts with `prefix`)."""
     out = []
-    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split):
+    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(prefix)):
         path = next((data / "files").glob(f"{item['id']}.*"))
         for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
             out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "message": f.message,
@@ -92,16 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
     ap.add_argument("--round", type=Path, help="grade today's findings from a blind round (see above)")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
+    ap.add_argument("--prefix", default="", help="only the files whose id starts with this (g: the second dev batch)")
     args = ap.parse_args(argv)
 
     manifest = load(args.data / "manifest.jsonl")
-    ids = {m["id"] for m in manifest if m["split"] == args.split}
+    ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(args.prefix)}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
     if args.round:
-        findings, graded = graded_from_round(review_files(args.data, args.split), args.round), True
+        findings, graded = graded_from_round(review_files(args.data, args.split, args.prefix), args.round), True
     elif args.write or not graded_path.is_file():
-        findings = review_files(args.data, args.split)
+        findings = review_files(args.data, args.split, args.prefix)
         if args.write:
             args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
                                           for f in findings), encoding="utf-8")

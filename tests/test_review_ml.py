@@ -723,7 +723,7 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 
         model = RandomForestClassifier()
         model.fit(X_train, y_train)
-        """, 4), """\
+        """, 3), """\
         from sklearn.ensemble import RandomForestClassifier
 
         model = RandomForestClassifier(random_state=42)

@@ -243,6 +243,548 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \t})
         }
         """),
+    ("semgrep:exception-to-client", "routes.js", """\
+        app.post("/chat", requireAuth, async (req, res) => {
+          try {
+            res.json({ reply: await complete(req.body.message) });
+          } catch (err) {
+            res.status(500).send(err);
+          }
+        });
+        """, 5, """\
+        app.post("/chat", requireAuth, async (req, res) => {
+          try {
+            res.json({ reply: await complete(req.body.message) });
+          } catch (err) {
+            console.error(err);
+            res.status(502).json({ error: "the model is unavailable, try again" });
+          }
+        });
+        """),
+    ("semgrep:llm-unguarded", "route.ts", """\
+        import OpenAI from "openai";
+        const openai = new OpenAI();
+
+        export async function POST(req: Request) {
+          const { prompt } = await req.json();
+          const completion = await openai.chat.completions.create({
+            model: "gpt-4o-mini",
+            messages: [{ role: "user", content: prompt }],
+          });
+          return Response.json({ result: completion.choices[0].message });
+        }
+        """, 6, """\
+        import OpenAI from "openai";
+        const openai = new OpenAI();
+
+        export async function POST(req: Request) {
+          const { prompt } = await req.json();
+          try {
+            const completion = await openai.chat.completions.create({
+              model: "gpt-4o-mini",
+              messages: [{ role: "user", content: prompt }],
+            });
+            return Response.json({ result: completion.choices[0].message });
+          } catch (err) {
+            console.error(err);
+            return Response.json({ error: "model unavailable" }, { status: 502 });
+          }
+        }
+        """),
+    ("semgrep:llm-unguarded", "server.js", """\
+        app.post("/summarise", async (req, res) => {
+          const r = await fetch(SUMMARY_URL, { method: "POST", body: req.body.text });
+          res.json(await r.json());
+        });
+        """, 2, """\
+        app.post("/summarise", async (req, res, next) => {
+          try {
+            const r = await fetch(SUMMARY_URL, { method: "POST", body: req.body.text });
+            if (!r.ok) return res.status(502).json({ error: "summary service failed" });
+            res.json(await r.json());
+          } catch (err) {
+            next(err);
+          }
+        });
+        """),
+    ("semgrep:path-traversal", "upload.go", """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        \t"os"
+        \t"path/filepath"
+        )
+
+        func upload(w http.ResponseWriter, r *http.Request) {
+        \tfile, header, err := r.FormFile("file")
+        \tif err != nil {
+        \t\thttp.Error(w, "no file", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tdefer file.Close()
+        \tdst, err := os.Create(filepath.Join("uploads", header.Filename))
+        \tif err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer dst.Close()
+        \tif _, err := io.Copy(dst, file); err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t}
+        }
+        """, 17, """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        \t"os"
+        \t"path/filepath"
+        )
+
+        func upload(w http.ResponseWriter, r *http.Request) {
+        \tfile, header, err := r.FormFile("file")
+        \tif err != nil {
+        \t\thttp.Error(w, "no file", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tdefer file.Close()
+        \tdst, err := os.Create(filepath.Join("uploads", filepath.Base(header.Filename)))
+        \tif err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer dst.Close()
+        \tif _, err := io.Copy(dst, file); err != nil {
+        \t\thttp.Error(w, "cannot save", http.StatusInternalServerError)
+        \t}
+        }
+        """),
+    ("semgrep:path-traversal", "files.go", """\
+        package api
+
+        import "github.com/gin-gonic/gin"
+
+        func Download(c *gin.Context) {
+        \tname := c.Param("name")
+        \tc.File("./reports/" + name)
+        }
+        """, 7, """\
+        package api
+
+        import (
+        \t"path/filepath"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Download(c *gin.Context) {
+        \tname := filepath.Base(c.Param("name"))
+        \tc.File(filepath.Join("./reports", name))
+        }
+        """),
+    ("semgrep:unchecked-error", "load.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"os"
+        )
+
+        func report(w http.ResponseWriter, r *http.Request) {
+        \tf, err := os.Open("report.csv")
+        \tif err != nil {
+        \t\tlog.Println("open report:", err)
+        \t}
+        \tdefer f.Close()
+        \tsend(w, f)
+        }
+        """, 12, """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"os"
+        )
+
+        func report(w http.ResponseWriter, r *http.Request) {
+        \tf, err := os.Open("report.csv")
+        \tif err != nil {
+        \t\tlog.Println("open report:", err)
+        \t\thttp.Error(w, "report unavailable", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tdefer f.Close()
+        \tsend(w, f)
+        }
+        """),
+    ("semgrep:exception-to-client", "albums.go", """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Create(c *gin.Context) {
+        \tif err := store.Save(c.Param("id")); err != nil {
+        \t\tc.JSON(http.StatusInternalServerError, gin.H{"error": err.Error()})
+        \t\treturn
+        \t}
+        }
+        """, 11, """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Create(c *gin.Context) {
+        \tvar input AlbumInput
+        \tif err := c.ShouldBindJSON(&input); err != nil {
+        \t\tc.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+        \t\treturn
+        \t}
+        }
+        """),
+    ("semgrep:unchecked-error", "albums.go", """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Delete(c *gin.Context) {
+        \tmodels.DB.Delete(&Album{}, c.Param("id"))
+        \tc.Status(http.StatusNoContent)
+        }
+        """, 10, """\
+        package api
+
+        import (
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func Delete(c *gin.Context) {
+        \tif err := models.DB.Delete(&Album{}, c.Param("id")).Error; err != nil {
+        \t\tc.AbortWithStatus(http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \tc.Status(http.StatusNoContent)
+        }
+        """),
+    ("semgrep:http-no-timeout", "server.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        )
+
+        func main() {
+        \tmux := http.NewServeMux()
+        \tlog.Fatal(http.ListenAndServe(":8080", mux))
+        }
+        """, 10, """\
+        package main
+
+        import (
+        \t"log"
+        \t"net/http"
+        \t"time"
+        )
+
+        func main() {
+        \tmux := http.NewServeMux()
+        \tsrv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+        \tlog.Fatal(srv.ListenAndServe())
+        }
+        """),
+    ("semgrep:unbounded-payload", "query.go", """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func query(w http.ResponseWriter, r *http.Request) {
+        \tvar q Query
+        \tif err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tanswer(w, q)
+        }
+        """, 10, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func query(w http.ResponseWriter, r *http.Request) {
+        \tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+        \tvar q Query
+        \tif err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tanswer(w, q)
+        }
+        """),
+    ("semgrep:request-context", "rag.go", """\
+        package main
+
+        import (
+        \t"context"
+        \t"net/http"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+        \tdocs, err := store.Search(context.Background(), r.URL.Query().Get("q"))
+        \tif err != nil {
+        \t\thttp.Error(w, "search failed", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \twrite(w, docs)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"net/http"
+        )
+
+        func search(w http.ResponseWriter, r *http.Request) {
+        \tdocs, err := store.Search(r.Context(), r.URL.Query().Get("q"))
+        \tif err != nil {
+        \t\thttp.Error(w, "search failed", http.StatusInternalServerError)
+        \t\treturn
+        \t}
+        \twrite(w, docs)
+        }
+        """),
+    ("semgrep:missing-auth", "main.go", """\
+        package main
+
+        import "github.com/gin-gonic/gin"
+
+        func main() {
+        \tr := gin.Default()
+        \tr.POST("/albums", postAlbums)
+        \tr.Run()
+        }
+        """, 7, """\
+        package users
+
+        import "github.com/gin-gonic/gin"
+
+        // the caller mounts this group behind its auth middleware
+        func ProfileRegister(router *gin.RouterGroup) {
+        \trouter.POST("/:username/follow", ProfileFollow)
+        }
+        """),
+    ("semgrep:unchecked-error", "search.ts", """\
+        export async function moderate(openai: OpenAIApi, input: string) {
+          const moderation = await openai.createModeration({ input }).then((res) => res.json())
+          return moderation.results[0]
+        }
+        """, 2, """\
+        export async function moderate(openai: OpenAIApi, input: string) {
+          const res = await openai.createModeration({ input })
+          if (!res.ok) throw new Error(`moderation failed: ${res.status}`)
+          const moderation = await res.json()
+          return moderation.results[0]
+        }
+        """),
+    ("semgrep:exception-to-client", "route.ts", """\
+        export async function GET(req: Request) {
+          try {
+            return Response.json(await load(req))
+          } catch (error: any) {
+            const errorMessage = error?.message || "An unexpected error occurred"
+            return new Response(JSON.stringify({ message: errorMessage }), { status: 500 })
+          }
+        }
+        """, 6, """\
+        export async function GET(req: Request) {
+          try {
+            return Response.json(await load(req))
+          } catch (error: any) {
+            console.error("load failed", error)
+            return new Response(JSON.stringify({ message: "internal error" }), { status: 500 })
+          }
+        }
+        """),
+    ("semgrep:unchecked-error", "save.ts", """\
+        export async function saveItems(supabase: SupabaseClient, items: Item[]) {
+          await supabase.from("file_items").upsert(items)
+        }
+        """, 2, """\
+        export async function saveItems(supabase: SupabaseClient, items: Item[]) {
+          const { error } = await supabase.from("file_items").upsert(items)
+          if (error) throw error
+        }
+        """),
+    ("semgrep:missing-auth", "route.ts", """\
+        export async function POST(req: Request) {
+          const form = await req.formData()
+          return Response.json(await embedFile(form.get("file_id") as string))
+        }
+        """, 1, """\
+        export async function POST(req: Request) {
+          const profile = await getServerProfile()
+          const form = await req.formData()
+          return Response.json(await embedFile(profile.user_id, form.get("file_id") as string))
+        }
+        """),
+    ("semgrep:least-privilege", "route.ts", """\
+        import { createClient } from "@supabase/supabase-js"
+
+        export async function POST(req: Request) {
+          const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!)
+          const { query } = await req.json()
+          return Response.json(await supabase.rpc("match_documents", { query }))
+        }
+        """, 4, """\
+        import { createClient } from "@supabase/supabase-js"
+
+        export async function POST(req: Request) {
+          const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_ANON_KEY!, {
+            global: { headers: { Authorization: req.headers.get("Authorization")! } },
+          })
+          const { query } = await req.json()
+          return Response.json(await supabase.rpc("match_documents", { query }))
+        }
+        """),
+    ("semgrep:except-default", "embed.ts", """\
+        export async function embedAll(chunks: string[]) {
+          return Promise.all(chunks.map(async chunk => {
+            try {
+              return await embed(chunk)
+            } catch (error) {
+              console.error("embedding failed", error)
+              return null
+            }
+          }))
+        }
+        """, 7, """\
+        export async function embedAll(chunks: string[]) {
+          return Promise.all(chunks.map(async chunk => {
+            try {
+              return await embed(chunk)
+            } catch (error) {
+              throw new Error(`embedding failed for a chunk: ${error}`)
+            }
+          }))
+        }
+        """),
+    ("semgrep:unchecked-setting", "main.go", """\
+        package main
+
+        import (
+        \t"log"
+        \t"os"
+        )
+
+        func main() {
+        \tapiKey := os.Getenv("GEMINI_API_KEY")
+        \tclient, err := newClient(apiKey)
+        \tif err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        \tserve(client)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"log"
+        \t"os"
+        )
+
+        func main() {
+        \tapiKey := os.Getenv("GEMINI_API_KEY")
+        \tif apiKey == "" {
+        \t\tlog.Fatal("GEMINI_API_KEY is not set")
+        \t}
+        \tclient, err := newClient(apiKey)
+        \tif err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        \tserve(client)
+        }
+        """),
+    ("semgrep:unbounded-payload", "decode.go", """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func handler(w http.ResponseWriter, r *http.Request) {
+        \tdecoder := json.NewDecoder(r.Body)
+        \tvar req Request
+        \tif err := decoder.Decode(&req); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t}
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func handler(w http.ResponseWriter, r *http.Request) {
+        \tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+        \tdecoder := json.NewDecoder(r.Body)
+        \tvar req Request
+        \tif err := decoder.Decode(&req); err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t}
+        }
+        """),
+    ("semgrep:unchecked-error", "health.go", """\
+        package main
+
+        import (
+        \t"net/http"
+        \t"os"
+        )
+
+        func version(w http.ResponseWriter, r *http.Request) {
+        \tbody, _ := os.ReadFile("VERSION")
+        \tw.Write(body)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func health(w http.ResponseWriter, r *http.Request) {
+        \tbody, _ := json.Marshal(map[string]string{"status": "ok"})
+        \tw.Write(body)
+        }
+        """),
 ]
 
 

@@ -1,0 +1,165 @@
+"""Checks that the code still runs where it is deployed: library APIs that current releases have removed, version
+strings compared as text, helpers that end the whole process, and settings read from the environment that nothing
+checks. Each fails away from the author's machine: a fresh install, another worker, another caller.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .findings import FUNCTIONS, Finding, call_nodes, dotted
+from .ml_rules import _finding
+
+# (module prefix or module.name imported, what replaced it, the release that removed it): library facts, kept as data
+REMOVED_IMPORTS = [
+    ("sklearn.externals", "`import joblib` directly", "scikit-learn 0.23"),
+    ("sklearn.cross_validation", "`sklearn.model_selection`", "scikit-learn 0.20"),
+    ("sklearn.grid_search", "`sklearn.model_selection`", "scikit-learn 0.20"),
+    ("tensorflow.contrib", "TF2 APIs (`tf.keras`, addons)", "TensorFlow 2.0"),
+    ("airflow.operators.python_operator", "`airflow.operators.python`", "Airflow 3 (deprecated since 2.0)"),
+    ("airflow.operators.bash_operator", "`airflow.operators.bash`", "Airflow 3 (deprecated since 2.0)"),
+    ("airflow.operators.dummy_operator", "`airflow.operators.empty.EmptyOperator`", "Airflow 3 (deprecated since 2.0)"),
+    ("airflow.operators.postgres_operator", "the postgres provider's operators", "Airflow 3 (deprecated since 2.0)"),
+    ("airflow.contrib", "the provider packages", "Airflow 3 (deprecated since 2.0)"),
+    ("airflow.providers.amazon.aws.operators.glue.AwsGlueJobOperator", "`GlueJobOperator`", "the Amazon provider"),
+    ("airflow.providers.amazon.aws.operators.glue_crawler.AwsGlueCrawlerOperator", "`GlueCrawlerOperator`",
+     "the Amazon provider"),
+    ("peft.prepare_model_for_int8_training", "`prepare_model_for_kbit_training`", "current peft releases"),
+    ("openai.error", "the exception classes on `openai` (`openai.RateLimitError`)", "openai 1.0"),
+    ("langchain.llms", "`langchain_community.llms` or the provider package", "LangChain 1.0 (deprecated in 0.2)"),
+    ("langchain.chat_models", "the provider package (`langchain_openai`)", "LangChain 1.0 (deprecated in 0.2)"),
+    ("langchain.embeddings", "the provider package (`langchain_openai`)", "LangChain 1.0 (deprecated in 0.2)"),
+    ("langchain.vectorstores", "`langchain_community.vectorstores`", "LangChain 1.0 (deprecated in 0.2)"),
+    ("langchain.document_loaders", "`langchain_community.document_loaders`", "LangChain 1.0 (deprecated in 0.2)"),
+]
+REMOVED_CALLS = [  # (dotted-name pattern, what replaced it, the release that removed it)
+    (re.compile(r"^openai\.(ChatCompletion|Completion|Embedding|Image|Moderation)\.a?create$"),
+     "a client (`OpenAI().chat.completions.create`)", "openai 1.0"),
+    (re.compile(r"^(np|numpy)\.(float|int|bool|object|str|complex)$"), "the builtin (`float`, `int`...)",
+     "NumPy 1.24"),
+]
+VERSION = re.compile(r"(^|\.)(__version__|version)$|^sys\.version$|^platform\.python_version\(\)$")
+ENV_READ = re.compile(r"^(os\.getenv|os\.environ\.get)$")
+EXITS = {"exit", "quit", "sys.exit", "os._exit"}
+
+
+def removed_apis(tree: ast.Module) -> list[Finding]:
+    """Imports and calls of library APIs that current releases no longer have: with unpinned dependencies, a fresh
+    install fails at import or on the first call. Adjacent import lines are one finding."""
+    hits = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            entry = next((e for e in REMOVED_IMPORTS if name == e[0] or name.startswith(e[0] + ".")), None)
+            if entry:
+                hits.append((node, name, *entry[1:]))
+                break
+        if isinstance(node, (ast.Call, ast.Attribute)):
+            target = dotted(node.func if isinstance(node, ast.Call) else node)
+            entry = next((e for e in REMOVED_CALLS if e[0].match(target)), None)
+            if entry and not (isinstance(node, ast.Attribute) and entry is REMOVED_CALLS[0]):
+                hits.append((node, target, *entry[1:]))
+    if any(isinstance(n, (ast.Import, ast.ImportFrom)) and "gradio" in ast.unparse(n) for n in tree.body):
+        hits += [(c, ".style(...)", "the component's own arguments", "Gradio 4")
+                 for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "style"]
+    block = _import_block(tree)
+    out, last = [], None
+    for node, name, instead, release in sorted(hits, key=lambda h: h[0].lineno):
+        if last is not None and (node.lineno <= last.end_line + 2 or (node.lineno in block and last.line in block)):
+            last.end_line = max(last.end_line, node.end_lineno or node.lineno)  # one block of imports, one finding
+            if f"`{name}`" not in last.message:
+                last.message = last.message.replace(" is gone in ", f" (and `{name}`) are gone in ", 1) if \
+                    " are gone in " not in last.message else last.message.replace(") are gone", f", `{name}`) are gone")
+            continue
+        last = _finding(node, "ml:removed-api", "reliability", f"`{name}` is gone in {release}: with unpinned "
+                        f"dependencies a fresh install fails here; use {instead} and pin the versions")
+        out.append(last)
+    return out
+
+
+def _import_block(tree: ast.Module) -> set[int]:
+    """Lines of the module's first run of import statements (comments and docstrings between them allowed)."""
+    lines, started = set(), False
+    for s in tree.body:
+        if isinstance(s, (ast.Import, ast.ImportFrom)):
+            started = True
+            lines |= set(range(s.lineno, (s.end_lineno or s.lineno) + 1))
+        elif started and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)):
+            break
+    return lines
+
+
+def version_compared_as_text(tree: ast.Module) -> list[Finding]:
+    """`torch.__version__ >= "2"`: strings compare character by character, so "10.0" < "9.1"."""
+    out = []
+    for cmp in (n for n in ast.walk(tree) if isinstance(n, ast.Compare)):
+        sides = [cmp.left, *cmp.comparators]
+        ordered = any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in cmp.ops)
+        if ordered and any(VERSION.search(dotted(s) or ast.unparse(s)) for s in sides) and any(
+                isinstance(s, ast.Constant) and isinstance(s.value, str) for s in sides):
+            out.append(_finding(cmp, "ml:version-as-text", "correctness", f"`{ast.unparse(cmp)[:50]}` compares "
+                                "version strings as text, character by character: \"10.0\" sorts before \"9.1\""))
+    return out
+
+
+def exits_in_helpers(tree: ast.Module) -> list[Finding]:
+    """`exit()` inside a helper function: it ends the whole process for every caller (a server, a test, a
+    notebook) instead of raising an error the caller can handle. A `main` function may end the program."""
+    out = []
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and n.name not in ("main", "cli", "run")):
+        for call in (c for c in call_nodes(ast.walk(func)) if dotted(c.func) in EXITS):
+            out.append(_finding(call, "ml:exit-in-helper", "reliability", f"`{dotted(call.func)}()` inside "
+                                f"`{func.name}` ends the whole process for whoever calls it: raise an error and let "
+                                "the entry point decide"))
+            break
+    return out
+
+
+def local_time(tree: ast.Module) -> list[Finding]:
+    """`time.mktime(dt.timetuple())` reads a (UTC) datetime as the worker's local time: the result shifts with the
+    machine's timezone (ruff's DTZ rules cover `fromtimestamp` and `utcnow`)."""
+    return [_finding(c, "ml:local-time", "correctness", f"`{ast.unparse(c)[:50]}` reads the datetime as the machine's "
+                     "local time: a UTC timestamp shifts by the worker's offset; use `dt.timestamp()` on an aware "
+                     "datetime (or `calendar.timegm`)") for c in call_nodes(ast.walk(tree))
+            if dotted(c.func) in ("time.mktime", "mktime") and c.args and "timetuple" in ast.unparse(c.args[0])]
+
+
+def chained_inplace(tree: ast.Module) -> list[Finding]:
+    """`df[col].fillna(0, inplace=True)`: an in-place call on a column taken out of a frame changes a temporary copy
+    under pandas' copy-on-write (the default from pandas 3), so the frame keeps its NaNs."""
+    return [_finding(c, "ml:chained-inplace", "correctness", f"`{ast.unparse(c)[:50]}` modifies a column selected "
+                     "from the frame in place: under copy-on-write (pandas 3) that is a temporary copy, so the frame "
+                     "itself is not changed") for c in call_nodes(ast.walk(tree))
+            if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Subscript)
+            and isinstance(_kw_value(c, "inplace"), ast.Constant) and _kw_value(c, "inplace").value is True]
+
+
+def _kw_value(call: ast.Call, name: str):
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def unchecked_settings(tree: ast.Module, kind: str) -> list[Finding]:
+    """Module-level settings read from the environment with no default and never checked: when one is unset, None
+    travels on and fails later, far from the cause, with an obscure error. One finding for the file."""
+    if kind not in ("service", "app", "script"):
+        return []
+    reads = {}
+    for s in tree.body:
+        if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call) and ENV_READ.match(dotted(s.value.func)) \
+                and len(s.value.args) == 1 and not s.value.keywords:
+            reads.update({t.id: s for t in s.targets if isinstance(t, ast.Name)})
+    checked = {n.id for node in ast.walk(tree) if isinstance(node, (ast.If, ast.Assert, ast.IfExp, ast.BoolOp))
+               for n in ast.walk(getattr(node, "test", node)) if isinstance(n, ast.Name)}
+    unchecked = [name for name in reads if name not in checked]
+    if not unchecked:
+        return []
+    first, last = reads[unchecked[0]], reads[unchecked[-1]]
+    shown = ", ".join(f"`{n}`" for n in unchecked[:4]) + (" ..." if len(unchecked) > 4 else "")
+    return [_finding(first, "ml:unchecked-setting", "reliability", f"{shown} read from the environment with no "
+                     "default and never checked: an unset variable becomes None and fails later with an obscure "
+                     "error; check them at start-up and stop with a clear message", end=last.end_lineno)]
