@@ -1,10 +1,10 @@
 """Evaluate the offline code review on real public files with labelled problems (eval/review/, dev/test split).
 
-    python scripts/eval_review.py --split test --write eval/review/findings_test.jsonl   # for the blind grader
-    python scripts/eval_review.py --split test     # precision, wrong share and recall from the committed gradings
-    python scripts/eval_review.py --split test --graded eval/review/findings_test.round1.graded.jsonl  # round 1
-    python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
     python scripts/eval_review.py --split test --round eval/review/round3   # today's findings, graded by round 3
+    python scripts/eval_review.py --split test --prefix f     # round 2 (graded on the 14 first test files, f11-f24)
+    python scripts/eval_review.py --split test --prefix f --graded eval/review/findings_test.round1.graded.jsonl
+    python scripts/eval_review.py --split dev --verbose   # tuning: every dev finding and every missed dev problem
+    python scripts/eval_review.py --split test --write FILE    # findings for a blind grader (no rule ids)
     python scripts/eval_review.py --split dev --prefix g  # the second dev batch (g01-g12) alone
 
 A grading round PREFIX is PREFIX.findings.jsonl (what the blind grader saw: finding_id, file, line, end_line,

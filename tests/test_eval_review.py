@@ -1,0 +1,33 @@
+"""The review evaluation: a finding gets a grade only from the blind round that saw that exact finding."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("eval_review", ROOT / "scripts" / "eval_review.py")
+eval_review = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(eval_review)
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def test_a_changed_message_is_ungraded_not_given_the_old_grade(tmp_path, capsys):
+    seen = {"file": "a.py", "line": 3, "end_line": 3, "message": "requests.get without a timeout"}
+    _write(tmp_path / "r.findings.jsonl", [{"finding_id": "h1", **seen}])
+    _write(tmp_path / "r.graded.jsonl", [{"finding_id": "h1", "grade": "true"}])
+    reworded = {**seen, "message": "requests.get has no timeout"}
+    graded = eval_review.graded_from_round([seen, reworded], tmp_path / "r")
+    assert [(f["message"], f["grade"]) for f in graded] == [(seen["message"], "true")]
+    assert "ungraded by r: 1 findings" in capsys.readouterr().out
+
+
+def test_a_finding_graded_wrong_does_not_count_as_catching_the_labelled_problem():
+    label = {"id": "g1", "line_start": 10, "line_end": 12, "model_free": True, "problem": "no timeout"}
+    near = {"file": "g1.py", "line": 13, "end_line": 13}
+    assert eval_review.recall([label], [{**near, "grade": "true"}], {"g1"})[:2] == (1, 1)
+    assert eval_review.recall([label], [{**near, "grade": "wrong"}], {"g1"})[:2] == (0, 1)
