@@ -11,6 +11,11 @@ A grading round PREFIX is PREFIX.findings.jsonl (what the blind grader saw: find
 message; several versions' findings, de-duplicated and shuffled) and PREFIX.graded.jsonl (the grader's lines).
 `--round` reviews the files with the current code and looks each finding up in the round by (file, line,
 message); findings the round never saw are reported as ungraded, so a changed reviewer cannot borrow grades.
+PREFIX.versions.json names the files the round covered (recall counts only their problems) and which findings
+each version gave. `--version NAME` takes the findings that version gave when the round was made, so a round's
+table can be reprinted after the reviewer has changed:
+
+    python scripts/eval_review.py --split test --round eval/review/round3 --version start-91ff828
 
 The grader's file pairs line by line with the findings file of the same name without `.graded`.
 
@@ -85,6 +90,18 @@ def graded_from_round(findings: list[dict], prefix: Path) -> list[dict]:
     return out
 
 
+def round_versions(prefix: Path) -> dict:
+    return json.loads(prefix.with_name(prefix.name + ".versions.json").read_text())
+
+
+def version_in_round(prefix: Path, version: str, ids: set[str]) -> list[dict]:
+    """The findings a named version gave when the round was made, with the round's grades."""
+    wanted = set(round_versions(prefix)["versions"][version])
+    grade = {r["finding_id"]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
+    return [{**f, "grade": grade[f["finding_id"]]} for f in load(prefix.with_name(prefix.name + ".findings.jsonl"))
+            if f["finding_id"] in wanted and f["file"].split(".")[0] in ids]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA, help="folder with manifest.jsonl, labels.jsonl, files/")
@@ -92,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", type=Path, help="write the findings here for the blind grader (no rule ids)")
     ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
     ap.add_argument("--round", type=Path, help="grade today's findings from a blind round (see above)")
+    ap.add_argument("--version", help="with --round: the findings a named version gave in that round")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
     ap.add_argument("--prefix", default="", help="only the files whose id starts with this (g: the second dev batch)")
     args = ap.parse_args(argv)
@@ -100,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(args.prefix)}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
-    if args.round:
+    if args.round:  # a round speaks only for the files it covered
+        ids &= set(round_versions(args.round)["files"])
+    if args.round and args.version:
+        findings, graded = version_in_round(args.round, args.version, ids), True
+    elif args.round:
         findings, graded = graded_from_round(review_files(args.data, args.split, args.prefix), args.round), True
     elif args.write or not graded_path.is_file():
         findings = review_files(args.data, args.split, args.prefix)

@@ -31,3 +31,17 @@ def test_a_finding_graded_wrong_does_not_count_as_catching_the_labelled_problem(
     near = {"file": "g1.py", "line": 13, "end_line": 13}
     assert eval_review.recall([label], [{**near, "grade": "true"}], {"g1"})[:2] == (1, 1)
     assert eval_review.recall([label], [{**near, "grade": "wrong"}], {"g1"})[:2] == (0, 1)
+
+
+def test_a_round_reprints_each_version_it_graded_from_what_that_version_gave(tmp_path):
+    a = {"finding_id": "h1", "file": "f1.py", "line": 3, "end_line": 3, "message": "no timeout"}
+    b = {"finding_id": "h2", "file": "f2.py", "line": 9, "end_line": 9, "message": "pickle of an upload"}
+    _write(tmp_path / "r.findings.jsonl", [a, b])
+    _write(tmp_path / "r.graded.jsonl", [{"finding_id": "h1", "grade": "debatable"},
+                                         {"finding_id": "h2", "grade": "true"}])
+    versions = {"files": ["f1", "f2"], "versions": {"old": ["h1"], "new": ["h1", "h2"]}}
+    (tmp_path / "r.versions.json").write_text(json.dumps(versions))
+    old = eval_review.version_in_round(tmp_path / "r", "old", {"f1", "f2"})
+    new = eval_review.version_in_round(tmp_path / "r", "new", {"f2"})
+    assert [(f["finding_id"], f["grade"]) for f in old] == [("h1", "debatable")]
+    assert [(f["finding_id"], f["grade"]) for f in new] == [("h2", "true")]
