@@ -17,6 +17,10 @@ table can be reprinted after the reviewer has changed:
 
     python scripts/eval_review.py --split test --round eval/review/round3 --version start-91ff828
 
+A later round may send the grader only what no earlier round graded; name the earlier rounds first:
+
+    python scripts/eval_review.py --split test --round eval/review/round3 --round eval/review/round4 --version round4
+
 The grader's file pairs line by line with the findings file of the same name without `.graded`.
 
 Findings go to the grader as (file, line, end_line, message) only: no rule ids, no severity. Precision is
@@ -74,32 +78,44 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
     return len(wanted) - len(missed), len(wanted), missed
 
 
-def graded_from_round(findings: list[dict], prefix: Path) -> list[dict]:
-    """The findings that a blind round graded, with their grades; prints how many it never saw."""
-    seen = {r["finding_id"]: (r["file"], r["line"], r["message"])
-            for r in load(prefix.with_name(prefix.name + ".findings.jsonl"))}
-    grade = {seen[r["finding_id"]]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
+def round_grades(prefixes: list[Path]) -> dict[tuple, str]:
+    """(file, line, message) -> grade, over the given blind rounds; a round may grade only the findings that no
+    earlier round saw, and a later round's grade wins."""
+    grade: dict[tuple, str] = {}
+    for prefix in prefixes:
+        seen = {r["finding_id"]: (r["file"], r["line"], r["message"])
+                for r in load(prefix.with_name(prefix.name + ".findings.jsonl"))}
+        grade |= {seen[r["finding_id"]]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
+    return grade
+
+
+def with_grades(findings: list[dict], grade: dict[tuple, str]) -> list[dict]:
+    """The findings the rounds graded, with their grades; prints how many no round saw."""
     out, ungraded = [], []
     for f in findings:
         key = (f["file"], f["line"], f["message"])
         (out if key in grade else ungraded).append({**f, "grade": grade.get(key, "")})
     if ungraded:
-        print(f"ungraded by {prefix.name}: {len(ungraded)} findings (left out of precision and recall)")
+        print(f"ungraded: {len(ungraded)} findings (left out of precision and recall)")
         for f in ungraded:
             print(f"  {f['file']}:{f['line']} {f['message']}")
     return out
+
+
+def graded_from_round(findings: list[dict], prefix: Path) -> list[dict]:
+    return with_grades(findings, round_grades([prefix]))
 
 
 def round_versions(prefix: Path) -> dict:
     return json.loads(prefix.with_name(prefix.name + ".versions.json").read_text())
 
 
-def version_in_round(prefix: Path, version: str, ids: set[str]) -> list[dict]:
-    """The findings a named version gave when the round was made, with the round's grades."""
+def version_in_round(prefix: Path, version: str, ids: set[str], earlier: list[Path] | None = None) -> list[dict]:
+    """The findings a named version gave when the round was made, with the grades of this and earlier rounds."""
     wanted = set(round_versions(prefix)["versions"][version])
-    grade = {r["finding_id"]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
-    return [{**f, "grade": grade[f["finding_id"]]} for f in load(prefix.with_name(prefix.name + ".findings.jsonl"))
-            if f["finding_id"] in wanted and f["file"].split(".")[0] in ids]
+    given = [f for f in load(prefix.with_name(prefix.name + ".findings.jsonl"))
+             if f["finding_id"] in wanted and f["file"].split(".")[0] in ids]
+    return with_grades(given, round_grades([*(earlier or []), prefix]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="test", choices=["dev", "test"])
     ap.add_argument("--write", type=Path, help="write the findings here for the blind grader (no rule ids)")
     ap.add_argument("--graded", type=Path, help="the grader's file (default: <data>/findings_<split>.graded.jsonl)")
-    ap.add_argument("--round", type=Path, help="grade today's findings from a blind round (see above)")
+    ap.add_argument("--round", type=Path, action="append", help="grade from blind rounds (see above; repeatable)")
     ap.add_argument("--version", help="with --round: the findings a named version gave in that round")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
     ap.add_argument("--prefix", default="", help="only the files whose id starts with this (g: the second dev batch)")
@@ -118,12 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(args.prefix)}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
-    if args.round:  # a round speaks only for the files it covered
-        ids &= set(round_versions(args.round)["files"])
+    if args.round:  # the last round speaks only for the files it covered
+        ids &= set(round_versions(args.round[-1])["files"])
     if args.round and args.version:
-        findings, graded = version_in_round(args.round, args.version, ids), True
+        findings, graded = version_in_round(args.round[-1], args.version, ids, args.round[:-1]), True
     elif args.round:
-        findings, graded = graded_from_round(review_files(args.data, args.split, args.prefix), args.round), True
+        reviewed = [f for f in review_files(args.data, args.split, args.prefix) if f["file"].split(".")[0] in ids]
+        findings, graded = with_grades(reviewed, round_grades(args.round)), True
     elif args.write or not graded_path.is_file():
         findings = review_files(args.data, args.split, args.prefix)
         if args.write:

@@ -23,7 +23,7 @@ def test_a_changed_message_is_ungraded_not_given_the_old_grade(tmp_path, capsys)
     reworded = {**seen, "message": "requests.get has no timeout"}
     graded = eval_review.graded_from_round([seen, reworded], tmp_path / "r")
     assert [(f["message"], f["grade"]) for f in graded] == [(seen["message"], "true")]
-    assert "ungraded by r: 1 findings" in capsys.readouterr().out
+    assert "ungraded: 1 findings" in capsys.readouterr().out
 
 
 def test_a_finding_graded_wrong_does_not_count_as_catching_the_labelled_problem():
