@@ -45,3 +45,15 @@ def test_a_round_reprints_each_version_it_graded_from_what_that_version_gave(tmp
     new = eval_review.version_in_round(tmp_path / "r", "new", {"f2"})
     assert [(f["finding_id"], f["grade"]) for f in old] == [("h1", "debatable")]
     assert [(f["finding_id"], f["grade"]) for f in new] == [("h2", "true")]
+
+
+def test_a_later_round_grades_only_what_is_new_and_takes_the_rest_from_the_earlier_one(tmp_path):
+    old = {"file": "f1.py", "line": 3, "end_line": 3, "message": "no timeout"}
+    new = {"file": "g5.py", "line": 7, "end_line": 7, "message": "exception text sent to the client"}
+    _write(tmp_path / "a.findings.jsonl", [{"finding_id": "h1", **old}])
+    _write(tmp_path / "a.graded.jsonl", [{"finding_id": "h1", "grade": "true"}])
+    _write(tmp_path / "b.findings.jsonl", [{"finding_id": "i1", **old}, {"finding_id": "i2", **new}])
+    _write(tmp_path / "b.graded.jsonl", [{"finding_id": "i2", "grade": "wrong"}])  # the grader saw only i2
+    (tmp_path / "b.versions.json").write_text(json.dumps({"files": ["f1", "g5"], "versions": {"v": ["i1", "i2"]}}))
+    got = eval_review.version_in_round(tmp_path / "b", "v", {"f1", "g5"}, [tmp_path / "a"])
+    assert [(f["finding_id"], f["grade"]) for f in got] == [("i1", "true"), ("i2", "wrong")]
