@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import portability_checks, runtime_checks, service_checks
+from . import frameworks, portability_checks, runtime_checks, service_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names, imported_names, qualified, scopes
 from .review_triage import context_of, route_handler
@@ -324,6 +324,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     sv, rt, pc = service_checks, runtime_checks, portability_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
+    consequence = frameworks.unhandled_error(frameworks.framework_of(tree), kind)
     out = []
     for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
@@ -335,7 +336,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
                 *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind)]
-        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library", guarded),
+        out += [*rt.retries(nodes), *rt.polls(nodes),
+                *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
                 *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),

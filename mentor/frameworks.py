@@ -1,0 +1,44 @@
+"""Facts about the framework a reviewed Python file uses, in one place, so that a finding states the consequence
+that framework really produces (a Streamlit page shows the exception; Flask, FastAPI and Django answer a 500; a
+script stops; a library hands the error to its caller).
+
+    unhandled_error(framework_of(tree), "app")   # "Streamlit stops the run and shows the traceback in the page"
+"""
+
+from __future__ import annotations
+
+import ast
+
+# what an exception nobody catches does, by the top-level package the file imports (checked in this order)
+UNHANDLED = {
+    "streamlit": "Streamlit stops the run and shows the traceback in the page",
+    "gradio": "Gradio shows an error in the UI and the event's output is lost",
+    "chainlit": "Chainlit shows an error in the chat and the reply is lost",
+    "flask": "Flask answers a 500",
+    "fastapi": "FastAPI answers a 500",
+    "starlette": "Starlette answers a 500",
+    "django": "Django answers a 500",
+    "rest_framework": "Django REST framework answers a 500",
+    "quart": "Quart answers a 500",
+    "sanic": "Sanic answers a 500",
+    "litestar": "Litestar answers a 500",
+    "aiohttp": "aiohttp answers a 500",
+    "tornado": "Tornado answers a 500",
+}
+# when no framework is imported, by the file's context (review_triage.Context.kind)
+BY_KIND = {"service": "the request fails with a 500", "app": "the app shows an error",
+           "script": "the script stops with a traceback", "library": "the caller gets the exception"}
+
+
+def framework_of(tree: ast.Module | None) -> str | None:
+    """The first framework of `UNHANDLED` that the file imports (by table order), or None."""
+    if tree is None:
+        return None
+    tops = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    tops |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and not n.level}
+    return next((name for name in UNHANDLED if name in tops), None)
+
+
+def unhandled_error(framework: str | None, kind: str) -> str:
+    """What an uncaught exception does in this file: the framework's behaviour, else the context's."""
+    return UNHANDLED.get(framework or "", BY_KIND.get(kind, "it surfaces as a crash"))

@@ -1,0 +1,135 @@
+"""A finding's consequence text matches the framework the reviewed file uses (frameworks.py's table)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mentor.review import analyse
+
+CALL = 'client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": q}])'
+
+STREAMLIT = f'''\
+import streamlit as st
+from openai import OpenAI
+
+client = OpenAI()
+q = st.chat_input("Ask about the docs")
+if q:
+    answer = {CALL}
+    st.write(answer.choices[0].message.content)
+'''
+
+FLASK = f'''\
+from flask import Flask, jsonify, request
+from openai import OpenAI
+
+app = Flask(__name__)
+client = OpenAI()
+
+
+@app.post("/ask")
+def ask():
+    q = request.get_json(force=True).get("q", "")
+    answer = {CALL}
+    return jsonify(answer=answer.choices[0].message.content)
+'''
+
+FASTAPI = f'''\
+from fastapi import FastAPI
+from openai import OpenAI
+
+app = FastAPI()
+client = OpenAI()
+
+
+@app.get("/ask")
+def ask(q: str):
+    answer = {CALL}
+    return {{"answer": answer.choices[0].message.content}}
+'''
+
+SCRIPT = f'''\
+import sys
+
+from openai import OpenAI
+
+client = OpenAI()
+
+if __name__ == "__main__":
+    q = sys.argv[1]
+    answer = {CALL}
+    print(answer.choices[0].message.content)
+'''
+
+
+def _unguarded(code: str, name: str) -> str:
+    result = analyse(textwrap.dedent(code), name)
+    return next(f.message for f in result.findings if f.rule == "ml:llm-unguarded")
+
+
+@pytest.mark.parametrize(("code", "name", "says"), [
+    (STREAMLIT, "app.py", "Streamlit stops the run and shows the traceback in the page"),
+    (FLASK, "api.py", "Flask answers a 500"),
+    (FASTAPI, "main.py", "FastAPI answers a 500"),
+    (SCRIPT, "ask.py", "the script stops with a traceback"),
+], ids=["streamlit", "flask", "fastapi", "script"])
+def test_an_unguarded_model_call_states_what_this_framework_does_with_the_error(code, name, says):
+    message = _unguarded(code, name)
+    assert says in message
+    assert ("500" in message) == (name in ("api.py", "main.py"))
+
+
+def test_a_guarded_model_call_in_a_streamlit_page_is_not_raised():
+    guarded = STREAMLIT.replace(f"    answer = {CALL}\n    st.write(answer.choices[0].message.content)\n",
+                                f"    try:\n        answer = {CALL}\n    except Exception as exc:\n"
+                                f"        st.error(f'The model is unavailable: {{exc}}')\n    else:\n"
+                                f"        st.write(answer.choices[0].message.content)\n")
+    assert "try:" in guarded
+    result = analyse(guarded, "app.py")
+    assert "ml:llm-unguarded" not in [f.rule for f in result.findings + result.minor]
+
+
+GO_SERVER = '''\
+package main
+
+import (
+\t"encoding/json"
+\t"net/http"
+
+\t"github.com/gin-gonic/gin"
+\t"gorm.io/gorm"
+)
+
+var db *gorm.DB
+
+type Note struct{ Text string }
+
+func create(c *gin.Context) {
+\tvar n Note
+\t_ = c.ShouldBindJSON(&n)
+\tdb.Create(&n)
+\tbody, _ := json.Marshal(n)
+\tc.Data(http.StatusCreated, "application/json", body)
+}
+
+func main() {
+\tr := gin.Default()
+\tr.POST("/notes", create)
+\tr.Run(":8080")
+}
+'''
+
+
+@pytest.mark.skipif(__import__("mentor.semgrep_review").semgrep_review.semgrep_command() is None,
+                    reason="semgrep is a declared dependency; CI installs it")
+def test_go_findings_claim_only_what_each_line_shows():
+    result = analyse(GO_SERVER, "main.go")
+    by_line = {f.line: f.message for f in result.findings + result.minor if f.rule.startswith("semgrep:")}
+    assert "assigned to `_`" in by_line[17]          # `_ = c.ShouldBindJSON(&n)`
+    assert "GORM" in by_line[18] and "`_`" not in by_line[18]  # `db.Create(&n)` drops `.Error`
+    assert "assigned to `_`" in by_line[19]          # `body, _ := json.Marshal(n)`
+    auth = by_line[25]                               # the POST route on gin.Default()
+    assert "gin.Default()" in auth and "logging and panic recovery" in auth
+    assert "registered with no middleware" not in auth
