@@ -3,11 +3,13 @@ that framework really produces (a Streamlit page shows the exception; Flask, Fas
 script stops; a library hands the error to its caller).
 
     unhandled_error(framework_of(tree), "app")   # "Streamlit stops the run and shows the traceback in the page"
+    js_unhandled(source)                         # for a Semgrep message's `{unhandled}`: Express, Fastify, Next.js
 """
 
 from __future__ import annotations
 
 import ast
+import re
 
 # what an exception nobody catches does, by the top-level package the file imports (checked in this order)
 UNHANDLED = {
@@ -42,3 +44,25 @@ def framework_of(tree: ast.Module | None) -> str | None:
 def unhandled_error(framework: str | None, kind: str) -> str:
     """What an uncaught exception does in this file: the framework's behaviour, else the context's."""
     return UNHANDLED.get(framework or "", BY_KIND.get(kind, "it surfaces as a crash"))
+
+
+# the same for a JavaScript/TypeScript route whose awaited call rejects, by the server package it imports (in order)
+JS_UNHANDLED = (
+    ("fastify", "Fastify catches the rejection and answers a 500"),
+    ("next", "Next.js answers a bare 500"),
+    ("express", "in Express 4 the rejection goes unhandled and the request never gets an answer (Express 5 answers "
+                "a 500)"),
+    ("hono", "Hono answers a bare 500"),
+)
+JS_DEFAULT = "the rejection escapes the handler"
+
+
+def js_framework(source: str) -> str | None:
+    """The server package a JavaScript/TypeScript file imports or requires (`next/server` counts as next)."""
+    imported = set(re.findall(r"""(?:from\s+|require\(\s*)["']([@\w-]+)""", source))
+    return next((name for name, _ in JS_UNHANDLED if name in imported), None)
+
+
+def js_unhandled(source: str) -> str:
+    """What a rejected promise in a route handler does in this file's framework."""
+    return dict(JS_UNHANDLED).get(js_framework(source) or "", JS_DEFAULT)

@@ -133,3 +133,51 @@ def test_go_findings_claim_only_what_each_line_shows():
     auth = by_line[25]                               # the POST route on gin.Default()
     assert "gin.Default()" in auth and "logging and panic recovery" in auth
     assert "registered with no middleware" not in auth
+
+
+NEXT_ROUTE = '''\
+import OpenAI from "openai";
+import { NextResponse } from "next/server";
+
+const openai = new OpenAI();
+
+export async function POST(req: Request) {
+  const { messages } = await req.json();
+  const completion = await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
+  return NextResponse.json(completion.choices[0].message);
+}
+'''
+
+EXPRESS = '''\
+const express = require("express");
+const OpenAI = require("openai");
+
+const app = express();
+const openai = new OpenAI();
+
+app.get("/ask", async (req, res) => {
+  const completion = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [] });
+  res.json(completion.choices[0].message);
+});
+'''
+
+FASTIFY = EXPRESS.replace('const express = require("express");', 'const fastify = require("fastify");').replace(
+    "const app = express();", "const app = fastify();").replace("res.json(", "return (")
+
+
+@pytest.mark.skipif(__import__("mentor.semgrep_review").semgrep_review.semgrep_command() is None,
+                    reason="semgrep is a declared dependency; CI installs it")
+@pytest.mark.parametrize(("code", "name", "says", "not_says"), [
+    (NEXT_ROUTE, "route.ts", "Next.js answers a bare 500", "Express"),
+    (EXPRESS, "server.js", "in Express 4 the rejection goes unhandled", "Next.js"),
+    (FASTIFY, "server.js", "Fastify catches the rejection and answers a 500", "Express"),
+], ids=["next", "express", "fastify"])
+def test_an_unguarded_js_route_call_states_what_this_framework_does(code, name, says, not_says):
+    result = analyse(code, name)
+    message = next(f.message for f in result.findings if f.rule == "semgrep:llm-unguarded")
+    assert says in message and not_says not in message and "{unhandled}" not in message
+    call = next(line for line in code.splitlines() if "completions.create" in line)
+    guarded = code.replace(call, "  let completion;\n  try {\n  " + call.replace("const completion", "completion")
+                           + "\n  } catch (err) {\n    console.error(err);\n    throw new Error(\"unavailable\");\n  }")
+    assert "try {" in guarded
+    assert "semgrep:llm-unguarded" not in [f.rule for f in analyse(guarded, name).findings]
