@@ -117,7 +117,7 @@ func create(c *gin.Context) {
 func main() {
 \tr := gin.Default()
 \tr.POST("/notes", create)
-\tr.Run(":8080")
+\t_ = r.Run(":8080")
 }
 '''
 
@@ -133,6 +133,7 @@ def test_go_findings_claim_only_what_each_line_shows():
     auth = by_line[25]                               # the POST route on gin.Default()
     assert "gin.Default()" in auth and "logging and panic recovery" in auth
     assert "registered with no middleware" not in auth
+    assert "start-up error" in by_line[26] and "status 0" in by_line[26]  # `_ = r.Run(":8080")` in main
 
 
 NEXT_ROUTE = '''\
