@@ -31,6 +31,11 @@ UNHANDLED = {
 BY_KIND = {"service": "the request fails with a 500", "app": "the app shows an error",
            "script": "the script stops with a traceback", "library": "the caller gets the exception"}
 
+# what a call that never returns holds up, by framework where it differs from the context's
+STALLED = {"streamlit": "leaves the page on \"Running...\" forever", "gradio": "leaves the UI waiting forever"}
+STALLED_BY_KIND = {"service": "blocks this worker forever", "app": "leaves the app waiting forever",
+                   "script": "hangs the script forever", "library": "blocks the caller forever"}
+
 
 def framework_of(tree: ast.Module | None) -> str | None:
     """The first framework of `UNHANDLED` that the file imports (by table order), or None."""
@@ -66,3 +71,8 @@ def js_framework(source: str) -> str | None:
 def js_unhandled(source: str) -> str:
     """What a rejected promise in a route handler does in this file's framework."""
     return dict(JS_UNHANDLED).get(js_framework(source) or "", JS_DEFAULT)
+
+
+def stalled_call(framework: str | None, kind: str) -> str:
+    """What a call with no timeout holds up when the server at the other end stalls."""
+    return STALLED.get(framework or "", STALLED_BY_KIND.get(kind, "blocks the caller forever"))

@@ -182,3 +182,18 @@ def test_an_unguarded_js_route_call_states_what_this_framework_does(code, name, 
                            + "\n  } catch (err) {\n    console.error(err);\n    throw new Error(\"unavailable\");\n  }")
     assert "try {" in guarded
     assert "semgrep:llm-unguarded" not in [f.rule for f in analyse(guarded, name).findings]
+
+
+@pytest.mark.parametrize(("head", "name", "says"), [
+    ("import streamlit as st\n", "app.py", 'leaves the page on "Running..." forever'),
+    ("from flask import Flask\n\napp = Flask(__name__)\n", "api.py", "blocks this worker forever"),
+    ("import argparse\n", "fetch.py", "hangs the script forever"),
+], ids=["streamlit", "flask", "script"])
+def test_a_call_with_no_timeout_says_what_this_kind_of_program_waits_on(head, name, says):
+    code = head + "import requests\n\n\ndef load(url):\n    r = requests.get(url)\n    r.raise_for_status()\n" \
+                  "    return r.json()\n\n\nrows = load('https://api.example.com/rows')\n"
+    message = next(f.message for f in analyse(code, name).findings + analyse(code, name).minor
+                   if f.rule == "ml:http-no-timeout")
+    assert says in message
+    fixed = code.replace("requests.get(url)", "requests.get(url, timeout=10)")
+    assert "ml:http-no-timeout" not in [f.rule for f in analyse(fixed, name).findings + analyse(fixed, name).minor]
