@@ -197,3 +197,32 @@ def test_a_call_with_no_timeout_says_what_this_kind_of_program_waits_on(head, na
     assert says in message
     fixed = code.replace("requests.get(url)", "requests.get(url, timeout=10)")
     assert "ml:http-no-timeout" not in [f.rule for f in analyse(fixed, name).findings + analyse(fixed, name).minor]
+
+
+WEBHOOK_SERVER = '''\
+package main
+
+import (
+\t"log"
+
+\t"github.com/gin-gonic/gin"
+)
+
+func main() {
+\tr := gin.Default()
+\tr.POST("/payments", h.PaymentCallback)
+\tr.POST("/webhooks/stripe", h.Stripe)
+\tr.POST("/orders", h.CreateOrder)
+\tif err := r.Run(":9000"); err != nil {
+\t\tlog.Fatal(err)
+\t}
+}
+'''
+
+
+@pytest.mark.skipif(__import__("mentor.semgrep_review").semgrep_review.semgrep_command() is None,
+                    reason="semgrep is a declared dependency; CI installs it")
+def test_a_webhook_route_is_not_said_to_lack_auth_middleware_but_an_order_route_is():
+    result = analyse(WEBHOOK_SERVER, "main.go")
+    lines = [f.line for f in result.findings + result.minor if f.rule == "semgrep:missing-auth"]
+    assert lines == [13]  # a signed callback is checked in its handler; `/orders` is an ordinary mutating route
