@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import portability_checks, runtime_checks, service_checks
+from . import frameworks, portability_checks, runtime_checks, service_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names, imported_names, qualified, scopes
 from .review_triage import context_of, route_handler
@@ -44,7 +44,7 @@ RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_sp
 TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
 
 
-def http_calls(nodes, imports: dict[str, str]) -> list[Finding]:
+def http_calls(nodes, imports: dict[str, str], stall: str = "blocks the caller forever") -> list[Finding]:
     """HTTP calls with no timeout, and responses read without a status check; `from requests import get` and
     `urlopen` (which raises on an error status, but waits forever by default) included."""
     nodes = list(nodes)
@@ -53,13 +53,13 @@ def http_calls(nodes, imports: dict[str, str]) -> list[Finding]:
         name = qualified(call, imports)
         if URLOPEN.match(name) and _kw(call, "timeout") is None and len(call.args) < 3:
             out.append(_finding(call, "ml:http-no-timeout", "reliability", f"`{name}` has no timeout: a stalled "
-                                "server blocks this worker forever"))
+                                f"server {stall}"))
             continue
         if not HTTP_CALL.match(name):
             continue
         if name.startswith("requests") and _kw(call, "timeout") is None:
             out.append(_finding(call, "ml:http-no-timeout", "reliability", f"`{name}` has no timeout: a stalled "
-                                "server blocks this worker forever"))
+                                f"server {stall}"))
         if not checked and any(isinstance(n, ast.Attribute) and n.attr in HTTP_BODY for n in nodes):
             out.append(_finding(call, "ml:http-no-status", "reliability", f"the response of `{name}` is read without "
                                 "checking its status: an error page or a 429 is treated as data"))
@@ -324,18 +324,22 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     sv, rt, pc = service_checks, runtime_checks, portability_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
+    framework = frameworks.framework_of(tree)
+    consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []
     for name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
         repeated = isinstance(scope, FUNCTIONS) and name in looped
-        out += [*http_calls(nodes, imports), *shell_downloads(nodes), *handlers(scope, nodes), *exec_config(nodes),
+        out += [*http_calls(nodes, imports, stall), *shell_downloads(nodes), *handlers(scope, nodes),
+                *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
                 *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
                 *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind)]
-        out += [*rt.retries(nodes), *rt.polls(nodes), *rt.llm_unguarded(scope, nodes, kind != "library", guarded),
+        out += [*rt.retries(nodes), *rt.polls(nodes),
+                *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
                 *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),

@@ -133,7 +133,10 @@ def _merge_adjacent(findings: list[Finding]) -> list[Finding]:
     out: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.rule, f.line)):
         prev = out[-1] if out and out[-1].rule == f.rule else None
-        if prev is not None and f.line <= prev.end_line + 1 and not f.rule.startswith(("ruff:", "secret:", "smell:")):
+        # a Semgrep family has one message per shape (`_ =`, a dropped call, GORM's `.Error`): merge only the same one
+        same = not f.rule.startswith("semgrep:") or (prev is not None and prev.message == f.message)
+        if prev is not None and f.line <= prev.end_line + 1 and same and not f.rule.startswith(
+                ("ruff:", "secret:", "smell:")):
             prev.end_line = max(prev.end_line, f.end_line)
             continue
         out.append(f)

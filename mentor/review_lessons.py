@@ -78,6 +78,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:shared-upload-path": (15, "Where state goes"),
     "semgrep:path-traversal": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "semgrep:llm-unguarded": (10, "Classify errors before reacting"),
+    "semgrep:exit-in-handler": (10, "Classify errors before reacting"),
     "ruff": (3, "Coupling and cohesion"),
     "design:adr-sections": (4, "Architecture decision records (ADRs)"),
     "design:options": (4, "Weighted decision matrices"),

@@ -174,11 +174,12 @@ def blocking_helpers(tree: ast.Module) -> dict[str, str]:
     return out
 
 
-def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set[str] = frozenset()
-                  ) -> list[Finding]:
+def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set[str] = frozenset(),
+                  consequence: str = "it surfaces as a crash") -> list[Finding]:
     """Model API calls with no `try` around them in their function: a 429 or a timeout crashes the request. Raised
     in services, apps and scripts; a library propagating the error to its caller is doing its job, so it is noted.
-    A helper whose every caller wraps it in a `try` (`guarded`) is covered by them."""
+    A helper whose every caller wraps it in a `try` (`guarded`) is covered by them. `consequence` is what an
+    uncaught exception does in this file's framework (`frameworks.unhandled_error`)."""
     if isinstance(scope, FUNCTIONS) and scope.name in guarded:
         return []
     tries = (t for t in nodes if isinstance(t, ast.Try) and t.handlers)
@@ -187,8 +188,8 @@ def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set
     if not calls:
         return []
     return [_finding(calls[0], "ml:llm-unguarded", "reliability", f"{len(calls)} model API call"
-                     f"{'s' if len(calls) > 1 else ''} with no error handling: a rate limit, timeout or outage "
-                     "surfaces as a crash or a 500", end=calls[-1].end_lineno,
+                     f"{'s' if len(calls) > 1 else ''} with no error handling: on a rate limit, timeout or outage, "
+                     f"{consequence}", end=calls[-1].end_lineno,
                      severity="warning" if entry_point else "info")]
 
 

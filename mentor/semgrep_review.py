@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .findings import Finding
+from .frameworks import js_unhandled
 
 RULES_DIR = Path(__file__).resolve().parent / "semgrep"
 LANGUAGES = {"javascript": ".js", "typescript": ".ts", "go": ".go"}
@@ -57,6 +58,8 @@ def semgrep_findings(code: str, language: str, filename: str | None = None) -> t
         except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
             return [], f"Semgrep did not run ({type(exc).__name__}), so only the generic checks ran."
     out = findings_of(report).get(str(path), [])
+    for f in out:  # a rule states the consequence as `{unhandled}`: what this file's framework does
+        f.message = f.message.replace("{unhandled}", js_unhandled(code))
     if not out and report.get("errors"):
         return [], "Semgrep could not parse this code, so only the generic checks ran."
     return out, ""

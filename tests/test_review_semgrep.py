@@ -785,6 +785,42 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \tw.Write(body)
         }
         """),
+    ("semgrep:exit-in-handler", "handlers.go", """\
+        package api
+
+        import (
+        \t"log"
+        \t"net/http"
+        )
+
+        func Upload(w http.ResponseWriter, r *http.Request) {
+        \tif err := r.ParseMultipartForm(32 << 20); err != nil {
+        \t\tlog.Fatal(err)
+        \t}
+        \tw.WriteHeader(http.StatusNoContent)
+        }
+        """, 10, """\
+        package api
+
+        import (
+        \t"log"
+        \t"net/http"
+        )
+
+        func Upload(w http.ResponseWriter, r *http.Request) {
+        \tif err := r.ParseMultipartForm(32 << 20); err != nil {
+        \t\tlog.Printf("upload: %v", err)
+        \t\thttp.Error(w, "bad upload", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tw.WriteHeader(http.StatusNoContent)
+        }
+
+        func main() {
+        \thttp.HandleFunc("/upload", Upload)
+        \tlog.Fatal(http.ListenAndServe(":8080", nil))
+        }
+        """),
 ]
 
 
