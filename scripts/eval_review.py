@@ -51,9 +51,11 @@ def load(path: Path) -> list[dict]:
 
 
 def review_files(data: Path, split: str, prefix: str = "") -> list[dict]:
-    """The tool's offline findings on every file of the split (whose id starts with `prefix`)."""
+    """The tool's offline findings on every file of the split (whose id starts with `prefix`, or one of several
+    comma-separated prefixes)."""
     out = []
-    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(prefix)):
+    starts = tuple(prefix.split(","))
+    for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(starts)):
         path = next((data / "files").glob(f"{item['id']}.*"))
         for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
             out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "message": f.message,
@@ -127,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--round", type=Path, action="append", help="grade from blind rounds (see above; repeatable)")
     ap.add_argument("--version", help="with --round: the findings a named version gave in that round")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
-    ap.add_argument("--prefix", default="", help="only the files whose id starts with this (g: the second dev batch)")
+    ap.add_argument("--prefix", default="",
+                    help="only the files whose id starts with this (g: the second dev batch; g5,g6: g51-g60)")
     args = ap.parse_args(argv)
 
     manifest = load(args.data / "manifest.jsonl")
-    ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(args.prefix)}
+    ids = {m["id"] for m in manifest if m["split"] == args.split and m["id"].startswith(tuple(args.prefix.split(",")))}
     labels = load(args.data / "labels.jsonl")
     graded_path = args.graded or args.data / f"findings_{args.split}.graded.jsonl"
     if args.round:  # the last round speaks only for the files it covered
