@@ -9,7 +9,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted
-from .ml_rules import _finding
+from .ml_rules import _finding, _kw
 
 # (module prefix or module.name imported, what replaced it, the release that removed it): library facts, kept as data
 REMOVED_IMPORTS = [
@@ -136,11 +136,7 @@ def chained_inplace(tree: ast.Module) -> list[Finding]:
                      "from the frame in place: under copy-on-write (pandas 3) that is a temporary copy, so the frame "
                      "itself is not changed") for c in call_nodes(ast.walk(tree))
             if isinstance(c.func, ast.Attribute) and isinstance(c.func.value, ast.Subscript)
-            and isinstance(_kw_value(c, "inplace"), ast.Constant) and _kw_value(c, "inplace").value is True]
-
-
-def _kw_value(call: ast.Call, name: str):
-    return next((k.value for k in call.keywords if k.arg == name), None)
+            and isinstance(_kw(c, "inplace"), ast.Constant) and _kw(c, "inplace").value is True]
 
 
 def unchecked_settings(tree: ast.Module, kind: str) -> list[Finding]:
