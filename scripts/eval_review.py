@@ -104,10 +104,6 @@ def with_grades(findings: list[dict], grade: dict[tuple, str]) -> list[dict]:
     return out
 
 
-def graded_from_round(findings: list[dict], prefix: Path) -> list[dict]:
-    return with_grades(findings, round_grades([prefix]))
-
-
 def round_versions(prefix: Path) -> dict:
     return json.loads(prefix.with_name(prefix.name + ".versions.json").read_text())
 

@@ -21,7 +21,7 @@ def test_a_changed_message_is_ungraded_not_given_the_old_grade(tmp_path, capsys)
     _write(tmp_path / "r.findings.jsonl", [{"finding_id": "h1", **seen}])
     _write(tmp_path / "r.graded.jsonl", [{"finding_id": "h1", "grade": "true"}])
     reworded = {**seen, "message": "requests.get has no timeout"}
-    graded = eval_review.graded_from_round([seen, reworded], tmp_path / "r")
+    graded = eval_review.with_grades([seen, reworded], eval_review.round_grades([tmp_path / "r"]))
     assert [(f["message"], f["grade"]) for f in graded] == [(seen["message"], "true")]
     assert "ungraded: 1 findings" in capsys.readouterr().out
 
