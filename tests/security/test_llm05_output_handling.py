@@ -9,7 +9,6 @@ reference-style images, autolinks, raw HTML, KaTeX \\href), plus garak's `xss.Ma
 import re
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mentor.citations import link_markers
@@ -18,7 +17,7 @@ from mentor.export import import_json
 from mentor.privacy import Redactor, make_restore
 from mentor.reader import internal_link
 from mentor.render import safe_markdown
-from tests.conftest import FIXTURE_CORPUS, ROOT, make_config
+from tests.conftest import ROOT, make_config
 
 SECRET = "sk-ant-api03-Zq7Xw9Lp2Rt5Vb8Nm4Kj6Hg1Fd3Sa0Qe"
 FETCHERS = [  # each would make a browser load a URL (or is a link whose target carries the data)
@@ -151,19 +150,11 @@ def test_an_injected_image_in_a_cloud_answer_keeps_the_secret_out_of_the_url(tmp
     assert "![" not in safe_markdown(stored)
 
 
-@pytest.fixture
-def app_env(monkeypatch):
-    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
 def _all_markdown(at) -> str:
     return "\n".join(e.value for e in at.markdown)
 
 
-def test_history_and_plan_pages_render_no_remote_image(tmp_path, app_env, monkeypatch):
+def test_history_and_plan_pages_render_no_remote_image(tmp_path, app_over_fixture_corpus, monkeypatch):
     """Imported history and plan notes reach real pages; what the pages hand to the browser holds no image."""
     m = Mentor(make_config(tmp_path))
     import_json(m.store, '{"conversations": [{"title": "t", "messages": ['
