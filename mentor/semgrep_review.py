@@ -58,8 +58,9 @@ def semgrep_findings(code: str, language: str, filename: str | None = None) -> t
         except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
             return [], f"Semgrep did not run ({type(exc).__name__}), so only the generic checks ran."
     out = findings_of(report).get(str(path), [])
-    for f in out:  # a rule states the consequence as `{unhandled}`: what this file's framework does
-        f.message = f.message.replace("{unhandled}", js_unhandled(code))
+    unhandled = js_unhandled(code)  # a rule states the consequence as `{unhandled}`: what this file's framework does
+    for f in out:
+        f.message = f.message.replace("{unhandled}", unhandled)
     if not out and report.get("errors"):
         return [], "Semgrep could not parse this code, so only the generic checks ran."
     return out, ""
