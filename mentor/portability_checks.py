@@ -40,6 +40,8 @@ REMOVED_CALLS = [  # (dotted-name pattern, what replaced it, the release that re
      "NumPy 1.24"),
 ]
 VERSION = re.compile(r"(^|\.)(__version__|version)$|^sys\.version$|^platform\.python_version\(\)$")
+# version attributes that are objects comparing as parsed versions: torch's TorchVersion (since torch 1.10)
+VERSION_OBJECTS = {"torch.__version__"}
 ENV_READ = re.compile(r"^(os\.getenv|os\.environ\.get)$")
 EXITS = {"exit", "quit", "sys.exit", "os._exit"}
 
@@ -95,12 +97,13 @@ def _import_block(tree: ast.Module) -> set[int]:
 
 
 def version_compared_as_text(tree: ast.Module) -> list[Finding]:
-    """`torch.__version__ >= "2"`: strings compare character by character, so "10.0" < "9.1"."""
+    """`transformers.__version__ >= "4.30"`: strings compare character by character, so "10.0" < "9.1"."""
     out = []
     for cmp in (n for n in ast.walk(tree) if isinstance(n, ast.Compare)):
         sides = [cmp.left, *cmp.comparators]
         ordered = any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in cmp.ops)
-        if ordered and any(VERSION.search(dotted(s) or ast.unparse(s)) for s in sides) and any(
+        named = [dotted(s) or ast.unparse(s) for s in sides]
+        if ordered and any(VERSION.search(n) and n not in VERSION_OBJECTS for n in named) and any(
                 isinstance(s, ast.Constant) and isinstance(s.value, str) for s in sides):
             out.append(_finding(cmp, "ml:version-as-text", "correctness", f"`{ast.unparse(cmp)[:50]}` compares "
                                 "version strings as text, character by character: \"10.0\" sorts before \"9.1\""))

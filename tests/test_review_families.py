@@ -308,22 +308,20 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 st.error("model unavailable")
         """),
     ("ml:version-as-text", ("""\
+        import transformers
+
+        def load_kwargs():
+            if transformers.__version__ >= "4.30":
+                return {"attn_implementation": "sdpa"}
+            return {}
+        """, 4), """\
         import sys
 
         import torch
 
         def maybe_compile(model):
+            # torch.__version__ is a TorchVersion: it compares as a parsed version, not as text
             if torch.__version__ >= "2" and sys.platform != "win32":
-                return torch.compile(model)
-            return model
-        """, 6), """\
-        import sys
-
-        import torch
-        from packaging.version import Version
-
-        def maybe_compile(model):
-            if Version(torch.__version__) >= Version("2") and sys.platform != "win32":
                 return torch.compile(model)
             return model
         """),
