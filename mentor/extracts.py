@@ -1,11 +1,11 @@
 """Which sentences an offline answer quotes: the passages' prose split into sentences, each scored by meaning
 (MiniLM cosine to the question) and by the share of the question's terms it covers, weighted by rarity.
 
-The opening is a run of sentences from the most relevant passage; support comes only from that section and from
-passages nearly as relevant, stays on the opening's point, and adds what the opening leaves out (each part of a
-two-part question); a comparison is led by the sentence that recommends and names what it depends on. The work is
-done in two steps (`Selection.opening`, then `Selection.rest`) so the opening can be shown before the rest is
-scored.
+The opening is a run of sentences from the most relevant passage; support comes only from that section (with its
+subsections, where a lesson says when to choose what) and from passages nearly as relevant, stays on the opening's
+point, and adds what the opening leaves out (each part of a two-part question); a comparison is led by the sentence
+that recommends and names what it depends on. The work is done in two steps (`Selection.opening`, then
+`Selection.rest`) so the opening can be shown before the rest is scored.
 """
 
 from __future__ import annotations
@@ -303,6 +303,12 @@ def _other_parts(question: str, passages: list[Passage], terms: Terms, said: lis
     return out
 
 
+def _topic(p: Passage) -> tuple[str, str]:
+    """The document and top heading of a passage: "Monolith versus microservices > When to split" is still about
+    monolith versus microservices, and where the lesson says which to choose."""
+    return p.section[0], p.section[1].split(" > ")[0]
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -380,7 +386,7 @@ class Selection:
             return None, []
         primary, opening = self.primary, self.opening_run
         near = [p for p in self.usable
-                if p.section == primary.section or p.relevance >= PASSAGE_RELATIVE * primary.relevance]
+                if _topic(p) == _topic(primary) or p.relevance >= PASSAGE_RELATIVE * primary.relevance]
         self._score([s for p in near for s in p.sentences])
         ranked = sorted((s for p in near for s in p.sentences), key=lambda s: -s.score)
         decision = None

@@ -81,6 +81,19 @@ def test_a_comparison_gets_in_short_with_the_deciding_trade_off_first():
     assert "prefer orchestration" in first and "human approvals" in first and "more than four steps" in first
 
 
+W3 = "curriculum/phase-1-fundamentals/week-03-modularity/lesson.md"
+
+
+def test_a_comparison_finds_its_recommendation_in_a_subsection_of_the_section_that_opens():
+    # "When to split" is a subsection of "Modular monolith versus microservices", and less relevant to the words
+    when = lesson_section(W3, "When to split", 3)
+    when.meta["heading"] = "Modular monolith versus microservices > When to split"
+    hits = [lesson_section(W3, "Modular monolith versus microservices", 3), when]
+    question = "should a small team start a new rag product as microservices or as a modular monolith?"
+    first = body("".join(compose(question, hits, corpus_dir=DEFAULT_CORPUS))).split("\n\n")[0]
+    assert first.startswith("**In short:** Default to a modular monolith plus a separate model-serving tier")
+
+
 def test_a_specific_question_quotes_nothing_from_the_unrelated_lessons_retrieval_returned_beside_it():
     # retrieval returned two sections that only share words ("partition", "PDF") with the question
     unrelated = [lesson_section(W16, "Split brain", 16), lesson_section(W13, "Why this matters for ML engineers", 13)]
