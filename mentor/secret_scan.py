@@ -107,6 +107,13 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER_VALUE.match(value.strip().strip("\"'`")))
 
 
+def names_a_variable(value: str, text: str) -> bool:
+    """Whether a flagged value is an identifier the text itself uses as a name (assigned, or used more than once):
+    `password=neo4j_password` binds a variable, not a value. Reviews skip these; redaction masks them anyway."""
+    return bool(re.fullmatch(r"[A-Za-z_]\w*", value)) and (
+        len(re.findall(rf"\b{re.escape(value)}\b", text)) > 1 or bool(re.search(rf"\b{re.escape(value)}\s*=", text)))
+
+
 def find_secrets(text: str) -> list[Secret]:
     """The one secret detector: what `mentor review` reports and what redaction replaces (same spans).
     Offline, without the PII engine; call it on the original text (a masked line hides what it keys on)."""

@@ -76,12 +76,6 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     return bool(strings) and bool(names) and all(n.isupper() for n in names)
 
 
-def _variable(value: str, code: str) -> bool:
-    """Whether a flagged value is an identifier the code itself uses as a name (assigned, or used more than once)."""
-    return bool(re.fullmatch(r"[A-Za-z_]\w*", value)) and (
-        len(re.findall(rf"\b{re.escape(value)}\b", code)) > 1 or bool(re.search(rf"\b{re.escape(value)}\s*=", code)))
-
-
 def secret_findings(code: str, notes: list[str]) -> list[Finding]:
     """Secrets found by secret_scan.find_secrets (the redactor's own detector), one finding a line
     (secret_scan.mask_secrets masks them)."""
@@ -94,7 +88,7 @@ def secret_findings(code: str, notes: list[str]) -> list[Finding]:
     for s in sorted(found, key=lambda s: (s.line, s.heuristic)):
         if s.line in flagged or s.placeholder:  # `user:pass@`, `changeme`: masked for the model, not leaked
             continue
-        if _variable(s.value, code):  # `password=neo4j_password`: a name this code binds elsewhere, not a value
+        if secret_scan.names_a_variable(s.value, code):  # `password=neo4j_password`: a name, not a value
             continue
         flagged.add(s.line)
         if s.rule in _SECRET_WHAT:
