@@ -287,7 +287,31 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
                     out.append(_finding(key, "ml:airflow-top-level", "reliability", f"`{key.value}` inside "
                                         "`default_args` is ignored (it is a DAG argument, not a task argument), so "
                                         "the DAG runs with Airflow's default"))
-    return out
+    return out + _dynamic_start_dates(module)
+
+
+NOW = re.compile(r"(^|\.)(now|today|utcnow)$")
+
+
+def _dynamic_start_dates(module: list[ast.stmt]) -> list[Finding]:
+    """A DAG's `start_date` computed from the clock when the file is parsed (`datetime.today() - timedelta(1)`): the
+    scheduler parses DAG files every few seconds, so the start moves with every parse and runs are scheduled,
+    skipped or backfilled unpredictably. Airflow's guidance is a fixed date."""
+    nodes = [n for s in module for n in ast.walk(s)]
+    clock = {t.id for n in nodes if isinstance(n, ast.Assign) and any(
+        isinstance(c, ast.Call) and NOW.search(dotted(c.func)) for c in ast.walk(n.value))
+        for t in n.targets if isinstance(t, ast.Name)}
+
+    def dynamic(value: ast.expr) -> bool:
+        return any((isinstance(c, ast.Call) and NOW.search(dotted(c.func)))
+                   or (isinstance(c, ast.Name) and c.id in clock) for c in ast.walk(value))
+
+    values = [v for n in nodes if isinstance(n, ast.Dict) for k, v in zip(n.keys, n.values, strict=True)
+              if isinstance(k, ast.Constant) and k.value == "start_date"]
+    values += [k.value for n in nodes if isinstance(n, ast.Call) for k in n.keywords if k.arg == "start_date"]
+    return [_finding(v, "ml:airflow-dynamic-start", "reliability", f"`start_date` is `{ast.unparse(v)[:40]}`, computed "
+                     "from the clock each time the scheduler parses the file: the start moves with every parse, so "
+                     "runs are scheduled, skipped or backfilled unpredictably") for v in values if dynamic(v)][:1]
 
 
 def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
@@ -319,6 +343,28 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
                      "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
 
 
+RANKING_METRICS = re.compile(r"(^|\.)(roc_auc_score|average_precision_score|log_loss|brier_score_loss)$")
+
+
+def score_on_labels(nodes) -> list[Finding]:
+    """A ranking or probability metric given hard 0/1 predictions (`roc_auc_score(y, model.predict(X))`): AUC, average
+    precision and log loss need scores, so the figure measures one threshold and is not the metric it is named."""
+    nodes = list(nodes)
+    hard = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "predict"
+            for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for call in (c for c in call_nodes(nodes) if RANKING_METRICS.search(dotted(c.func)) and len(c.args) >= 2):
+        given = call.args[1]
+        if (isinstance(given, ast.Name) and given.id in hard) or (
+                isinstance(given, ast.Call) and isinstance(given.func, ast.Attribute) and given.func.attr == "predict"):
+            metric = dotted(call.func).rsplit(".", 1)[-1]
+            out.append(_finding(call, "ml:score-on-labels", "correctness", f"`{metric}` is given hard predictions "
+                                f"(`{ast.unparse(given)[:30]}`, from `.predict`): it needs scores, so the logged "
+                                "figure measures a single threshold and is not the metric it is named"))
+    return out
+
+
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt, pc = service_checks, runtime_checks, portability_checks
@@ -337,7 +383,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
                 *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
-                *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind)]
+                *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind),
+                *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
                 *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
@@ -345,6 +392,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
             *sv.unbounded_payload(tree, kind == "service"),
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
+            *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.unchecked_settings(tree, kind), *pc.local_time(tree), *pc.chained_inplace(tree)]

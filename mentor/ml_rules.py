@@ -93,6 +93,16 @@ FIX = {
     "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",
     "ml:shared-upload-path": "Write each upload to its own temporary file (`tempfile.NamedTemporaryFile(suffix="
                              "\".pdf\")` or a per-request `uuid4()` name) and delete it when done.",
+    "ml:airflow-dynamic-start": "Give the DAG a fixed `start_date` (`pendulum.datetime(2024, 1, 1, tz=\"UTC\")`) and "
+                                "`catchup=False` if past runs are not wanted; never compute it from the clock.",
+    "ml:client-per-request": "Build the client once at start-up (module level, an app factory or a FastAPI lifespan) "
+                             "and reuse it in every request: clients are thread-safe and pool their connections.",
+    "ml:wait-no-timeout": "Pass a timeout (`future.result(timeout=10)`) and answer 503/504 when it expires; or hand "
+                          "the work to a queue and answer 202 at once.",
+    "ml:timing-compare": "Compare secrets in constant time: `hmac.compare_digest(given, expected)` (`secrets."
+                         "compare_digest`); and send tokens in a header, not the query string, which ends up in logs.",
+    "ml:score-on-labels": "Pass scores, not labels: `roc_auc_score(y, model.predict_proba(X)[:, 1])` (or "
+                          "`decision_function`); keep `.predict` for threshold metrics such as precision and recall.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

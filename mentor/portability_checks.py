@@ -33,6 +33,21 @@ REMOVED_IMPORTS = [
     ("langchain.vectorstores", "`langchain_community.vectorstores`", "LangChain 1.0 (deprecated in 0.2)"),
     ("langchain.document_loaders", "`langchain_community.document_loaders`", "LangChain 1.0 (deprecated in 0.2)"),
 ]
+# standard-library modules removed by PEP 632 (Python 3.12), PEP 594 (Python 3.13) and the 3.12 release notes
+REMOVED_STDLIB = {
+    "distutils": ("Python 3.12", "`shutil` (`shutil.copytree(..., dirs_exist_ok=True)`) or setuptools"),
+    "imp": ("Python 3.12", "`importlib`"),
+    **dict.fromkeys(("asynchat", "asyncore"), ("Python 3.12", "`asyncio`")),
+    "smtpd": ("Python 3.12", "the `aiosmtpd` package"),
+    "cgi": ("Python 3.13", "`email.message` for headers and `urllib.parse` for queries"),
+    "pipes": ("Python 3.13", "`shlex.quote` and `subprocess`"),
+    "imghdr": ("Python 3.13", "Pillow or `filetype`"),
+    "telnetlib": ("Python 3.13", "a maintained package such as `telnetlib3`"),
+    "crypt": ("Python 3.13", "`hashlib` or `passlib`"),
+    **dict.fromkeys(("cgitb", "mailcap", "nntplib", "sndhdr", "uu", "xdrlib", "audioop", "chunk", "msilib", "nis",
+                     "ossaudiodev", "spwd", "sunau", "aifc", "lib2to3"), ("Python 3.13", "a maintained package")),
+}
+REMOVED_IMPORTS += [(module, instead, release) for module, (release, instead) in REMOVED_STDLIB.items()]
 REMOVED_CALLS = [  # (dotted-name pattern, what replaced it, the release that removed it)
     (re.compile(r"^openai\.(ChatCompletion|Completion|Embedding|Image|Moderation)\.a?create$"),
      "a client (`OpenAI().chat.completions.create`)", "openai 1.0"),
@@ -78,8 +93,12 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
                 last.message = last.message.replace(" is gone in ", f" (and `{name}`) are gone in ", 1) if \
                     " are gone in " not in last.message else last.message.replace(") are gone", f", `{name}`) are gone")
             continue
-        last = _finding(node, "ml:removed-api", "reliability", f"`{name}` is gone in {release}: with unpinned "
-                        f"dependencies a fresh install fails here; use {instead} and pin the versions")
+        message = f"`{name}` is gone in {release}: with unpinned dependencies a fresh install fails here; use " \
+                  f"{instead} and pin the versions"
+        if release.startswith("Python "):  # the standard library: no pin helps, the runtime decides
+            message = f"`{name}` was removed from the standard library in {release}: on a current Python this " \
+                      f"fails at import; use {instead}"
+        last = _finding(node, "ml:removed-api", "reliability", message)
         out.append(last)
     return out
 

@@ -8,6 +8,7 @@ import re
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names
 from .review_triage import route_handler
+from .smells import CLIENTS
 
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
 AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
@@ -58,11 +59,39 @@ def unsafe_html(nodes) -> list[Finding]:
     return out
 
 
+def error_handler(func) -> bool:
+    """A function the framework calls with the exception to build the error response (`@app.errorhandler(500)`,
+    FastAPI's `@app.exception_handler(Exception)`)."""
+    return isinstance(func, FUNCTIONS) and any(
+        re.search(r"(^|\.)(errorhandler|exception_handler)$", dotted(d.func if isinstance(d, ast.Call) else d))
+        for d in func.decorator_list)
+
+
+def _formats(value: ast.expr, name: str) -> bool:
+    """Whether an expression puts the text of the variable `name` into a string."""
+    return any((isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
+                and _names(n.args[0]) == {name})
+               or (isinstance(n, ast.FormattedValue) and _names(n.value) == {name})
+               or (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "format"
+                   and any(_names(a) == {name} for a in n.args))
+               or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) and name in _names(n.right))
+               for n in ast.walk(value))
+
+
 def exception_to_client(scope, nodes) -> list[Finding]:
-    """Exception text in an HTTP response: a response object built from it, or a route handler returning it (a
-    plain function returning it hands it to its caller, not to a client)."""
+    """Exception text in an HTTP response: a response object built from it, a route handler returning it (a
+    plain function returning it hands it to its caller, not to a client), or an error handler formatting the
+    exception it is given into its response."""
     handler = route_handler(scope)
     out = []
+    if error_handler(scope):
+        for arg in (a.arg for a in scope.args.args if a.arg not in ("request", "self")):
+            leak = next((n for n in nodes if isinstance(n, ast.Return) and n.value is not None
+                         and _formats(n.value, arg)), None)
+            if leak is not None:
+                return [_finding(leak, "ml:exception-to-client", "security", "the error handler puts the exception's "
+                                 "text into the response: every unhandled error shows the client paths, queries, "
+                                 "model names and keys, and as HTML unescaped it can carry script")]
     for h in (n for n in nodes if isinstance(n, ast.ExceptHandler)):
         for node in (n for s in h.body for n in ast.walk(s)):
             value = node.value if isinstance(node, ast.Return) and handler else node if isinstance(node, ast.Call) \
@@ -265,7 +294,57 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
             out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
                                 f"{when}: the model or index is loaded again each time, adding seconds of latency and "
                                 "memory"))
+        if kind == "service":
+            clients = sorted((c for c in call_nodes(own_nodes(scope)) if CLIENTS.match(dotted(c.func))),
+                             key=lambda c: c.lineno)
+            if clients:
+                out.append(_finding(clients[0], "ml:client-per-request", "performance", f"`{dotted(clients[0].func)}` "
+                                    "is built on every request: each one opens its own connections (a TLS handshake, "
+                                    "a gRPC channel or a pool), adding latency and leaving sockets behind under "
+                                    "load"))
     return out
+
+
+def waits_without_timeout(scope, nodes) -> list[Finding]:
+    """A route handler that waits on a future (`publisher.publish(...).result()`, `executor.submit(...).result()`)
+    with no timeout: when the backend stalls, the request, and the worker serving it, wait forever."""
+    if not isinstance(scope, FUNCTIONS) or not (route_handler(scope) or _route_methods(scope)):
+        return []
+    futures = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+               and re.search(r"(^|\.)(publish|submit|run_in_executor|apply_async|send)$", dotted(n.value.func))
+               for t in n.targets if isinstance(t, ast.Name)}
+    waits = [c for c in call_nodes(nodes) if isinstance(c.func, ast.Attribute) and c.func.attr == "result"
+             and not c.args and _kw(c, "timeout") is None and (
+                 (isinstance(c.func.value, ast.Name) and c.func.value.id in futures)
+                 or (isinstance(c.func.value, ast.Call) and re.search(r"(^|\.)(publish|submit)$",
+                                                                      dotted(c.func.value.func))))]
+    return [_finding(waits[0], "ml:wait-no-timeout", "reliability", f"`{ast.unparse(waits[0])[:50]}` waits with no "
+                     "timeout inside a request: when the backend stalls, the request and the worker serving it "
+                     "wait forever")] if waits else []
+
+
+# names that hold a credential a caller must prove it knows
+SECRET_NAME = re.compile(r"token|secret|signature|api_?key|password|passwd|digest|hmac", re.I)
+
+
+def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
+    """A secret checked with `==`/`!=` in a service: the comparison stops at the first differing character, so
+    response times leak how much of a guess was right. Only comparisons of two values (not of a literal such as
+    "Bearer" or None) count."""
+    if not service:
+        return []
+    out = []
+    for cmp in (n for n in ast.walk(tree) if isinstance(n, ast.Compare) and len(n.ops) == 1
+                and isinstance(n.ops[0], (ast.Eq, ast.NotEq))):
+        sides = [cmp.left, cmp.comparators[0]]
+        if any(isinstance(x, ast.Constant) for x in sides):
+            continue
+        if any(SECRET_NAME.search(ast.unparse(x)) for x in sides) and not any(
+                re.search(r"type|kind|len\(|count|_id\b|expire", ast.unparse(x), re.I) for x in sides):
+            out.append(_finding(cmp, "ml:timing-compare", "security", f"`{ast.unparse(cmp)[:60]}` checks a secret "
+                                "with `==`/`!=`, which stops at the first wrong character: response times tell an "
+                                "attacker how much of a guess was right"))
+    return out[:1]
 
 
 def load_per_call(scope, nodes) -> list[Finding]:

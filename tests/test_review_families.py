@@ -507,6 +507,161 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 ]
 
 
+CASES += [  # round 5: families missed on the unseen dev files g13-g22
+    ("ml:removed-api", ("""\
+        import argparse
+        from distutils.dir_util import copy_tree
+
+        def export(model_dir, out_dir):
+            copy_tree(model_dir, out_dir)
+        """, 2), """\
+        import argparse
+        import shutil
+
+        def export(model_dir, out_dir):
+            shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
+        """),
+    ("ml:airflow-dynamic-start", ("""\
+        import datetime
+
+        from airflow import DAG
+        from airflow.operators.bash import BashOperator
+
+        with DAG("nightly_embeddings", start_date=datetime.datetime.now() - datetime.timedelta(days=1),
+                 schedule="@daily") as dag:
+            BashOperator(task_id="embed", bash_command="python embed.py")
+        """, 6), """\
+        import pendulum
+
+        from airflow import DAG
+        from airflow.operators.bash import BashOperator
+
+        with DAG("nightly_embeddings", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), schedule="@daily",
+                 catchup=False) as dag:
+            BashOperator(task_id="embed", bash_command="python embed.py")
+        """),
+    ("ml:client-per-request", ("""\
+        from flask import Flask, request
+        from google.cloud import storage
+
+        app = Flask(__name__)
+
+        @app.route("/documents/<name>")
+        def document(name):
+            client = storage.Client()
+            blob = client.bucket("docs").blob(name)
+            return blob.download_as_bytes()
+        """, 8), """\
+        from flask import Flask, request
+        from google.cloud import storage
+
+        app = Flask(__name__)
+        client = storage.Client()
+
+        @app.route("/documents/<name>")
+        def document(name):
+            blob = client.bucket("docs").blob(name)
+            return blob.download_as_bytes()
+        """),
+    ("ml:wait-no-timeout", ("""\
+        from concurrent.futures import ThreadPoolExecutor
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        pool = ThreadPoolExecutor(4)
+
+        @app.route("/summarise", methods=["POST"])
+        def summarise():
+            future = pool.submit(run_summary, request.get_data())
+            return {"summary": future.result()}
+        """, 11), """\
+        from concurrent.futures import ThreadPoolExecutor, TimeoutError
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        pool = ThreadPoolExecutor(4)
+
+        @app.route("/summarise", methods=["POST"])
+        def summarise():
+            future = pool.submit(run_summary, request.get_data())
+            try:
+                return {"summary": future.result(timeout=20)}
+            except TimeoutError:
+                return {"error": "the summary is taking too long"}, 504
+        """),
+    ("ml:timing-compare", ("""\
+        import os
+
+        from flask import Flask, abort, request
+
+        app = Flask(__name__)
+        WEBHOOK_SECRET = os.environ["WEBHOOK_SECRET"]
+
+        @app.route("/webhook", methods=["POST"])
+        def webhook():
+            if request.headers.get("X-Webhook-Token") != WEBHOOK_SECRET:
+                abort(403)
+            return "", 204
+        """, 10), """\
+        import hmac
+        import os
+
+        from flask import Flask, abort, request
+
+        app = Flask(__name__)
+        WEBHOOK_SECRET = os.environ["WEBHOOK_SECRET"]
+
+        @app.route("/webhook", methods=["POST"])
+        def webhook():
+            if not hmac.compare_digest(request.headers.get("X-Webhook-Token", ""), WEBHOOK_SECRET):
+                abort(403)
+            return "", 204
+        """),
+    ("ml:score-on-labels", ("""\
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.metrics import roc_auc_score
+
+        def evaluate(X_train, y_train, X_test, y_test):
+            clf = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+            y_pred = clf.predict(X_test)
+            return roc_auc_score(y_test, y_pred)
+        """, 7), """\
+        from sklearn.ensemble import RandomForestClassifier
+        from sklearn.metrics import roc_auc_score
+
+        def evaluate(X_train, y_train, X_test, y_test):
+            clf = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+            scores = clf.predict_proba(X_test)[:, 1]
+            return roc_auc_score(y_test, scores)
+        """),
+    ("ml:exception-to-client", ("""\
+        import logging
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        @app.errorhandler(500)
+        def server_error(e):
+            logging.exception("request failed")
+            return "An internal error occurred: <pre>{}</pre>".format(e), 500
+        """, 10), """\
+        import logging
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        @app.errorhandler(500)
+        def server_error(e):
+            logging.exception("request failed")
+            return "An internal error occurred; see the logs.", 500
+        """),
+]
+
+
 @pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_each_family_check_fires_on_the_problem_and_not_on_the_fix(rule, bad, good):
     code, line = bad

@@ -824,6 +824,40 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
 ]
 
 
+CASES += [
+    ("semgrep:unchecked-assertion", "auth.go", """\
+        package auth
+
+        import "github.com/golang-jwt/jwt/v5"
+
+        func UserID(t *jwt.Token) int {
+        \tclaims := t.Claims.(jwt.MapClaims)
+        \treturn int(claims["user_id"].(float64))
+        }
+        """, 6, """\
+        package auth
+
+        import (
+        \t"errors"
+
+        \t"github.com/golang-jwt/jwt/v5"
+        )
+
+        func UserID(t *jwt.Token) (int, error) {
+        \tclaims, ok := t.Claims.(jwt.MapClaims)
+        \tif !ok {
+        \t\treturn 0, errors.New("unexpected claims")
+        \t}
+        \tid, ok := claims["user_id"].(float64)
+        \tif !ok {
+        \t\treturn 0, errors.New("no user id in the token")
+        \t}
+        \treturn int(id), nil
+        }
+        """),
+]
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
     """Every case's good and bad file in one Semgrep run (start-up costs seconds; the rules are what is tested)."""
