@@ -323,14 +323,15 @@ def waits_without_timeout(scope, nodes) -> list[Finding]:
                      "wait forever")] if waits else []
 
 
-# names that hold a credential a caller must prove it knows
-SECRET_NAME = re.compile(r"token|secret|signature|api_?key|password|passwd|digest|hmac", re.I)
+# names that hold a credential a caller must prove it knows (not LLM token counts or a tokenizer)
+SECRET_NAME = re.compile(r"token(?!s\b|s_|izer|_count|_usage)|secret|signature|api_?key|password|passwd|digest|hmac",
+                         re.I)
 
 
 def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
     """A secret checked with `==`/`!=` in a service: the comparison stops at the first differing character, so
     response times leak how much of a guess was right. Only comparisons of two values (not of a literal such as
-    "Bearer" or None) count."""
+    "Bearer" or None) count, and the first one stands for the file: the fix is the same everywhere."""
     if not service:
         return []
     out = []

@@ -674,6 +674,22 @@ def test_new_semgrep_families_have_their_lesson():
         assert rule in RULE_LESSONS and reference(rule)["section"] == RULE_LESSONS[rule][1]
 
 
+def test_token_counts_compared_in_a_service_are_not_a_secret_comparison():
+    code = """\
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.post("/chat")
+        def chat(body: dict):
+            used_tokens, max_tokens = count(body["messages"]), limits()
+            if used_tokens == max_tokens:
+                return {"error": "the conversation is too long"}
+            return answer(body["messages"])
+        """
+    assert "ml:timing-compare" not in [r for r, _ in found(code)]
+
+
 def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_findings():
     fragment = """\
         for epoch in range(start_epoch, N_EPOCHS):
