@@ -218,6 +218,26 @@ def _route_methods(func) -> tuple[str, str] | None:
     return None
 
 
+# calls that store, change or delete something (a bare `create_item` name is not evidence: its body is)
+WRITES = re.compile(r"^(create|delete|remove|update|insert|upsert|save|commit|write|upload|put|set|add|clear|reset|"
+                    r"drop|purge|destroy|register|deploy|execute|executemany|bulk|store|persist|rename|unlink|"
+                    r"rmtree|dump)(_\w+|[A-Z]\w*)?$")
+
+
+def _changes_state(func) -> bool:
+    """Whether a handler's own code changes something: a call that writes, creates or deletes, a file opened for
+    writing, or a module-level name it declares `global` and assigns."""
+    nodes = list(own_nodes(func))
+    declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
+    assigned = {t.id for n in nodes if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    writes_file = any(dotted(c.func) == "open" and any(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                                       and set(a.value) & set("wax+") for a in c.args[1:2])
+                      for c in call_nodes(nodes))
+    return bool(declared & assigned) or writes_file or any(
+        WRITES.match(dotted(c.func).rsplit(".", 1)[-1] or "") for c in call_nodes(nodes))
+
+
 def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
     """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
     no auth decorator, dependency, user object or token check on the route or app-wide."""
@@ -229,7 +249,7 @@ def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
         if route is None:
             continue
         method, path = route
-        if method == "POST" and not MUTATING.search(f"{func.name} {path}"):
+        if method == "POST" and not (MUTATING.search(f"{func.name} {path}") and _changes_state(func)):
             continue  # a POST that computes (predict, chat, search) rather than changes stored state
         start = min([d.lineno for d in func.decorator_list] + [func.lineno])
         out.append(_finding(start, "ml:missing-auth", "security", f"`{func.name}` ({method} {path or 'view'}) changes "

@@ -674,6 +674,24 @@ def test_new_semgrep_families_have_their_lesson():
         assert rule in RULE_LESSONS and reference(rule)["section"] == RULE_LESSONS[rule][1]
 
 
+def test_a_post_named_create_that_only_runs_the_model_is_not_said_to_change_state():
+    inference = """\
+        from fastapi import FastAPI, Request
+
+        app = FastAPI()
+
+        @app.post("/")
+        async def create_item(request: Request):
+            body = await request.json()
+            reply = model.generate(body["prompt"], max_new_tokens=256)
+            return {"response": reply}
+        """
+    assert "ml:missing-auth" not in [r for r, _ in found(inference)]
+    storing = inference.replace("    return {", "    db.add(Completion(prompt=body['prompt'], reply=reply))\n"
+                                               "            db.commit()\n            return {")
+    assert ("ml:missing-auth", 5) in found(storing)
+
+
 def test_token_counts_compared_in_a_service_are_not_a_secret_comparison():
     code = """\
         from fastapi import FastAPI
