@@ -64,3 +64,15 @@ def app_over_fixture_corpus(monkeypatch):
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_over_course(monkeypatch):
+    """The app's cached Mentor built afresh for this test, offline, over the real course in `corpus/`."""
+    import streamlit as st
+
+    monkeypatch.setenv("MENTOR_PROVIDER", "offline")
+    monkeypatch.setenv("MENTOR_CORPUS", str(ROOT / "corpus"))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()

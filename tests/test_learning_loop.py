@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mentor.config import Config
@@ -17,13 +16,7 @@ from tests.conftest import FIXTURE_CORPUS, ROOT
 TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("MENTOR_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("MENTOR_CORPUS", str(ROOT / "corpus"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_over_course")  # one Mentor per test, from its environment
 
 
 def app() -> AppTest:

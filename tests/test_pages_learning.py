@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mentor.config import Config
@@ -17,14 +16,7 @@ PAGES = ROOT / "views"
 WEEK3 = Path("curriculum") / "phase-1-fundamentals" / "week-03-modularity"
 
 
-@pytest.fixture(autouse=True)
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("MENTOR_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("MENTOR_PROVIDER", "offline")
-    monkeypatch.setenv("MENTOR_CORPUS", str(ROOT / "corpus"))
-    st.cache_resource.clear()  # one Mentor per test, built from this test's environment
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_over_course")  # one Mentor per test, from its environment
 
 
 @pytest.fixture
