@@ -221,21 +221,33 @@ def _route_methods(func) -> tuple[str, str] | None:
 # calls that store, change or delete something (a bare `create_item` name is not evidence: its body is)
 WRITES = re.compile(r"^(create|delete|remove|update|insert|upsert|save|commit|write|upload|put|set|add|clear|reset|"
                     r"drop|purge|destroy|register|deploy|execute|executemany|bulk|store|persist|rename|unlink|"
-                    r"rmtree|dump)(_\w+|[A-Z]\w*)?$")
+                    r"rmtree|dump|pop|popitem|discard|append|extend)(_\w+|[A-Z]\w*)?$")
 
 
 def _changes_state(func) -> bool:
     """Whether a handler's own code changes something: a call that writes, creates or deletes, a file opened for
-    writing, or a module-level name it declares `global` and assigns."""
+    writing, a module-level name it declares `global` and assigns, or an item or attribute of something that is
+    not its own local (`jobs[job_id] = "queued"`, `del DOCS[key]`)."""
     nodes = list(own_nodes(func))
     declared = {name for n in nodes if isinstance(n, ast.Global) for name in n.names}
-    assigned = {t.id for n in nodes if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
-                for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    targets = [t for n in nodes if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete))
+               for t in (n.targets if isinstance(n, (ast.Assign, ast.Delete)) else [n.target])]
+    assigned = {t.id for t in targets if isinstance(t, ast.Name)}
+    local = (assigned - declared) | {a.arg for a in func.args.args + func.args.kwonlyargs}
+    shared = any(isinstance(t, (ast.Subscript, ast.Attribute)) and isinstance(base := _base(t), ast.Name)
+                 and base.id not in local for t in targets)
     writes_file = any(dotted(c.func) == "open" and any(isinstance(a, ast.Constant) and isinstance(a.value, str)
                                                        and set(a.value) & set("wax+") for a in c.args[1:2])
                       for c in call_nodes(nodes))
-    return bool(declared & assigned) or writes_file or any(
+    return bool(declared & assigned) or shared or writes_file or any(
         WRITES.match(dotted(c.func).rsplit(".", 1)[-1] or "") for c in call_nodes(nodes))
+
+
+def _base(node: ast.expr) -> ast.expr:
+    """The name an item or attribute chain starts from: `jobs` for `jobs[a].status`."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node
 
 
 def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
