@@ -81,6 +81,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:local-time": (8, "Designing DAGs that can be rerun"),
     "ml:chained-inplace": (3, "Package structure for ML projects"),
     "ml:shared-upload-path": (15, "Where state goes"),
+    "semgrep:client-per-request": (20, "Warm processes"),
     "semgrep:unchecked-assertion": (13, "Defence 3: validate outputs before anything acts on them"),
     "semgrep:path-traversal": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "semgrep:llm-unguarded": (10, "Classify errors before reacting"),

@@ -825,6 +825,42 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
 
 
 CASES += [
+    ("semgrep:client-per-request", "users.go", """\
+        package users
+
+        import (
+        \t"net/http"
+
+        \t"github.com/go-playground/validator/v10"
+        )
+
+        func Create(w http.ResponseWriter, r *http.Request) {
+        \tvalidate := validator.New()
+        \tif err := validate.Struct(decode(r)); err != nil {
+        \t\thttp.Error(w, "invalid body", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tw.WriteHeader(http.StatusCreated)
+        }
+        """, 10, """\
+        package users
+
+        import (
+        \t"net/http"
+
+        \t"github.com/go-playground/validator/v10"
+        )
+
+        var validate = validator.New()
+
+        func Create(w http.ResponseWriter, r *http.Request) {
+        \tif err := validate.Struct(decode(r)); err != nil {
+        \t\thttp.Error(w, "invalid body", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tw.WriteHeader(http.StatusCreated)
+        }
+        """),
     ("semgrep:unchecked-assertion", "auth.go", """\
         package auth
 
