@@ -29,7 +29,9 @@ def _span(trace_id: str, name: str, parent: str | None, start: datetime, ms: flo
 
 def seed(store: Store, now: datetime | None = None, days: int = 14) -> dict:
     """Fill `store`; returns what was written (answer ids, totals) for the assertions."""
-    now = now or datetime.now(UTC)
+    if now is None:  # the newest answers come an hour before now, and in this month even in its first hours
+        now = datetime.now(UTC)
+        now = max(now, now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(hours=2))
     answers, cost, spans = [], 0.0, []
     for day in range(days):
         when = now - timedelta(days=days - 1 - day, hours=1)
