@@ -98,11 +98,8 @@ def exception_to_client(scope, nodes) -> list[Finding]:
                 and ERROR_RESPONSE.search(dotted(node.func)) else None
             if value is None:
                 continue
-            leaks = any((h.name and isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
-                         and _names(n.args[0]) == {h.name}) or (h.name and isinstance(n, ast.FormattedValue)
-                                                                and _names(n.value) == {h.name})
-                        or (isinstance(n, ast.Call) and dotted(n.func).startswith("traceback.format"))
-                        for n in ast.walk(value))
+            leaks = bool(h.name and _formats(value, h.name)) or any(
+                isinstance(n, ast.Call) and dotted(n.func).startswith("traceback.format") for n in ast.walk(value))
             if leaks:
                 out.append(_finding(node, "ml:exception-to-client", "security", "the exception text is sent back to "
                                     "the client: it can reveal paths, queries, model names and keys"))
@@ -218,6 +215,11 @@ def _route_methods(func) -> tuple[str, str] | None:
     return None
 
 
+def _serves_requests(func) -> bool:
+    """A function a web framework calls for requests: a route decorator, or a view that reads a mutating method."""
+    return isinstance(func, FUNCTIONS) and bool(route_handler(func) or _route_methods(func))
+
+
 # calls that store, change or delete something (a bare `create_item` name is not evidence: its body is)
 WRITES = re.compile(r"^(create|delete|remove|update|insert|upsert|save|commit|write|upload|put|set|add|clear|reset|"
                     r"drop|purge|destroy|register|deploy|execute|executemany|bulk|store|persist|rename|unlink|"
@@ -236,11 +238,12 @@ def _changes_state(func) -> bool:
     local = (assigned - declared) | {a.arg for a in func.args.args + func.args.kwonlyargs}
     shared = any(isinstance(t, (ast.Subscript, ast.Attribute)) and isinstance(base := _base(t), ast.Name)
                  and base.id not in local for t in targets)
+    calls = list(call_nodes(nodes))
     writes_file = any(dotted(c.func) == "open" and any(isinstance(a, ast.Constant) and isinstance(a.value, str)
                                                        and set(a.value) & set("wax+") for a in c.args[1:2])
-                      for c in call_nodes(nodes))
+                      for c in calls)
     return bool(declared & assigned) or shared or writes_file or any(
-        WRITES.match(dotted(c.func).rsplit(".", 1)[-1] or "") for c in call_nodes(nodes))
+        WRITES.match(dotted(c.func).rsplit(".", 1)[-1] or "") for c in calls)
 
 
 def _base(node: ast.expr) -> ast.expr:
@@ -310,8 +313,7 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     script body or an uncached function (every rerun, that is every widget interaction)."""
     if kind not in ("service", "app"):
         return []
-    scopes = [f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (
-        _route_methods(f) or route_handler(f))] if kind == "service" else \
+    scopes = [f for f in ast.walk(tree) if _serves_requests(f)] if kind == "service" else \
         [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
             f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
                 CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]
@@ -340,7 +342,7 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
 def waits_without_timeout(scope, nodes) -> list[Finding]:
     """A route handler that waits on a future (`publisher.publish(...).result()`, `executor.submit(...).result()`)
     with no timeout: when the backend stalls, the request, and the worker serving it, wait forever."""
-    if not isinstance(scope, FUNCTIONS) or not (route_handler(scope) or _route_methods(scope)):
+    if not _serves_requests(scope):
         return []
     futures = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                and re.search(r"(^|\.)(publish|submit|run_in_executor|apply_async|send)$", dotted(n.value.func))
@@ -449,7 +451,7 @@ def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
                                    for n in own_nodes(f))}
     missing = {}  # name -> (its assignment, the first handler that uses it)
     for name, stmt in in_main.items():
-        users = [f.name for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and (route_handler(f) or _route_methods(f))
+        users = [f.name for f in ast.walk(tree) if _serves_requests(f)
                  and any(isinstance(n, ast.Name) and n.id == name for n in own_nodes(f))]
         if name not in bound and users:
             missing[name] = (stmt, users[0])

@@ -55,24 +55,24 @@ def mentor(tmp_path) -> Mentor:
     return Mentor(make_config(tmp_path))
 
 
-@pytest.fixture
-def app_over_fixture_corpus(monkeypatch):
-    """The app's cached Mentor built afresh for this test, over the small fixture corpus."""
+def _fresh_app(monkeypatch, corpus: Path, **env: str):
+    """The app's cached Mentor built afresh for this test from its environment, and dropped after it."""
     import streamlit as st
 
-    monkeypatch.setenv("MENTOR_CORPUS", str(FIXTURE_CORPUS))
+    for name, value in {**env, "MENTOR_CORPUS": str(corpus)}.items():
+        monkeypatch.setenv(name, value)
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_over_fixture_corpus(monkeypatch):
+    """The app's cached Mentor built afresh for this test, over the small fixture corpus."""
+    yield from _fresh_app(monkeypatch, FIXTURE_CORPUS)
 
 
 @pytest.fixture
 def app_over_course(monkeypatch):
     """The app's cached Mentor built afresh for this test, offline, over the real course in `corpus/`."""
-    import streamlit as st
-
-    monkeypatch.setenv("MENTOR_PROVIDER", "offline")
-    monkeypatch.setenv("MENTOR_CORPUS", str(ROOT / "corpus"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    yield from _fresh_app(monkeypatch, ROOT / "corpus", MENTOR_PROVIDER="offline")
