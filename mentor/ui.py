@@ -95,18 +95,33 @@ def _component(name: str, js: str):
 
 
 # Scrolls the page to one element of ours, by its Streamlit key (our own text, a number in it: nothing untrusted).
-# The Ask page sticks to its bottom while content arrives (Streamlit's chat layout), so for two seconds the element
-# is brought back into view whenever that pulls it away; after that the learner's own scrolling is left alone.
+# The Ask page sticks to its bottom while content arrives (Streamlit's chat layout), and a long conversation keeps
+# arriving for seconds on a slow machine, so the element is brought back into view whenever that pulls it away,
+# until it has stayed in view for 1.5 s (or 15 s have passed). The learner's own wheel, touch, key or click ends it
+# at once: their scrolling is never fought.
 _SCROLL_JS = """
 export default function ({ data }) {
-  const started = performance.now();
+  const started = performance.now(), inputs = ["wheel", "touchstart", "keydown", "pointerdown"];
+  let inViewSince = null, stopped = false;
+  const stop = () => { stopped = true; };
+  inputs.forEach(e => window.addEventListener(e, stop, { capture: true, passive: true }));
   const check = () => {
-    const el = document.querySelector('.st-key-' + CSS.escape(data.key));
-    if (el) {
+    const el = document.querySelector('.st-key-' + CSS.escape(data.key)), now = performance.now();
+    if (el && !stopped) {
       const r = el.getBoundingClientRect();
-      if (r.bottom < 0 || r.top > window.innerHeight) el.scrollIntoView({ block: "center" });
+      if (r.bottom < 0 || r.top > window.innerHeight) {
+        el.scrollIntoView({ block: "center" });
+        inViewSince = null;
+      } else if (inViewSince === null) {
+        inViewSince = now;
+      }
     }
-    if (performance.now() - started < 2000) setTimeout(check, 100);
+    const settled = inViewSince !== null && now - inViewSince > 1500;
+    if (stopped || settled || now - started > 15000) {
+      inputs.forEach(e => window.removeEventListener(e, stop, { capture: true }));
+    } else {
+      setTimeout(check, 100);
+    }
   };
   check();
 }

@@ -276,4 +276,10 @@ def test_a_history_search_match_opens_its_conversation_scrolled_to_the_match(tmp
         page.locator(f".st-key-open-{target} button").click()
         expect(match).to_be_in_viewport(timeout=WAIT)  # opened from the match: scrolled to it
         expect(match).to_contain_text("zebracorn")
+        page.wait_for_timeout(500)
+        expect(match).to_be_in_viewport()  # it stays there while the rest of the conversation arrives
+        page.mouse.move(640, 400)
+        page.mouse.wheel(0, 20_000)  # the learner scrolls on: the page is not pulled back to the match
+        page.wait_for_timeout(2_000)
+        expect(match).not_to_be_in_viewport()
         browser.close()
