@@ -58,6 +58,7 @@ class Finding:
     references: list[dict] = field(default_factory=list)
     section: str = ""  # design reviews: the document section the finding is about
     question: str = ""  # design reviews: a question about the trade-off, for the author to think through
+    also: list[int] = field(default_factory=list)  # the other lines where the same rule found the same problem
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_CODE_BYTES = 200 * 1024
 FRAGMENT_UNDEFINED = 3  # more undefined names than this: the code is an excerpt, and they are listed as minor
-MAX_FINDINGS = 300  # a review is read by a person; past this, fix the worst and review again
+SHOWN_PLACES = 8  # a point raised once names this many of the other places it holds, then counts the rest
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
               "ml:log-then-success": {"smell:swallowed-exception"},
@@ -109,7 +109,33 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         result.notes += [note] if note else []
     result.context = review_triage.context_of(tree)
     result.findings, result.minor = review_triage.triage(_deduplicate(result.findings), result.context)
+    result.findings = raised_once(result.findings)
     return result
+
+
+def raised_once(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule: a reviewer makes a point once and says where else it holds ("also at lines 40, 72")
+    rather than repeating it at every place. The first place keeps its message; the severity is the worst."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    first: dict[tuple[str, str], Finding] = {}
+    for f in sorted(findings, key=lambda f: f.line):
+        kept = first.setdefault(_point(f), f)
+        if kept is not f and f.rule != "model":  # a model's findings are each their own point
+            kept.also.append(f.line)
+            kept.severity = min(kept.severity, f.severity, key=order.__getitem__)
+    for f in first.values():
+        if f.also:
+            shown = ", ".join(map(str, f.also[:SHOWN_PLACES]))
+            more = f" and {len(f.also) - SHOWN_PLACES} more" if len(f.also) > SHOWN_PLACES else ""
+            f.message += f" (also at line{'s' if len(f.also) > 1 else ''} {shown}{more})"
+    raised = {id(f) for f in first.values()}
+    return [f for f in findings if f.rule == "model" or id(f) in raised]
+
+
+def _point(f: Finding) -> tuple[str, str]:
+    """What makes two findings the same point: the rule; for Semgrep, whose families word each shape of code
+    differently (`_ =` against GORM's dropped `.Error`), the rule and the message."""
+    return f.rule, f.message if f.rule.startswith("semgrep:") else ""
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
@@ -247,9 +273,8 @@ class ReviewService:
         """Sort, count, summarise, store and trace a review."""
         findings = sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.line, f.end_line, f.rule))
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-        if len(findings) > MAX_FINDINGS:
-            notes.append(f"Only the {MAX_FINDINGS} most severe of {len(findings)} findings are listed.")
-        result = {"findings": [f.as_dict() for f in findings[:MAX_FINDINGS]], "summary": summary_of(
+        # no cap needed: each rule is raised once (raised_once) and a model adds at most MAX_MODEL_FINDINGS
+        result = {"findings": [f.as_dict() for f in findings], "summary": summary_of(
             counts, findings, notes), **meta, "review_id": None, "counts": counts, "lines": len(masked.splitlines())}
         if store_it:
             result["review_id"] = self.m.store.save_review(title, meta["language"], masked, result, meta["provider"])

@@ -14,11 +14,12 @@ MAX_LINES_SHOWN = 3000  # past this the page shows plain code: a huge table of s
 
 
 def flagged_lines(findings: list[dict]) -> dict[int, str]:
-    """Line number -> the most severe severity of the findings covering it."""
+    """Line number -> the most severe severity of the findings covering it (and of those raised once for several
+    places, at each of the others too)."""
     order = {"error": 0, "warning": 1, "info": 2}
     out: dict[int, str] = {}
     for f in findings:
-        for n in range(f["line"], f["end_line"] + 1):
+        for n in [*range(f["line"], f["end_line"] + 1), *f.get("also", ())]:
             if n not in out or order[f["severity"]] < order[out[n]]:
                 out[n] = f["severity"]
     return out

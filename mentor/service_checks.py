@@ -6,6 +6,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .frameworks import framework_of
 from .ml_rules import _const, _finding, _kw, _names
 from .review_triage import route_handler
 from .smells import CLIENTS
@@ -309,9 +310,10 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
 
 
 def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
-    """Models, indexes and engines loaded inside a route handler (every request) or, in a Streamlit-style app, in the
-    script body or an uncached function (every rerun, that is every widget interaction)."""
-    if kind not in ("service", "app"):
+    """Models, indexes and engines loaded inside a route handler (every request) or, in a Streamlit app, in the
+    script body or an uncached function (every rerun, that is every widget interaction). Only Streamlit reruns the
+    script: Gradio, Dash, Panel and Chainlit run it once and call back."""
+    if kind not in ("service", "app") or (kind == "app" and framework_of(tree) != "streamlit"):
         return []
     scopes = [f for f in ast.walk(tree) if _serves_requests(f)] if kind == "service" else \
         [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [

@@ -58,8 +58,8 @@ def review_files(data: Path, split: str, prefix: str = "") -> list[dict]:
     for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(starts)):
         path = next((data / "files").glob(f"{item['id']}.*"))
         for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
-            out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "message": f.message,
-                        "_rule": f.rule})
+            out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "also": f.also,
+                        "message": f.message, "_rule": f.rule})
     return out
 
 
@@ -73,11 +73,17 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
     missed = []
     for lab in wanted:
         hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong"
-                  and f["line"] <= lab["line_end"] + SLACK and f["end_line"] >= lab["line_start"] - SLACK
+                  and any(line <= lab["line_end"] + SLACK and end >= lab["line_start"] - SLACK
+                          for line, end in places(f))
                   for f in findings)
         if not hit:
             missed.append(lab)
     return len(wanted) - len(missed), len(wanted), missed
+
+
+def places(finding: dict) -> list[tuple[int, int]]:
+    """The line spans a finding points at: its own, and each other line where it says the same holds."""
+    return [(finding["line"], finding["end_line"])] + [(n, n) for n in finding.get("also") or []]
 
 
 def round_grades(prefixes: list[Path]) -> dict[tuple, str]:

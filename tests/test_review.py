@@ -13,10 +13,11 @@ from mentor.core import Mentor
 from mentor.errors import InputError
 from mentor.languages import detect_language
 from mentor.review import ReviewService, analyse, check_code
+from mentor.review_display import flagged_lines
 from mentor.review_model import parse_model_review
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
+KEYS = {"also", "line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
         "question"}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 CLAUDE_KEY = "sk-ant-api03-" + "Zq3xV9mKp2Lw8RtY4nB6cD1fG5hJ7kM0sQ2uW4yA6eC8"
@@ -385,11 +386,21 @@ def test_pathological_input_stays_fast_and_late_secrets_are_found(tmp_path):
     assert [f["line"] for f in service.review(late, store_it=False)["findings"] if f["rule"] == "secret:aws-key"] == [1]
 
 
-def test_a_flood_of_findings_is_capped_but_counted(tmp_path):
+def test_a_problem_repeated_at_many_places_is_raised_once_and_says_where_else(tmp_path):
     code = "".join(f'KEY_{n} = "AKIA{n:016d}"\n' for n in range(400))
+    keys = [f for f in analyse(code).findings if f.rule == "secret:aws-key"]
+    assert len(keys) == 1 and keys[0].line == 1 and keys[0].also == list(range(2, 401))
+    assert keys[0].message.endswith("(also at lines 2, 3, 4, 5, 6, 7, 8, 9 and 391 more)")
+    code = ("import requests\n\n\ndef users():\n    return requests.get('https://api.example.com/users').json()\n\n\n"
+            "def orders():\n    return requests.get('https://api.example.com/orders').json()\n")
+    found = analyse(code).findings
+    timeouts = [f for f in found if f.rule == "ml:http-no-timeout"]
+    assert [(f.line, f.also) for f in timeouts] == [(5, [9])] and timeouts[0].message.endswith("(also at line 9)")
+    assert set(flagged_lines([timeouts[0].as_dict()])) == {5, 9}  # the Code tab tints both places
+    assert len({f.rule for f in found}) == len(found)  # each point once; different points stay apart
+    code = "".join(f'KEY_{n} = "AKIA{n:016d}"\n' for n in range(400))  # a flood is one finding, counted once
     result = ReviewService(offline_mentor(tmp_path)).review(code, store_it=False)
-    assert len(result["findings"]) == 300 and result["counts"]["error"] == 400
-    assert "300 most severe of 400" in result["summary"]
+    assert [f["rule"] for f in result["findings"]] == ["secret:aws-key"] and result["counts"]["error"] == 1
 
 
 def test_empty_binary_and_huge_input_are_refused_with_a_helpful_message(tmp_path):

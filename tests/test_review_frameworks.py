@@ -126,7 +126,8 @@ func main() {
                     reason="semgrep is a declared dependency; CI installs it")
 def test_go_findings_claim_only_what_each_line_shows():
     result = analyse(GO_SERVER, "main.go")
-    by_line = {f.line: f.message for f in result.findings + result.minor if f.rule.startswith("semgrep:")}
+    by_line = {n: f.message for f in result.findings + result.minor if f.rule.startswith("semgrep:")
+               for n in [f.line, *f.also]}  # a point made once names the other lines where it holds
     assert "assigned to `_`" in by_line[17]          # `_ = c.ShouldBindJSON(&n)`
     assert "GORM" in by_line[18] and "`_`" not in by_line[18]  # `db.Create(&n)` drops `.Error`
     assert "assigned to `_`" in by_line[19]          # `body, _ := json.Marshal(n)`

@@ -564,6 +564,25 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         if query:
             st.write(embedder().encode(query)[:5])
         """),
+    ("ml:load-per-request", ("""\
+        import streamlit as st
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer("all-MiniLM-L6-v2")
+        query = st.text_input("Search")
+        if query:
+            st.write(model.encode(query)[:5])
+        """, 4), """\
+        import gradio as gr
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer("all-MiniLM-L6-v2")  # Gradio runs the file once: loaded once
+
+        def embed(text):
+            return str(model.encode(text)[:5])
+
+        gr.Interface(fn=embed, inputs="text", outputs="text").launch()
+        """),
     ("ml:fit-before-split", ("""\
         from sklearn.preprocessing import StandardScaler
 
