@@ -1,0 +1,40 @@
+"""The offline answers' held-out figure pooled over every fresh sample: each sample's default of its day, rated
+blind (one rater per sample; questions from a writer who saw only corpus/).
+
+    .venv/bin/python scripts/answer_pool.py
+
+Each sample is (its shuffled file, the rater's file, the map of which batch each line came from, the version that
+was the default then); see the README's "Offline answers" for how each was made.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from answer_ratings import _rows, summarise  # noqa: E402
+
+ANSWERS = Path(__file__).resolve().parent.parent / "eval" / "answers"
+SAMPLES = [  # (name, rated file, map, default version)
+    ("test", ANSWERS / "rate_v4.rated.jsonl", ANSWERS / "rate_v4_map.json", "v4"),
+    *((s, ANSWERS / f"{s}_rating" / "rate.rated.jsonl", ANSWERS / f"{s}_rating" / "map.json", v)
+      for s, v in (("test2", "v4"), ("test3", "v4"), ("test4", "v5"), ("test5", "v5"))),
+]
+
+
+def main() -> int:
+    pooled = []
+    for name, rated, shuffle, version in SAMPLES:
+        which = {sid: v["version"] for sid, v in json.loads(shuffle.read_text()).items()}
+        rows = [r for r in _rows(rated) if which.get(r["item_id"]) == version]
+        pooled += rows
+        print(f"{name:6} ({version}): {summarise(rows)}")
+    print(f"pooled: {summarise(pooled)}  (targets: yes 80%, yes-or-partly 95%, usefulness 3.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
