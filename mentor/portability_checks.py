@@ -131,15 +131,37 @@ def version_compared_as_text(tree: ast.Module) -> list[Finding]:
 
 def exits_in_helpers(tree: ast.Module) -> list[Finding]:
     """`exit()` inside a helper function: it ends the whole process for every caller (a server, a test, a
-    notebook) instead of raising an error the caller can handle. A `main` function may end the program."""
+    notebook) instead of raising an error the caller can handle. A `main` function may end the program, and in a
+    function run on a worker thread (a `Thread` target, work given to an executor, or what those call) `exit()` only
+    raises `SystemExit` in that thread, so the claim does not hold there."""
     out = []
-    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and n.name not in ("main", "cli", "run")):
+    threaded = _run_on_threads(tree)
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and n.name not in ("main", "cli", "run")
+                 and n.name not in threaded):
         for call in (c for c in call_nodes(ast.walk(func)) if dotted(c.func) in EXITS):
             out.append(_finding(call, "ml:exit-in-helper", "reliability", f"`{dotted(call.func)}()` inside "
                                 f"`{func.name}` ends the whole process for whoever calls it: raise an error and let "
                                 "the entry point decide"))
             break
     return out
+
+
+def _run_on_threads(tree: ast.Module) -> set[str]:
+    """The module's functions that run on worker threads: `Thread(target=f)`, `pool.submit(f, ...)`,
+    `pool.map(f, ...)`, and the module's functions those call, transitively."""
+    funcs = {n.name: n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)}
+    todo = set()
+    for c in call_nodes(ast.walk(tree)):
+        name = dotted(c.func).rsplit(".", 1)[-1]
+        target = _kw(c, "target") if name == "Thread" else c.args[0] if name in ("submit", "map") and c.args else None
+        if isinstance(target, ast.Name) and target.id in funcs:
+            todo.add(target.id)
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        todo |= {n for c in call_nodes(ast.walk(funcs[name])) if (n := dotted(c.func)) in funcs} - seen
+    return seen
 
 
 def local_time(tree: ast.Module) -> list[Finding]:

@@ -326,6 +326,33 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             return model
         """),
     ("ml:exit-in-helper", ("""\
+        import openai
+
+        def summarise(text):
+            try:
+                return openai.chat.completions.create(model="gpt-4o-mini", messages=[text])
+            except openai.APIError:
+                exit(1)
+
+        print(summarise("a long report"))
+        """, 7), """\
+        import threading
+
+        import openai
+
+        def summarise(text):
+            try:
+                return openai.chat.completions.create(model="gpt-4o-mini", messages=[text])
+            except openai.APIError:
+                exit(1)  # in a worker thread this raises SystemExit there: the process goes on
+
+        def worker(texts):
+            for text in texts:
+                print(summarise(text))
+
+        threading.Thread(target=worker, args=(["a long report"],)).start()
+        """),
+    ("ml:exit-in-helper", ("""\
         from langchain_community.document_loaders import TextLoader
 
         def process_documents(paths):
