@@ -153,7 +153,8 @@ def _run_on_threads(tree: ast.Module) -> set[str]:
     todo = set()
     for c in call_nodes(ast.walk(tree)):
         name = dotted(c.func).rsplit(".", 1)[-1]
-        target = _kw(c, "target") if name == "Thread" else c.args[0] if name in ("submit", "map") and c.args else None
+        pooled = isinstance(c.func, ast.Attribute) and name in ("submit", "map") and c.args  # not the builtin map
+        target = _kw(c, "target") if name == "Thread" else c.args[0] if pooled else None
         if isinstance(target, ast.Name) and target.id in funcs:
             todo.add(target.id)
     seen: set[str] = set()

@@ -859,3 +859,17 @@ def test_a_mutable_default_only_handed_to_a_call_is_not_raised():
             return seen
         """
     assert ("ruff:B006", 1) in found(mutated, "cache.py")
+
+
+def test_work_given_to_threads_is_told_from_the_builtin_map():
+    import ast
+
+    from mentor.portability_checks import _run_on_threads
+
+    tree = ast.parse("import concurrent.futures as cf\nimport threading\n\n"
+                     "def parse(x):\n    return int(x)\n\ndef fetch(x):\n    return parse(x)\n\n"
+                     "def report(x):\n    exit(1)\n\n"
+                     "with cf.ThreadPoolExecutor() as pool:\n    list(pool.map(fetch, ['1']))\n"
+                     "threading.Thread(target=report).start()\nprint(list(map(parse, ['2'])))\n")
+    assert _run_on_threads(tree) == {"fetch", "parse", "report"}  # parse runs on a thread through fetch
+    assert _run_on_threads(ast.parse("def f(x):\n    exit(1)\n\nlist(map(f, [1]))\n")) == set()
