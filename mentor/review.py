@@ -116,13 +116,12 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
 def raised_once(findings: list[Finding]) -> list[Finding]:
     """One finding per rule: a reviewer makes a point once and says where else it holds ("also at lines 40, 72")
     rather than repeating it at every place. The first place keeps its message; the severity is the worst."""
-    order = {"error": 0, "warning": 1, "info": 2}
     first: dict[tuple[str, str], Finding] = {}
     for f in sorted(findings, key=lambda f: f.line):
         kept = first.setdefault(_point(f), f)
         if kept is not f and f.rule != "model":  # a model's findings are each their own point
             kept.also.append(f.line)
-            kept.severity = min(kept.severity, f.severity, key=order.__getitem__)
+            kept.severity = min(kept.severity, f.severity, key=SEVERITIES.index)
     for f in first.values():
         if f.also:
             shown = ", ".join(map(str, f.also[:SHOWN_PLACES]))
@@ -160,8 +159,7 @@ def _merge_adjacent(findings: list[Finding]) -> list[Finding]:
     for f in sorted(findings, key=lambda f: (f.rule, f.line)):
         prev = out[-1] if out and out[-1].rule == f.rule else None
         # a Semgrep family has one message per shape (`_ =`, a dropped call, GORM's `.Error`): merge only the same one
-        same = not f.rule.startswith("semgrep:") or (prev is not None and prev.message == f.message)
-        if prev is not None and f.line <= prev.end_line + 1 and same and not f.rule.startswith(
+        if prev is not None and f.line <= prev.end_line + 1 and _point(prev) == _point(f) and not f.rule.startswith(
                 ("ruff:", "secret:", "smell:")):
             prev.end_line = max(prev.end_line, f.end_line)
             continue

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+from .findings import SEVERITIES
+
 SEVERITY_ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 SEVERITY_COLOUR = {"error": "rgba(255, 75, 75, 0.18)", "warning": "rgba(255, 170, 0, 0.18)",
                    "info": "rgba(28, 131, 225, 0.12)"}
@@ -16,11 +18,10 @@ MAX_LINES_SHOWN = 3000  # past this the page shows plain code: a huge table of s
 def flagged_lines(findings: list[dict]) -> dict[int, str]:
     """Line number -> the most severe severity of the findings covering it (and of those raised once for several
     places, at each of the others too)."""
-    order = {"error": 0, "warning": 1, "info": 2}
     out: dict[int, str] = {}
     for f in findings:
         for n in [*range(f["line"], f["end_line"] + 1), *f.get("also", ())]:
-            if n not in out or order[f["severity"]] < order[out[n]]:
+            if n not in out or SEVERITIES.index(f["severity"]) < SEVERITIES.index(out[n]):
                 out[n] = f["severity"]
     return out
 
