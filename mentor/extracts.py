@@ -42,7 +42,7 @@ DEFINES = re.compile(r"^[\w`*\"' ()/-]{1,60}?(?:\s+(?:is|are|means|refers to)\b|
 # how much each kind of passage is worth as an answer: the lesson explains, a quiz answer is about its own
 # scenario, an exercise asks instead of telling
 KIND_WEIGHT = {"lesson": 1.0, "glossary": 1.0, "book-note": 0.95, "paper-note": 0.95, "note": 0.9,
-               "reflection": 0.7, "quiz": 0.9, "exercises": 0.6, "exercise": 0.6}
+               "reflection": 0.7, "quiz": 0.8, "exercises": 0.6, "exercise": 0.6}
 # the selection rules below were set by reading the dev answers (scripts/answer_batch.py dev)
 RANK_PENALTY = 0.02  # per retrieval rank: the retriever's order is evidence too
 QUIZ_QUESTION_WEIGHT = 0.8  # a quiz question close to the learner's makes its answer relevant
@@ -303,10 +303,15 @@ def _other_parts(question: str, passages: list[Passage], terms: Terms, said: lis
     return out
 
 
-def _topic(p: Passage) -> tuple[str, str]:
-    """The document and top heading of a passage: "Monolith versus microservices > When to split" is still about
-    monolith versus microservices, and where the lesson says which to choose."""
-    return p.section[0], p.section[1].split(" > ")[0]
+def _within(p: Passage, primary: Passage) -> bool:
+    """Whether a passage is part of the primary's section: the same section, a subsection of it, or the section it
+    is a subsection of ("Monolith versus microservices > When to split" is still about monolith versus
+    microservices, and is where the lesson says which to choose). Sibling subsections are separate points: each
+    decision under "How to choose" is its own."""
+    if p.section[0] != primary.section[0]:
+        return False
+    a, b = p.section[1].split(" > "), primary.section[1].split(" > ")
+    return a[:len(b)] == b or b[:len(a)] == a
 
 
 def _squash(text: str) -> str:
@@ -386,7 +391,7 @@ class Selection:
             return None, []
         primary, opening = self.primary, self.opening_run
         near = [p for p in self.usable
-                if _topic(p) == _topic(primary) or p.relevance >= PASSAGE_RELATIVE * primary.relevance]
+                if _within(p, primary) or p.relevance >= PASSAGE_RELATIVE * primary.relevance]
         self._score([s for p in near for s in p.sentences])
         ranked = sorted((s for p in near for s in p.sentences), key=lambda s: -s.score)
         decision = None
