@@ -204,3 +204,38 @@ def test_the_current_week_has_one_rule(mentor):
     assert mentor.current_week() == Progress(mentor).current_week()
     mentor.store.set_setting("start_date", "2000-01-03")
     assert mentor.current_week() == Progress(mentor).current_week() == 20
+
+
+W6 = "curriculum/phase-2-distributed-systems/week-06-caching-strategies/lesson.md"
+
+
+def test_a_decision_question_is_led_by_the_lessons_how_to_choose_recommendation():
+    # a question written for this test (not from the dev or test samples); the lesson explains the patterns, and
+    # its "How to choose" section says which fits what
+    patterns = [lesson_section(W6, h, 6) for h in ("Write-through", "Cache-aside (lazy loading)")]
+    for p in patterns:
+        p.meta["heading"] = f"Cache read and write patterns > {p.meta['heading']}"
+    choose = lesson_section(W6, "Cache-aside, read-through, write-through or write-behind", 6)
+    choose.meta["heading"] = f"How to choose > {choose.meta['heading']}"
+    question = ("model registry metadata is small, read constantly, and has to be current right after someone "
+                "promotes a model. which caching pattern should we use?")
+    text = body("".join(compose(question, [patterns[0], choose, patterns[1]], corpus_dir=DEFAULT_CORPUS)))
+    first = text.split("\n\n")[0]
+    assert first.startswith("**In short:** Write-through fits model registry metadata") and first.endswith("[2]")
+    assert "use write-through only for small, read-heavy data that must be fresh right after a write" in text
+
+
+def test_support_comes_from_the_opening_section_its_subsections_or_its_parent_not_from_sibling_decisions():
+    from mentor.extracts import Passage, _within
+
+    def at(heading: str, source: str = W6) -> Passage:
+        return Passage(1, "lesson", [], (source, heading))
+
+    decision = at("How to choose > Cache-aside, read-through, write-through or write-behind")
+    assert _within(at(decision.section[1]), decision)
+    assert not _within(at("How to choose > LRU, LFU or TinyLFU eviction, and the length of the TTL"), decision)
+    assert _within(at("Modular monolith versus microservices > When to split", W3),
+                   at("Modular monolith versus microservices", W3))
+    assert _within(at("Modular monolith versus microservices", W3),
+                   at("Modular monolith versus microservices > When to split", W3))
+    assert not _within(at(decision.section[1], W3), decision)
