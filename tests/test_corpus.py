@@ -67,11 +67,15 @@ def test_every_week_has_lesson_exercises_and_quiz():
 def test_week_shapes_lessons_exercises_quizzes():
     for path in CORPUS.glob("curriculum/*/week-*/lesson.md"):
         text = path.read_text()
-        lesson, choose = re.split(r"^## How to choose\n", text, flags=re.M)  # every lesson has one
-        choose, rest = choose.split("\n## ", 1)
+        # every lesson ends its teaching with "How to choose" (decisions) and "How to do it" (procedures)
+        lesson, choose = re.split(r"^## How to choose\n", text, flags=re.M)
+        choose, howto = re.split(r"^## How to do it\n", choose, flags=re.M)
+        howto, rest = howto.split("\n## ", 1)
+        assert rest.startswith("Common mistakes"), path
         assert 1500 <= len((lesson + rest).split()) <= 3300, path
-        decisions = re.split(r"^### .+\n", choose, flags=re.M)[1:]
-        assert 4 <= len(decisions) <= 7 and all(60 <= len(d.split()) <= 170 for d in decisions), path
+        for section in (choose, howto):
+            parts = re.split(r"^### .+\n", section, flags=re.M)[1:]
+            assert 4 <= len(parts) <= 7 and all(60 <= len(p.split()) <= 170 for p in parts), path
     for path in CORPUS.glob("curriculum/*/week-*/exercises.md"):
         n = len(re.findall(r"^## Exercise \d+", path.read_text(), re.M))
         assert 2 <= n <= 4, path
