@@ -25,6 +25,7 @@ SPAWN = {"create_task", "ensure_future"}
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
 TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
+NEW_WORK = {"input", "readline", "recv", "receive", "get_message", "accept"}
 
 
 def retries(nodes) -> list[Finding]:
@@ -40,6 +41,8 @@ def retries(nodes) -> list[Finding]:
             continue
         if all(any(isinstance(s, ast.Raise) for s in h.body) for t in tries for h in t.handlers):
             continue  # every failure leaves the loop: not a retry
+        if any(dotted(c.func).split(".")[-1] in NEW_WORK for c in call_nodes(inner)):
+            continue  # each turn takes new work (a prompt, a message): a loop that serves, not one that retries
         sleeps = [c for c in call_nodes(inner) if dotted(c.func).split(".")[-1] == "sleep"]
         if any(c.args and not isinstance(c.args[0], ast.Constant) for c in sleeps):
             continue  # a computed delay: backoff

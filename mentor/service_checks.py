@@ -114,9 +114,10 @@ def unvalidated_input(nodes) -> list[Finding]:
     themselves, so those are only noted."""
     bodies = {t.id for n in nodes if isinstance(n, ast.Assign) and JSON_BODY.match(ast.unparse(n.value))
               for t in n.targets if isinstance(t, ast.Name)}
+    handled = _missing_key_handled(nodes)
     out, seen = [], set()
-    for n in sorted((n for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)),
-                    key=lambda n: n.lineno):
+    for n in sorted((n for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)
+                     and id(n) not in handled), key=lambda n: n.lineno):
         source = ast.unparse(n.value)
         m = re.match(r"^(flask\.)?request\.(json|form|args|get_json\(\)|values)$", source)
         body = bool(m and m.group(2) in ("json", "get_json()")) or (
@@ -129,6 +130,22 @@ def unvalidated_input(nodes) -> list[Finding]:
                                                                   "nothing checks its type, length or content"),
                                 severity="warning" if body else "info"))
     return out
+
+
+KEY_ERRORS = {"KeyError", "LookupError", "Exception", "BaseException"}
+
+
+def _missing_key_handled(nodes) -> set[int]:
+    """The nodes inside a `try` whose handler catches a missing key (KeyError or a base of it, or everything) and
+    answers instead of raising again: there a missing field is the handler's response, not a 500."""
+    inside = set()
+    for t in (n for n in nodes if isinstance(n, ast.Try)):
+        for h in t.handlers:
+            types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+            catches = h.type is None or any(dotted(x).split(".")[-1] in KEY_ERRORS for x in types)
+            if catches and not any(isinstance(n, ast.Raise) for s in h.body for n in ast.walk(s)):
+                inside |= {id(n) for s in t.body for n in ast.walk(s)}
+    return inside
 
 
 def unvalidated_body(scope, nodes) -> list[Finding]:

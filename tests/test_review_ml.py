@@ -303,6 +303,25 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 except TimeoutError:
                     time.sleep(min(30, 2 ** attempt) + random.random())
         """),
+    # a loop that takes a new prompt each turn serves the user; its try/except is not a retry
+    ("ml:retry-no-backoff", ("""\
+        def ask(client, prompt):
+            while True:
+                try:
+                    return client.complete(prompt)
+                except TimeoutError:
+                    print("timed out, trying again")
+        """, 2), """\
+        def repl(client):
+            while True:
+                try:
+                    question = input("> ")
+                    if question == "exit":
+                        break
+                    print(client.complete(question))
+                except TimeoutError:
+                    print("timed out, ask again")
+        """),
     ("ml:unbounded-poll", ("""\
         import time
 
@@ -341,6 +360,34 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             if not isinstance(message, str) or len(message) > 4000:
                 return {"error": "message must be a string under 4000 characters"}, 400
             return {"ok": message}
+        """),
+    # a missing field inside a try that answers 400 for any error is the handler's response, not a 500
+    ("ml:unvalidated-input", ("""\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.post("/translate")
+        def translate():
+            body = request.get_json()
+            try:
+                calls = body["calls"]
+            except ValueError:
+                return {"error": "bad calls"}, 400
+            return {"replies": calls}
+        """, 9), """\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.post("/translate")
+        def translate():
+            try:
+                body = request.get_json()
+                calls = body["calls"]
+                return {"replies": calls}
+            except Exception as err:
+                return {"errorMessage": f"bad request {type(err).__name__}"}, 400
         """),
     ("ml:csrf-exempt", ("""\
         from django.views.decorators.csrf import csrf_exempt
