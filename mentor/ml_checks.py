@@ -284,7 +284,7 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
         if isinstance(s, ast.Assign) and isinstance(s.value, ast.Dict) and "default_args" in ast.unparse(s.targets[0]):
             for key in s.value.keys:
                 if isinstance(key, ast.Constant) and key.value in ("catchup", "schedule_interval", "schedule"):
-                    out.append(_finding(key, "ml:airflow-top-level", "reliability", f"`{key.value}` inside "
+                    out.append(_finding(key, "ml:airflow-ignored-arg", "reliability", f"`{key.value}` inside "
                                         "`default_args` is ignored (it is a DAG argument, not a task argument), so "
                                         "the DAG runs with Airflow's default"))
     return out + _dynamic_start_dates(module)

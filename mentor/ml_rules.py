@@ -52,6 +52,8 @@ FIX = {
                       "client (or use token authentication for an API).",
     "ml:airflow-top-level": "Read Variables inside tasks (or with Jinja templates `{{ var.value.x }}`): top-level "
                             "code runs on every DAG-file parse, every few seconds, and hits the metadata database.",
+    "ml:airflow-ignored-arg": "Pass `catchup`, `schedule` and `schedule_interval` to `DAG(...)` itself; `default_args` "
+                              "only reaches the tasks, which ignore them.",
     "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
                         "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
     "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "

@@ -43,6 +43,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:unvalidated-input": (13, "Defence 3: validate outputs before anything acts on them"),
     "ml:csrf-exempt": (13, "Authentication and authorization, down to the document"),
     "ml:airflow-top-level": (8, "Designing DAGs that can be rerun"),
+    "ml:airflow-ignored-arg": (8, "Designing DAGs that can be rerun"),
     "ml:llm-unguarded": (10, "Classify errors before reacting"),
     "ml:no-seed": (12, "Building offline evaluation sets"),
     "ml:retry-no-backoff": (8, "Retries, backoff, jitter, timeouts and circuit breakers"),

@@ -415,6 +415,22 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         with DAG("ingest", schedule="@daily", catchup=False) as dag:
             bucket = "{{ var.value.bucket }}"
         """),
+    # its own rule, so raising each point once never folds it into the Variable.get finding
+    ("ml:airflow-ignored-arg", ("""\
+        from airflow import DAG
+        from airflow.models import Variable
+
+        bucket = Variable.get("bucket")
+        default_args = {"owner": "ml", "catchup": False, "retries": 2}
+        with DAG("ingest", default_args=default_args, schedule="@daily") as dag:
+            pass
+        """, 5), """\
+        from airflow import DAG
+
+        default_args = {"owner": "ml", "retries": 2}
+        with DAG("ingest", default_args=default_args, schedule="@daily", catchup=False) as dag:
+            pass
+        """),
     ("ml:llm-unguarded", ("""\
         from openai import OpenAI
 
