@@ -32,6 +32,14 @@ REMOVED_IMPORTS = [
     ("langchain.embeddings", "the provider package (`langchain_openai`)", "LangChain 1.0 (deprecated in 0.2)"),
     ("langchain.vectorstores", "`langchain_community.vectorstores`", "LangChain 1.0 (deprecated in 0.2)"),
     ("langchain.document_loaders", "`langchain_community.document_loaders`", "LangChain 1.0 (deprecated in 0.2)"),
+    # LangChain 1.0 keeps only create_agent in langchain.agents; legacy agents, chains, retrievers, indexes and the hub
+    # moved to the langchain-classic package
+    *((f"langchain.agents.{name}", "`create_agent` from `langchain.agents` (or `langchain_classic.agents`)",
+       "LangChain 1.0 (deprecated in 0.1)")
+      for name in ("initialize_agent", "AgentType", "AgentExecutor", "load_tools")),
+    *((f"langchain.{name}", f"`langchain_classic.{name}` (or LCEL runnables and `create_agent`)", "LangChain 1.0")
+      for name in ("chains", "retrievers", "indexes", "hub")),
+    ("datasets.load_metric", "`evaluate.load` from the evaluate package", "datasets 3.0"),
 ]
 # standard-library modules removed by PEP 632 (Python 3.12), PEP 594 (Python 3.13) and the 3.12 release notes
 REMOVED_STDLIB = {
@@ -53,6 +61,11 @@ REMOVED_CALLS = [  # (dotted-name pattern, what replaced it, the release that re
      "a client (`OpenAI().chat.completions.create`)", "openai 1.0"),
     (re.compile(r"^(np|numpy)\.(float|int|bool|object|str|complex)$"), "the builtin (`float`, `int`...)",
      "NumPy 1.24"),
+]
+# (the call, the keyword argument it no longer takes, what replaced it, the release that removed it)
+REMOVED_KEYWORDS = [
+    (re.compile(r"(^|\.)(Seq2Seq)?TrainingArguments$"), "evaluation_strategy", "`eval_strategy`",
+     "transformers 4.46 (deprecated in 4.41)"),
 ]
 VERSION = re.compile(r"(^|\.)(__version__|version)$|^sys\.version$|^platform\.python_version\(\)$")
 # version attributes that are objects comparing as parsed versions: torch's TorchVersion (since torch 1.10)
@@ -81,13 +94,18 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
             entry = next((e for e in REMOVED_CALLS if e[0].match(target)), None)
             if entry and not (isinstance(node, ast.Attribute) and entry is REMOVED_CALLS[0]):
                 hits.append((node, target, *entry[1:]))
+            if isinstance(node, ast.Call):
+                hits += [(kw, f"{target.split('.')[-1]}({kw.arg}=...)", instead, release)
+                         for pattern, arg, instead, release in REMOVED_KEYWORDS if pattern.search(target)
+                         for kw in node.keywords if kw.arg == arg]
     if any(isinstance(n, (ast.Import, ast.ImportFrom)) and "gradio" in ast.unparse(n) for n in tree.body):
         hits += [(c, ".style(...)", "the component's own arguments", "Gradio 4")
                  for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "style"]
     block = _import_block(tree)
-    out, last = [], None
+    out, last, last_release = [], None, None
     for node, name, instead, release in sorted(hits, key=lambda h: h[0].lineno):
-        if last is not None and (node.lineno <= last.end_line + 2 or (node.lineno in block and last.line in block)):
+        if last is not None and release == last_release and (
+                node.lineno <= last.end_line + 2 or (node.lineno in block and last.line in block)):
             last.end_line = max(last.end_line, node.end_lineno or node.lineno)  # one block of imports, one finding
             if f"`{name}`" not in last.message:
                 last.message = last.message.replace(" is gone in ", f" (and `{name}`) are gone in ", 1) if \
@@ -98,7 +116,7 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
         if release.startswith("Python "):  # the standard library: no pin helps, the runtime decides
             message = f"`{name}` was removed from the standard library in {release}: on a current Python this " \
                       f"fails at import; use {instead}"
-        last = _finding(node, "ml:removed-api", "reliability", message)
+        last, last_release = _finding(node, "ml:removed-api", "reliability", message), release
         out.append(last)
     return out
 

@@ -132,9 +132,14 @@ def raised_once(findings: list[Finding]) -> list[Finding]:
 
 
 def _point(f: Finding) -> tuple[str, str]:
-    """What makes two findings the same point: the rule; for Semgrep, whose families word each shape of code
-    differently (`_ =` against GORM's dropped `.Error`), the rule and the message."""
-    return f.rule, f.message if f.rule.startswith("semgrep:") else ""
+    """What makes two findings the same point: the rule and what its message says, apart from the names and numbers
+    it quotes. One rule may state different things (a removed API of LangChain or of openai; a history that is
+    sent to the model or one that is only kept; Semgrep's `_ =` against GORM's dropped `.Error`), and each is its
+    own point; "`a` only ever grows" and "`b` only ever grows" are one."""
+    return f.rule, _SHAPE_PARTS.sub("_", f.message)
+
+
+_SHAPE_PARTS = re.compile(r"`[^`]*`|\d+(?:\.\d+)*")  # quoted code and numbers: what differs between places
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:

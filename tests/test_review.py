@@ -403,6 +403,31 @@ def test_a_problem_repeated_at_many_places_is_raised_once_and_says_where_else(tm
     assert [f["rule"] for f in result["findings"]] == ["secret:aws-key"] and result["counts"]["error"] == 1
 
 
+def test_one_rule_saying_two_different_things_raises_two_points():
+    # a history sent to the model on every call and one only kept: the same rule, two different points
+    code = """\
+        from flask import Flask, request
+        from openai import OpenAI
+
+        app = Flask(__name__)
+        client = OpenAI()
+        history = []
+        seen_questions = []
+
+
+        @app.post("/chat")
+        def chat():
+            text = request.get_json().get("text", "")
+            seen_questions.append(text)
+            history.append({"role": "user", "content": text})
+            reply = client.chat.completions.create(model="m", messages=history)
+            return {"answer": reply.choices[0].message.content}
+        """
+    found = [f for f in analyse(textwrap.dedent(code)).findings if f.rule == "ml:unbounded-growth"]
+    assert sorted(f.line for f in found) == [13, 14] and not any(f.also for f in found)
+    assert {"sent to the model" in f.message for f in found} == {True, False}
+
+
 def test_empty_binary_and_huge_input_are_refused_with_a_helpful_message(tmp_path):
     service = ReviewService(offline_mentor(tmp_path))
     with pytest.raises(InputError, match="no code to review: paste"):

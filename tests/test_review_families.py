@@ -873,3 +873,26 @@ def test_work_given_to_threads_is_told_from_the_builtin_map():
                      "threading.Thread(target=report).start()\nprint(list(map(parse, ['2'])))\n")
     assert _run_on_threads(tree) == {"fetch", "parse", "report"}  # parse runs on a thread through fetch
     assert _run_on_threads(ast.parse("def f(x):\n    exit(1)\n\nlist(map(f, [1]))\n")) == set()
+
+
+def test_removed_keyword_arguments_and_library_moves_are_named_with_their_own_release():
+    code = """\
+        from datasets import load_metric
+        from langchain.agents import initialize_agent
+        from transformers import Seq2SeqTrainingArguments
+
+        args = Seq2SeqTrainingArguments(output_dir="out", evaluation_strategy="epoch", save_strategy="epoch")
+        """
+    hits = [f for f in analyse(textwrap.dedent(code), "train.py").findings if f.rule == "ml:removed-api"]
+    said = {f.line: f.message for f in hits}
+    assert "datasets 3.0" in said[1] and "LangChain" not in said[1]  # one import block, two libraries: two points
+    assert "`langchain.agents.initialize_agent` is gone in LangChain 1.0" in said[2]
+    assert "`Seq2SeqTrainingArguments(evaluation_strategy=...)` is gone in transformers 4.46" in said[5]
+    fixed = """\
+        import evaluate
+        from langchain.agents import create_agent
+        from transformers import Seq2SeqTrainingArguments
+
+        args = Seq2SeqTrainingArguments(output_dir="out", eval_strategy="epoch", save_strategy="epoch")
+        """
+    assert not [f for f in analyse(textwrap.dedent(fixed), "train.py").findings if f.rule == "ml:removed-api"]
