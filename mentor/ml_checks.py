@@ -365,6 +365,39 @@ def score_on_labels(nodes) -> list[Finding]:
     return out
 
 
+PARSED_TYPES = {"str": str, "int": int, "float": float}
+
+
+def argparse_types(tree: ast.Module) -> list[Finding]:
+    """Command-line options whose value is not what the code expects. argparse: `type=bool` makes every non-empty
+    string true (`--flag False` is True), and a default of another type than `type=` is not converted (only string
+    defaults are), so the code gets one type when the option is left out and another when it is given. click
+    converts the default through `type`, so `type=str, default=True` gives the string "True"."""
+    out = []
+    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).split(".")[-1] in ("add_argument", "option")):
+        is_click = dotted(call.func).split(".")[-1] == "option"
+        if is_click and "click" not in dotted(call.func) and not any(
+                isinstance(n, ast.ImportFrom) and n.module == "click" for n in tree.body):
+            continue
+        kind, default = _kw(call, "type"), _kw(call, "default")
+        name = next((a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)), "")
+        if isinstance(kind, ast.Name) and kind.id == "bool" and not is_click:
+            out.append(_finding(call, "ml:argparse-type", "correctness", f"`{name}` has `type=bool`, which turns any "
+                                "non-empty string into True: `--flag False` gives True"))
+        elif (isinstance(kind, ast.Name) and kind.id in PARSED_TYPES and isinstance(default, ast.Constant)
+              and default.value is not None and not isinstance(default.value, str)
+              and type(default.value) is not PARSED_TYPES[kind.id]
+              and not (kind.id == "float" and type(default.value) is int)):
+            got = f"{type(default.value).__name__} {default.value!r}"
+            out.append(_finding(call, "ml:argparse-type", "correctness", f"`{name}` has `type={kind.id}` but "
+                                f"`default={default.value!r}`: " + (
+                                    f"click converts the default through the type, so the code gets the {kind.id} "
+                                    f"{PARSED_TYPES[kind.id](default.value)!r}" if is_click else
+                                    f"argparse converts only string defaults, so the code gets {got} when the "
+                                    f"option is left out and a {kind.id} when it is given")))
+    return out
+
+
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt, pc = service_checks, runtime_checks, portability_checks
@@ -394,5 +427,6 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
+            *argparse_types(tree),
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.unchecked_settings(tree, kind), *pc.local_time(tree), *pc.chained_inplace(tree)]

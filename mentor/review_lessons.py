@@ -44,6 +44,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:csrf-exempt": (13, "Authentication and authorization, down to the document"),
     "ml:airflow-top-level": (8, "Designing DAGs that can be rerun"),
     "ml:airflow-ignored-arg": (8, "Designing DAGs that can be rerun"),
+    "ml:argparse-type": (3, "A mode flag or separate functions, a whole config or only the values needed"),
     "ml:llm-unguarded": (10, "Classify errors before reacting"),
     "ml:no-seed": (12, "Building offline evaluation sets"),
     "ml:retry-no-backoff": (8, "Retries, backoff, jitter, timeouts and circuit breakers"),

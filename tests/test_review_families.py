@@ -896,3 +896,19 @@ def test_removed_keyword_arguments_and_library_moves_are_named_with_their_own_re
         args = Seq2SeqTrainingArguments(output_dir="out", eval_strategy="epoch", save_strategy="epoch")
         """
     assert not [f for f in analyse(textwrap.dedent(fixed), "train.py").findings if f.rule == "ml:removed-api"]
+
+
+def test_click_options_convert_their_default_and_parse_bool_themselves():
+    code = """\
+        import click
+
+
+        @click.command()
+        @click.option("--bf16", type=bool, default=None)
+        @click.option("--local_rank", type=str, default=True)
+        def main(bf16, local_rank):
+            print(bf16, local_rank)
+        """
+    hits = [f for f in analyse(textwrap.dedent(code), "train.py").findings if f.rule == "ml:argparse-type"]
+    assert [f.line for f in hits] == [6]  # click's bool type reads "false" as False: only the str default is wrong
+    assert "the code gets the str 'True'" in hits[0].message

@@ -431,6 +431,22 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         with DAG("ingest", default_args=default_args, schedule="@daily", catchup=False) as dag:
             pass
         """),
+    ("ml:argparse-type", ("""\
+        import argparse
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--local_rank", type=str, default=True)
+        parser.add_argument("--bf16", type=bool, default=False)
+        args = parser.parse_args()
+        """, 4), """\
+        import argparse
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--local_rank", type=int, default=-1)
+        parser.add_argument("--bf16", action="store_true")
+        parser.add_argument("--lr", type=float, default=1)
+        args = parser.parse_args()
+        """),
     ("ml:llm-unguarded", ("""\
         from openai import OpenAI
 
