@@ -27,15 +27,15 @@ REMOVED_IMPORTS = [
      "the Amazon provider"),
     ("peft.prepare_model_for_int8_training", "`prepare_model_for_kbit_training`", "current peft releases"),
     ("openai.error", "the exception classes on `openai` (`openai.RateLimitError`)", "openai 1.0"),
-    ("langchain.llms", "`langchain_community.llms` or the provider package", "LangChain 1.0 (deprecated in 0.2)"),
-    ("langchain.chat_models", "the provider package (`langchain_openai`)", "LangChain 1.0 (deprecated in 0.2)"),
-    ("langchain.embeddings", "the provider package (`langchain_openai`)", "LangChain 1.0 (deprecated in 0.2)"),
-    ("langchain.vectorstores", "`langchain_community.vectorstores`", "LangChain 1.0 (deprecated in 0.2)"),
-    ("langchain.document_loaders", "`langchain_community.document_loaders`", "LangChain 1.0 (deprecated in 0.2)"),
+    ("langchain.llms", "`langchain_community.llms` or the provider package", "LangChain 1.0"),
+    ("langchain.chat_models", "the provider package (`langchain_openai`)", "LangChain 1.0"),
+    ("langchain.embeddings", "the provider package (`langchain_openai`)", "LangChain 1.0"),
+    ("langchain.vectorstores", "`langchain_community.vectorstores`", "LangChain 1.0"),
+    ("langchain.document_loaders", "`langchain_community.document_loaders`", "LangChain 1.0"),
     # LangChain 1.0 keeps only create_agent in langchain.agents; legacy agents, chains, retrievers, indexes and the hub
     # moved to the langchain-classic package
     *((f"langchain.agents.{name}", "`create_agent` from `langchain.agents` (or `langchain_classic.agents`)",
-       "LangChain 1.0 (deprecated in 0.1)")
+       "LangChain 1.0")
       for name in ("initialize_agent", "AgentType", "AgentExecutor", "load_tools")),
     *((f"langchain.{name}", f"`langchain_classic.{name}` (or LCEL runnables and `create_agent`)", "LangChain 1.0")
       for name in ("chains", "retrievers", "indexes", "hub")),
@@ -102,23 +102,35 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
         hits += [(c, ".style(...)", "the component's own arguments", "Gradio 4")
                  for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "style"]
     block = _import_block(tree)
-    out, last, last_release = [], None, None
-    for node, name, instead, release in sorted(hits, key=lambda h: h[0].lineno):
-        if last is not None and release == last_release and (
-                node.lineno <= last.end_line + 2 or (node.lineno in block and last.line in block)):
-            last.end_line = max(last.end_line, node.end_lineno or node.lineno)  # one block of imports, one finding
-            if f"`{name}`" not in last.message:
-                last.message = last.message.replace(" is gone in ", f" (and `{name}`) are gone in ", 1) if \
-                    " are gone in " not in last.message else last.message.replace(") are gone", f", `{name}`) are gone")
-            continue
-        message = f"`{name}` is gone in {release}: with unpinned dependencies a fresh install fails here; use " \
-                  f"{instead} and pin the versions"
-        if release.startswith("Python "):  # the standard library: no pin helps, the runtime decides
-            message = f"`{name}` was removed from the standard library in {release}: on a current Python this " \
-                      f"fails at import; use {instead}"
-        last, last_release = _finding(node, "ml:removed-api", "reliability", message), release
-        out.append(last)
-    return out
+    groups: list[list[tuple]] = []  # one library's adjacent imports (or one import block) are one finding
+    for hit in sorted(hits, key=lambda h: h[0].lineno):
+        last = groups[-1][-1] if groups else None
+        if last is not None and hit[3].split()[0] == last[3].split()[0] and (
+                hit[0].lineno <= (last[0].end_lineno or last[0].lineno) + 2
+                or (hit[0].lineno in block and groups[-1][0][0].lineno in block)):
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    return [_removed_finding(group) for group in groups]
+
+
+def _removed_finding(group: list[tuple]) -> Finding:
+    """The finding for one group of (node, name, what replaced it, release): each name once, and the replacement
+    named only when it is the same for all of them."""
+    node, _, instead, release = group[0]
+    names = list(dict.fromkeys(name for _, name, _, _ in group))
+    said = f"`{names[0]}` is" if len(names) == 1 else f"`{names[0]}` (and {', '.join(f'`{n}`' for n in names[1:])}) are"
+    if len({i for _, _, i, _ in group}) > 1:
+        instead = "what replaced each (see the release's migration guide)"
+    message = f"{said} gone in {release}: with unpinned dependencies a fresh install fails here; use {instead} and " \
+              "pin the versions"
+    if release.startswith("Python "):  # the standard library: no pin helps, the runtime decides
+        past = said.removesuffix(" is") + " was" if len(names) == 1 else said.removesuffix(" are") + " were"
+        message = f"{past} removed from the standard library in {release}: on a current Python this fails at " \
+                  f"import; use {instead}"
+    found = _finding(node, "ml:removed-api", "reliability", message)
+    found.end_line = max(n.end_lineno or n.lineno for n, _, _, _ in group)
+    return found
 
 
 def _import_block(tree: ast.Module) -> set[int]:

@@ -812,6 +812,8 @@ def test_removed_imports_in_one_import_block_are_one_finding():
     hits = [f for f in analyse(textwrap.dedent(code), "ingest.py").findings if f.rule == "ml:removed-api"]
     assert len(hits) == 1 and (hits[0].line, hits[0].end_line) == (1, 3)
     assert "langchain.vectorstores" in hits[0].message
+    # two imports with two different replacements: the finding does not name one of them for both
+    assert "use what replaced each" in hits[0].message and "langchain_community" not in hits[0].message
 
 
 def test_sql_built_from_settings_is_minor_but_sql_built_from_input_is_raised():
