@@ -403,6 +403,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     sv, rt, pc = service_checks, runtime_checks, portability_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
+    instances = rt.instances_of(tree, {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)})
     framework = frameworks.framework_of(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []
@@ -420,7 +421,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
-                *rt.blocking_in_async(scope, nodes, helpers), *rt.unclosed_clients(scope, nodes)]
+                *rt.blocking_in_async(scope, nodes, helpers, instances), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
             *sv.unbounded_payload(tree, kind == "service"),

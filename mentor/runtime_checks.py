@@ -165,15 +165,56 @@ def guarded_by_callers(tree: ast.Module) -> set[str]:
 
 
 def blocking_helpers(tree: ast.Module) -> dict[str, str]:
-    """Plain (not async) functions of the module that block: name -> the blocking call inside (one hop is enough to
-    see `async def chat(): return generate(...)` wait on a synchronous model call)."""
-    out = {}
-    for func in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+    """The module's own plain (not async) functions and methods that block, directly or through each other: name
+    ("helper", or "Class.method") -> the blocking call at the bottom, so `async def chat(): return generate(...)`
+    is seen to wait on the synchronous call inside `generate`, however many of the module's own calls lie between.
+    A method is reached through `self` in its class, or through a name the module binds to an instance of it."""
+    classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)}
+    instances = instances_of(tree, classes)
+    functions: dict[str, ast.FunctionDef] = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    functions |= {f"{c.name}.{m.name}": m for c in classes.values() for m in c.body if isinstance(m, ast.FunctionDef)}
+    owner = {id(m): c.name for c in classes.values() for m in c.body if isinstance(m, FUNCTIONS)}
+    out: dict[str, str] = {}
+    for key, func in functions.items():
         nodes = list(own_nodes(func))
         hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func))), None) or next(
             iter(llm_calls(nodes)), None)
         if hit is not None:
-            out[func.name] = dotted(hit.func) or ast.unparse(hit.func)
+            out[key] = dotted(hit.func) or ast.unparse(hit.func)
+    changed = True
+    while changed:  # what calls a blocking helper blocks too
+        changed = False
+        for key, func in functions.items():
+            if key in out:
+                continue
+            for call in call_nodes(own_nodes(func)):
+                target = own_target(call, instances, owner.get(id(func)))
+                if target in out:
+                    out[key], changed = out[target], True
+                    break
+    return out
+
+
+def own_target(call: ast.Call, instances: dict[str, str], cls: str | None = None) -> str | None:
+    """The module's own function or method a call reaches: "helper", or "Class.method" through `self` (inside
+    `cls`) or through a name bound to an instance of the class."""
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        base = call.func.value.id
+        owner = cls if base == "self" else instances.get(base)
+        return f"{owner}.{call.func.attr}" if owner else None
+    return None
+
+
+def instances_of(tree: ast.Module, classes: dict) -> dict[str, str]:
+    """Names the module binds to an instance of one of its classes (`controller = Controller(...)`, also under
+    `if __name__ == "__main__":`, or `global` in a function)."""
+    out = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name) \
+                and n.value.func.id in classes:
+            out |= {t.id: n.value.func.id for t in n.targets if isinstance(t, ast.Name)}
     return out
 
 
@@ -197,18 +238,21 @@ def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set
 
 
 
-def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None) -> list[Finding]:
+def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None,
+                      instances: dict[str, str] | None = None) -> list[Finding]:
     """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits.
-    Direct calls, a synchronous model client's calls, and calls of the module's own blocking `helpers`."""
+    Direct calls, a synchronous model client's calls, and calls of the module's own blocking `helpers` (functions,
+    or methods reached through a name bound to an instance, `instances`)."""
     if not isinstance(scope, ast.AsyncFunctionDef):
         return []
+    instances = instances or {}
     out, seen, helpers = [], set(), helpers or {}
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
     model = {id(c) for c in [*llm_calls(nodes), *(c for c in call_nodes(nodes) if LOCAL_MODEL.match(dotted(c.func)))]
              if id(c) not in awaited}  # a sync SDK client's call or a local model's: seconds of waiting
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
         name = dotted(call.func) or ast.unparse(call.func)
-        helper = helpers.get(name) if isinstance(call.func, ast.Name) else None
+        helper = helpers.get(own_target(call, instances) or "")
         if (BLOCKING.match(name) or id(call) in model or helper) and name not in seen:
             seen.add(name)
             why = f" (it calls `{helper}`, not awaited)" if helper else " (a synchronous model call, not awaited)" \

@@ -431,6 +431,52 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         with DAG("ingest", default_args=default_args, schedule="@daily", catchup=False) as dag:
             pass
         """),
+    # two hops through the module's own methods: the endpoint calls a method that calls one that blocks
+    ("ml:blocking-in-async", ("""\
+        import requests
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        class Controller:
+            def status(self, url):
+                return requests.post(url + "/status", timeout=5).json()
+
+            def register(self, url):
+                return self.status(url)
+
+
+        @app.post("/register")
+        async def register(url: str):
+            return controller.register(url)
+
+
+        controller = Controller()
+        """, 17), """\
+        import asyncio
+
+        import requests
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        class Controller:
+            def status(self, url):
+                return requests.post(url + "/status", timeout=5).json()
+
+            def register(self, url):
+                return self.status(url)
+
+
+        @app.post("/register")
+        async def register(url: str):
+            return await asyncio.to_thread(controller.register, url)
+
+
+        controller = Controller()
+        """),
     ("ml:argparse-type", ("""\
         import argparse
 
