@@ -424,7 +424,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *rt.blocking_in_async(scope, nodes, helpers, instances), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
-            *sv.unbounded_payload(tree, kind == "service"),
+            *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),

@@ -52,6 +52,9 @@ FIX = {
                       "client (or use token authentication for an API).",
     "ml:airflow-top-level": "Read Variables inside tasks (or with Jinja templates `{{ var.value.x }}`): top-level "
                             "code runs on every DAG-file parse, every few seconds, and hits the metadata database.",
+    "ml:cors-any-origin": "List the exact origins that may call the API "
+                          "(`allow_origins=[\"https://app.example.com\"]`); keep `*` only for public, cookie-free "
+                          "endpoints.",
     "ml:argparse-type": "Use `action=\"store_true\"` (or `argparse.BooleanOptionalAction`) for flags, and give each "
                         "option a default of its own `type` (`type=int, default=-1`), or no type and a typed default.",
     "ml:airflow-ignored-arg": "Pass `catchup`, `schedule` and `schedule_interval` to `DAG(...)` itself; `default_args` "

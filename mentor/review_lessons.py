@@ -71,6 +71,8 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "semgrep:except-default": (10, "Classify errors before reacting"),
     "semgrep:unchecked-setting": (19, "Configuration and secrets per environment"),
     "semgrep:unbounded-payload": (13, "Defence 3: validate outputs before anything acts on them"),
+    "semgrep:cors-any-origin": (13, "Authentication and authorization, down to the document"),
+    "ml:cors-any-origin": (13, "Authentication and authorization, down to the document"),
     "ml:removed-api": (19, "Container images for an ML service with Docker"),
     "ml:airflow-dynamic-start": (8, "Designing DAGs that can be rerun"),
     "ml:client-per-request": (20, "Warm processes"),

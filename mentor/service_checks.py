@@ -148,6 +148,33 @@ def _missing_key_handled(nodes) -> set[int]:
     return inside
 
 
+def cors_any_origin(tree: ast.Module) -> list[Finding]:
+    """CORS that lets any website call the API with the visitor's cookies: Starlette/FastAPI's `CORSMiddleware` with
+    `allow_origins=["*"]` (or a catch-all regex) and `allow_credentials=True` (it then echoes each request's Origin),
+    and flask-cors with `supports_credentials=True` and no origins (its default is every origin)."""
+    out = []
+    for call in call_nodes(ast.walk(tree)):
+        name = dotted(call.func).split(".")[-1]
+        args = [ast.unparse(a) for a in call.args]
+        credentials = _kw(call, "allow_credentials") or _kw(call, "supports_credentials")
+        if not (isinstance(credentials, ast.Constant) and credentials.value is True):
+            continue
+        if name == "add_middleware" and args and args[0].endswith("CORSMiddleware") or name == "CORSMiddleware":
+            origins, regex = _kw(call, "allow_origins"), _kw(call, "allow_origin_regex")
+            anyone = (origins is not None and "'*'" in ast.unparse(origins)) or (
+                isinstance(regex, ast.Constant) and regex.value in (".*", "^.*$", ".+"))
+        elif name == "CORS":
+            origins = _kw(call, "origins") or _kw(call, "resources")
+            anyone = origins is None or "'*'" in ast.unparse(origins)
+        else:
+            continue
+        if anyone:
+            out.append(_finding(call, "ml:cors-any-origin", "security", "CORS accepts every origin and allows "
+                                "credentials: any website can call this API from a visitor's browser, with their "
+                                "cookies"))
+    return out
+
+
 def unvalidated_body(scope, nodes) -> list[Finding]:
     """A route handler that hands the whole JSON body (or what it is turned into) to a model, a query or a store
     and never looks at it first: no schema, no type or field check, no `if` on it. Subscripted bodies are

@@ -477,6 +477,33 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 
         controller = Controller()
         """),
+    ("ml:cors-any-origin", ("""\
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"])
+        """, 5), """\
+        from fastapi import FastAPI
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app = FastAPI()
+        app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True)
+        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"])
+        """),
+    ("ml:cors-any-origin", ("""\
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        CORS(app, supports_credentials=True)
+        """, 5), """\
+        from flask import Flask
+        from flask_cors import CORS
+
+        app = Flask(__name__)
+        CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+        """),
     ("ml:argparse-type", ("""\
         import argparse
 

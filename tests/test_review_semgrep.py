@@ -824,6 +824,44 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
 ]
 
 
+CASES += [  # CORS that lets any website in: Go echoing the Origin header, Express with origin: true and credentials
+    ("semgrep:cors-any-origin", "cors.go", """\
+        package main
+
+        import "net/http"
+
+        func withCORS(w http.ResponseWriter, r *http.Request) {
+        \tif origin := r.Header.Get("Origin"); origin != "" {
+        \t\tw.Header().Set("Access-Control-Allow-Origin", origin)
+        \t}
+        }
+        """, 6, """\
+        package main
+
+        import "net/http"
+
+        var allowed = map[string]bool{"https://app.example.com": true}
+
+        func withCORS(w http.ResponseWriter, r *http.Request) {
+        \tif origin := r.Header.Get("Origin"); allowed[origin] {
+        \t\tw.Header().Set("Access-Control-Allow-Origin", origin)
+        \t}
+        }
+        """),
+    ("semgrep:cors-any-origin", "server.js", """\
+        const express = require("express");
+        const cors = require("cors");
+
+        const app = express();
+        app.use(cors({ origin: true, credentials: true }));
+        """, 5, """\
+        const express = require("express");
+        const cors = require("cors");
+
+        const app = express();
+        app.use(cors({ origin: ["https://app.example.com"], credentials: true }));
+        """),
+]
 CASES += [
     ("semgrep:client-per-request", "users.go", """\
         package users
