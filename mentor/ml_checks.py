@@ -373,11 +373,10 @@ def argparse_types(tree: ast.Module) -> list[Finding]:
     string true (`--flag False` is True), and a default of another type than `type=` is not converted (only string
     defaults are), so the code gets one type when the option is left out and another when it is given. click
     converts the default through `type`, so `type=str, default=True` gives the string "True"."""
-    out = []
+    out, from_click = [], any(isinstance(n, ast.ImportFrom) and n.module == "click" for n in tree.body)
     for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).split(".")[-1] in ("add_argument", "option")):
         is_click = dotted(call.func).split(".")[-1] == "option"
-        if is_click and "click" not in dotted(call.func) and not any(
-                isinstance(n, ast.ImportFrom) and n.module == "click" for n in tree.body):
+        if is_click and "click" not in dotted(call.func) and not from_click:
             continue
         kind, default = _kw(call, "type"), _kw(call, "default")
         name = next((a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)), "")
@@ -402,8 +401,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
     sv, rt, pc = service_checks, runtime_checks, portability_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
-    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree)
-    instances = rt.instances_of(tree, {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)})
+    instances = rt.instances_of(tree)
+    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
     framework = frameworks.framework_of(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []

@@ -128,9 +128,8 @@ def _removed_finding(group: list[tuple]) -> Finding:
         past = said.removesuffix(" is") + " was" if len(names) == 1 else said.removesuffix(" are") + " were"
         message = f"{past} removed from the standard library in {release}: on a current Python this fails at " \
                   f"import; use {instead}"
-    found = _finding(node, "ml:removed-api", "reliability", message)
-    found.end_line = max(n.end_lineno or n.lineno for n, _, _, _ in group)
-    return found
+    return _finding(node, "ml:removed-api", "reliability", message,
+                    end=max(n.end_lineno or n.lineno for n, _, _, _ in group))
 
 
 def _import_block(tree: ast.Module) -> set[int]:

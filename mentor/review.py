@@ -163,7 +163,7 @@ def _merge_adjacent(findings: list[Finding]) -> list[Finding]:
     out: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.rule, f.line)):
         prev = out[-1] if out and out[-1].rule == f.rule else None
-        # a Semgrep family has one message per shape (`_ =`, a dropped call, GORM's `.Error`): merge only the same one
+        # the same point only (`_point`): a rule, or a Semgrep family, may say different things on adjacent lines
         if prev is not None and f.line <= prev.end_line + 1 and _point(prev) == _point(f) and not f.rule.startswith(
                 ("ruff:", "secret:", "smell:")):
             prev.end_line = max(prev.end_line, f.end_line)

@@ -164,16 +164,16 @@ def guarded_by_callers(tree: ast.Module) -> set[str]:
     return {name for name, where in calls.items() if all(where)}
 
 
-def blocking_helpers(tree: ast.Module) -> dict[str, str]:
+def blocking_helpers(tree: ast.Module, instances: dict[str, str]) -> dict[str, str]:
     """The module's own plain (not async) functions and methods that block, directly or through each other: name
     ("helper", or "Class.method") -> the blocking call at the bottom, so `async def chat(): return generate(...)`
     is seen to wait on the synchronous call inside `generate`, however many of the module's own calls lie between.
-    A method is reached through `self` in its class, or through a name the module binds to an instance of it."""
-    classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)}
-    instances = instances_of(tree, classes)
+    A method is reached through `self` in its class, or through a name the module binds to an instance of it
+    (`instances`, from `instances_of`)."""
+    classes = [c for c in tree.body if isinstance(c, ast.ClassDef)]
     functions: dict[str, ast.FunctionDef] = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
-    functions |= {f"{c.name}.{m.name}": m for c in classes.values() for m in c.body if isinstance(m, ast.FunctionDef)}
-    owner = {id(m): c.name for c in classes.values() for m in c.body if isinstance(m, FUNCTIONS)}
+    functions |= {f"{c.name}.{m.name}": m for c in classes for m in c.body if isinstance(m, ast.FunctionDef)}
+    owner = {id(m): c.name for c in classes for m in c.body if isinstance(m, FUNCTIONS)}
     out: dict[str, str] = {}
     for key, func in functions.items():
         nodes = list(own_nodes(func))
@@ -207,9 +207,10 @@ def own_target(call: ast.Call, instances: dict[str, str], cls: str | None = None
     return None
 
 
-def instances_of(tree: ast.Module, classes: dict) -> dict[str, str]:
+def instances_of(tree: ast.Module) -> dict[str, str]:
     """Names the module binds to an instance of one of its classes (`controller = Controller(...)`, also under
-    `if __name__ == "__main__":`, or `global` in a function)."""
+    `if __name__ == "__main__":`, or `global` in a function): name -> class name."""
+    classes = {c.name for c in tree.body if isinstance(c, ast.ClassDef)}
     out = {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name) \

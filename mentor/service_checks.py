@@ -154,12 +154,12 @@ def cors_any_origin(tree: ast.Module) -> list[Finding]:
     and flask-cors with `supports_credentials=True` and no origins (its default is every origin)."""
     out = []
     for call in call_nodes(ast.walk(tree)):
-        name = dotted(call.func).split(".")[-1]
-        args = [ast.unparse(a) for a in call.args]
         credentials = _kw(call, "allow_credentials") or _kw(call, "supports_credentials")
         if not (isinstance(credentials, ast.Constant) and credentials.value is True):
             continue
-        if name == "add_middleware" and args and args[0].endswith("CORSMiddleware") or name == "CORSMiddleware":
+        name = dotted(call.func).split(".")[-1]
+        middleware = name == "add_middleware" and call.args and ast.unparse(call.args[0]).endswith("CORSMiddleware")
+        if middleware or name == "CORSMiddleware":
             origins, regex = _kw(call, "allow_origins"), _kw(call, "allow_origin_regex")
             anyone = (origins is not None and "'*'" in ast.unparse(origins)) or (
                 isinstance(regex, ast.Constant) and regex.value in (".*", "^.*$", ".+"))
