@@ -3,35 +3,92 @@ term coverage, on the dev on-topic questions (covered) and the dev off-topic que
 weighted equally. Prints the coefficients for mentor/retrieval.py COVERAGE_MODEL and the dev error rates.
 
     PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_coverage.py
+    PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_coverage.py --compare
+
+`--compare` also uses the learner-voice dev questions of eval/coverage/ and sets the shipped COVERAGE_MODEL
+against refits (the same two features, and with the share of the question's words the corpus knows at all) on
+dev, and on held-out questions nothing was fitted to: eval/retrieval/test, eval/offtopic/test and the blind
+answer samples' items (eval/answers/test*_items.jsonl; an item whose source starts with "o" is off-topic).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+from mentor import embeddings  # noqa: E402
 from mentor.core import build_mentor  # noqa: E402
 from mentor.evaluation import load_offtopic, load_split  # noqa: E402
+from mentor.generation import tokenize  # noqa: E402
+from mentor.retrieval import CANDIDATES, COVERAGE_MODEL, reciprocal_rank_fusion  # noqa: E402
 
 
 def features(retriever, questions: list[str]) -> np.ndarray:
+    """(best dense cosine, term coverage, vocabulary share) per question; the shipped model uses the first two."""
     rows = []
-    for q in questions:
-        c = retriever.search(q).coverage
-        rows.append((c.best_dense, c.term_coverage))
+    with retriever.index.reading() as g:
+        unseen = math.log(1 + (len(g.chunks) + 0.5) / 0.5)
+        for q in questions:
+            dense = g.dense_search(embeddings.embed_one(q), CANDIDATES, None)
+            c = retriever.coverage(g, q, dense, reciprocal_rank_fusion(dense, g.bm25_search(q, CANDIDATES, None)))
+            terms = set(tokenize([q])[0])
+            weight = sum(g.idf.get(t, unseen) for t in terms)
+            known = sum(g.idf[t] for t in terms if t in g.idf) / weight if weight else 0.0
+            rows.append((c.best_dense, c.term_coverage, known))
     return np.array(rows)
 
 
-def main() -> None:
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _answer_items() -> tuple[list[str], list[str]]:
+    items = [it for p in sorted((ROOT / "eval" / "answers").glob("test*_items.jsonl")) for it in _jsonl(p)]
+    seen = {}
+    for it in items:
+        seen.setdefault(it["question"], str(it.get("source", "")).startswith("o"))
+    return [q for q, off in seen.items() if not off], [q for q, off in seen.items() if off]
+
+
+def compare(retriever) -> None:
+    extra = ROOT / "eval" / "coverage"
+    dev_on = [q["question"] for q in load_split("dev")] + [q["question"] for q in _jsonl(extra / "dev_on.jsonl")]
+    dev_off = [q["question"] for q in load_offtopic("dev")] + [q["question"] for q in _jsonl(extra / "dev_off.jsonl")]
+    ans_on, ans_off = _answer_items()
+    sets = {"dev": (dev_on, dev_off),
+            "test: retrieval + off-topic": ([q["question"] for q in load_split("test")],
+                                            [q["question"] for q in load_offtopic("test")]),
+            "test: answer samples' items": (ans_on, ans_off)}
+    feats = {name: (features(retriever, on), features(retriever, off)) for name, (on, off) in sets.items()}
+    x_on, x_off = feats["dev"]
+    y = np.array([1] * len(x_on) + [0] * len(x_off))
+    models = {"shipped COVERAGE_MODEL": (lambda x: COVERAGE_MODEL[0] + x[:, :2] @ np.array(COVERAGE_MODEL[1:]) >= 0)}
+    for name, cols in (("refit: dense, terms", [0, 1]), ("refit: dense, terms, known words", [0, 1, 2])):
+        fit = LogisticRegression(class_weight="balanced", C=10.0).fit(np.vstack([x_on, x_off])[:, cols], y)
+        models[name] = (lambda x, fit=fit, cols=cols: fit.predict(x[:, cols]) == 1)
+    print("share flagged 'not covered': on-topic (should be low) / off-topic (should be high)")
+    for model, covered in models.items():
+        cells = [f"{name} ({len(on)}/{len(off)}): {np.mean(~covered(on)):.1%} / {np.mean(~covered(off)):.1%}"
+                 for name, (on, off) in feats.items()]
+        print(f"{model:34s} " + " · ".join(cells))
+
+
+def main(argv: list[str]) -> None:
     retriever = build_mentor().retriever
+    if "--compare" in argv:
+        compare(retriever)
+        return
     on = [q["question"] for q in load_split("dev")]
     off = [q["question"] for q in load_offtopic("dev")]
-    x = np.vstack([features(retriever, on), features(retriever, off)])
+    x = np.vstack([features(retriever, on), features(retriever, off)])[:, :2]
     y = np.array([1] * len(on) + [0] * len(off))
     model = LogisticRegression(class_weight="balanced", C=10.0).fit(x, y)
     b0, (w_dense, w_terms) = float(model.intercept_[0]), model.coef_[0]
@@ -45,4 +102,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
