@@ -372,7 +372,9 @@ def argparse_types(tree: ast.Module) -> list[Finding]:
     """Command-line options whose value is not what the code expects. argparse: `type=bool` makes every non-empty
     string true (`--flag False` is True), and a default of another type than `type=` is not converted (only string
     defaults are), so the code gets one type when the option is left out and another when it is given. click
-    converts the default through `type`, so `type=str, default=True` gives the string "True"."""
+    converts the default through `type`, so `type=str, default=True` gives the string "True". A default read with
+    `os.environ["X"]` is evaluated when the parser is built, so it fails where X is unset even if the option is given
+    (SageMaker's `SM_MODEL_DIR` in a script run elsewhere)."""
     out, from_click = [], any(isinstance(n, ast.ImportFrom) and n.module == "click" for n in tree.body)
     for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).split(".")[-1] in ("add_argument", "option")):
         is_click = dotted(call.func).split(".")[-1] == "option"
@@ -380,7 +382,13 @@ def argparse_types(tree: ast.Module) -> list[Finding]:
             continue
         kind, default = _kw(call, "type"), _kw(call, "default")
         name = next((a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)), "")
-        if isinstance(kind, ast.Name) and kind.id == "bool" and not is_click:
+        env = next((n for n in ast.walk(default) if isinstance(n, ast.Subscript)
+                    and dotted(n.value) in ("os.environ", "environ")), None) if default is not None else None
+        if env is not None:
+            out.append(_finding(call, "ml:argparse-env-default", "reliability", f"`{name}` takes its default from "
+                                f"`{ast.unparse(env)[:50]}`, which is read when the parser is built: where that "
+                                "variable is unset the program stops with a KeyError even when the option is given"))
+        elif isinstance(kind, ast.Name) and kind.id == "bool" and not is_click:
             out.append(_finding(call, "ml:argparse-type", "correctness", f"`{name}` has `type=bool`, which turns any "
                                 "non-empty string into True: `--flag False` gives True"))
         elif (isinstance(kind, ast.Name) and kind.id in PARSED_TYPES and isinstance(default, ast.Constant)
@@ -422,7 +430,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
                 *rt.blocking_in_async(scope, nodes, helpers, instances), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
-            *rt.unbounded_fanout(tree), *sv.csrf_exempt(tree), *sv.missing_auth(tree, kind == "service"),
+            *rt.unbounded_fanout(tree), *rt.background_loops(tree), *sv.csrf_exempt(tree),
+            *sv.missing_auth(tree, kind == "service"),
             *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),

@@ -57,6 +57,12 @@ FIX = {
                           "endpoints.",
     "ml:argparse-type": "Use `action=\"store_true\"` (or `argparse.BooleanOptionalAction`) for flags, and give each "
                         "option a default of its own `type` (`type=int, default=-1`), or no type and a typed default.",
+    "ml:argparse-env-default": "Default to `os.environ.get(\"SM_MODEL_DIR\")` and check after parsing "
+                               "(`parser.error(\"--model-dir or SM_MODEL_DIR is required\")`), so the option works "
+                               "wherever the variable is unset.",
+    "ml:thread-loop-unguarded": "Catch and log inside the loop (`except Exception: logger.exception(...)`, then carry "
+                                "on), so one failure costs one iteration, not the thread; make it `daemon=True` or "
+                                "give it a stop event so shutdown does not wait on it.",
     "ml:airflow-ignored-arg": "Pass `catchup`, `schedule` and `schedule_interval` to `DAG(...)` itself; `default_args` "
                               "only reaches the tasks, which ignore them.",
     "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "

@@ -352,3 +352,36 @@ def _escapes(name: str, nodes: list) -> bool:
         return True
     return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
                for n in nodes)
+
+
+def background_loops(tree: ast.Module) -> list[Finding]:
+    """A function run by `Thread(target=f)` that loops with no exception handling around the loop's work: the first
+    error ends the thread (the traceback goes to stderr, nothing restarts it), so the background work (a heartbeat, a
+    cleanup, a consumer) stops for good while the process carries on as if it ran."""
+    funcs = {n.name: n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)}
+    daemons = any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "daemon"
+                                                    for t in n.targets) for n in ast.walk(tree))
+    out, seen = [], set()
+    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] == "Thread"):
+        target = next((k.value for k in call.keywords if k.arg == "target"), None)
+        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        func = funcs.get(name)
+        if func is None or name in seen:
+            continue
+        seen.add(name)
+        guarded = {id(n) for t in ast.walk(func) if isinstance(t, ast.Try) and t.handlers for n in ast.walk(t)}
+        for loop in (n for n in ast.walk(func) if isinstance(n, ast.While) and id(n) not in guarded):
+            work = [c for c in call_nodes(ast.walk(loop)) if dotted(c.func).rsplit(".", 1)[-1] not in ("sleep", "wait")]
+            if not work or any(isinstance(n, ast.Try) and n.handlers for n in ast.walk(loop)):
+                continue
+            daemon = daemons or any(k.arg == "daemon" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                                    for k in call.keywords)
+            first = dotted(work[0].func) or ast.unparse(work[0].func)[:40]
+            out.append(_finding(loop, "ml:thread-loop-unguarded", "reliability", f"`{name}` runs on a background "
+                                "thread in a loop with no exception handling: the first error (from "
+                                f"`{first}`) ends the thread for good, "
+                                "with only a traceback on stderr, while the process carries on without it"
+                                + ("" if daemon else "; and as a non-daemon thread it keeps the process from exiting "
+                                   "at shutdown")))
+            break
+    return out

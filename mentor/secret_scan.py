@@ -107,9 +107,17 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER_VALUE.match(value.strip().strip("\"'`")))
 
 
+# each language's read of an environment variable: `SECRET: process.env.API_SECRET!` names where the value lives
+ENV_READ = re.compile(r"(process\.env|import\.meta\.env|Deno\.env|os\.environ|os\.getenv|os\.Getenv|System\.getenv|"
+                      r"ENV\[|env::var)\b")
+
+
 def names_a_variable(value: str, text: str) -> bool:
     """Whether a flagged value is an identifier the text itself uses as a name (assigned, or used more than once):
-    `password=neo4j_password` binds a variable, not a value. Reviews skip these; redaction masks them anyway."""
+    `password=neo4j_password` binds a variable, not a value; or a read of an environment variable. Reviews skip
+    these; redaction masks them anyway."""
+    if ENV_READ.match(value):
+        return True
     return bool(re.fullmatch(r"[A-Za-z_]\w*", value)) and (
         len(re.findall(rf"\b{re.escape(value)}\b", text)) > 1 or bool(re.search(rf"\b{re.escape(value)}\s*=", text)))
 

@@ -43,6 +43,7 @@ SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_byte
                         r"SpooledTemporaryFile|size_limit|limit_bytes|upload_limit|max_file|max_length", re.I)
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
+GENERIC_HTTP_ERRORS = {"InternalServerError", "HTTPException"}  # werkzeug errors with fixed texts
 
 
 def unsafe_html(nodes) -> list[Finding]:
@@ -68,6 +69,15 @@ def error_handler(func) -> bool:
         for d in func.decorator_list)
 
 
+def generic_error_handler(func) -> bool:
+    """A Flask handler registered for 500, `InternalServerError` or `HTTPException`: since Flask 1.1 an unhandled
+    error reaches it as werkzeug's `InternalServerError`, whose text is a fixed sentence that names no internals
+    (the original is only in `e.original_exception`)."""
+    return any(isinstance(d, ast.Call) and dotted(d.func).endswith("errorhandler") and d.args
+               and (ast.unparse(d.args[0]) == "500" or dotted(d.args[0]).split(".")[-1] in GENERIC_HTTP_ERRORS)
+               for d in func.decorator_list)
+
+
 def _formats(value: ast.expr, name: str) -> bool:
     """Whether an expression puts the text of the variable `name` into a string."""
     return any((isinstance(n, ast.Call) and dotted(n.func) in ("str", "repr") and n.args
@@ -86,9 +96,12 @@ def exception_to_client(scope, nodes) -> list[Finding]:
     handler = route_handler(scope)
     out = []
     if error_handler(scope):
+        generic = generic_error_handler(scope)  # then only the wrapped original carries the real text
         for arg in (a.arg for a in scope.args.args if a.arg not in ("request", "self")):
             leak = next((n for n in nodes if isinstance(n, ast.Return) and n.value is not None
-                         and _formats(n.value, arg)), None)
+                         and _formats(n.value, arg) and (not generic or any(
+                             isinstance(x, ast.Attribute) and x.attr == "original_exception"
+                             for x in ast.walk(n.value)))), None)
             if leak is not None:
                 return [_finding(leak, "ml:exception-to-client", "security", "the error handler puts the exception's "
                                  "text into the response: every unhandled error shows the client paths, queries, "

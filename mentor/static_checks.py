@@ -73,7 +73,36 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     strings = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.lineno <= line <= (n.end_lineno or 0)]
     names = {x.id for s in strings for v in s.values if isinstance(v, ast.FormattedValue) for x in ast.walk(v.value)
              if isinstance(x, ast.Name)}
-    return bool(strings) and bool(names) and all(n.isupper() for n in names)
+    func = next((f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and f.lineno <= line <= (f.end_lineno or 0) and not any(
+                     isinstance(g, (ast.FunctionDef, ast.AsyncFunctionDef)) and g is not f
+                     and g.lineno <= line <= (g.end_lineno or 0) for g in ast.walk(f))), None)
+    return bool(strings) and bool(names) and all(n.isupper() or _constant_argument(tree, func, n) for n in names)
+
+
+def _constant_text(tree: ast.Module, node: ast.expr) -> bool:
+    """A string literal, an UPPER_CASE name, or a name the module only ever binds to string literals."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True
+    if not isinstance(node, ast.Name):
+        return False
+    bound = [a.value for a in ast.walk(tree) if isinstance(a, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == node.id for t in a.targets)]
+    return node.id.isupper() or (bool(bound) and all(isinstance(v, ast.Constant) and isinstance(v.value, str)
+                                                     for v in bound))
+
+
+def _constant_argument(tree: ast.Module, func, name: str) -> bool:
+    """Whether `name` is a parameter of `func` that every call of `func` in the module fills with constant text
+    (`get_start_time("ABC_TABLE")`): a table name chosen by the code, not by a caller outside it."""
+    if func is None or name not in [a.arg for a in func.args.args]:
+        return False
+    position = [a.arg for a in func.args.args].index(name)
+    calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+             and c.func.id == func.name]
+    given = [next((k.value for k in c.keywords if k.arg == name), c.args[position] if position < len(c.args) else None)
+             for c in calls]
+    return bool(calls) and all(g is not None and _constant_text(tree, g) for g in given)
 
 
 def secret_findings(code: str, notes: list[str]) -> list[Finding]:

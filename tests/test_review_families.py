@@ -670,7 +670,7 @@ CASES += [  # round 5: families missed on the unseen dev files g13-g22
 
         app = Flask(__name__)
 
-        @app.errorhandler(500)
+        @app.errorhandler(Exception)
         def server_error(e):
             logging.exception("request failed")
             return "An internal error occurred: <pre>{}</pre>".format(e), 500
@@ -791,6 +791,22 @@ def test_a_password_read_from_a_variable_is_not_a_hard_coded_secret():
     assert [r for r, _ in found(written) if r.startswith("secret:")]
 
 
+def test_a_secret_read_from_the_environment_is_not_a_hard_coded_secret():
+    """dev g95: `LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET!` names where the secret lives."""
+    from_env = """\
+        export async function start(sandbox) {
+          await sandbox.runCommand({
+            env: {
+              LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET!,
+            },
+          });
+        }
+        """
+    assert not [r for r, _ in found(from_env, "route.ts") if r.startswith("secret:")]
+    written = from_env.replace("process.env.LIVEKIT_API_SECRET!", "'Zq3vR8sLk2Pw9XyT4mNb'")
+    assert [r for r, _ in found(written, "route.ts") if r.startswith("secret:")]
+
+
 def test_one_problem_on_consecutive_lines_is_one_finding():
     code = """\
         from transformers import AutoModel, AutoTokenizer
@@ -816,6 +832,22 @@ def test_removed_imports_in_one_import_block_are_one_finding():
     assert "use what replaced each" in hits[0].message and "langchain_community" not in hits[0].message
 
 
+def test_a_flask_500_handler_shows_werkzeug_generic_text_unless_it_unwraps_the_original():
+    """Since Flask 1.1 a handler for 500 gets an InternalServerError whose text is a fixed sentence (dev g13, graded
+    wrong when flagged); the real exception is only in `e.original_exception`."""
+    handler = """\
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        @app.errorhandler(500)
+        def server_error(e):
+            return "An internal error occurred: <pre>{}</pre>".format({what}), 500
+        """
+    assert "ml:exception-to-client" not in [r for r, _ in found(handler.replace("{what}", "e"))]
+    assert ("ml:exception-to-client", 7) in found(handler.replace("{what}", "e.original_exception"))
+
+
 def test_sql_built_from_settings_is_minor_but_sql_built_from_input_is_raised():
     from_settings = """\
         import os
@@ -833,6 +865,17 @@ def test_sql_built_from_settings_is_minor_but_sql_built_from_input_is_raised():
             return conn.execute(sql).fetchall()
         """
     assert ("ruff:S608", 2) in found(from_input)
+    # a table name that every caller in the module passes as a constant (dev g96) is the code's choice
+    table = """\
+        def latest(cur, target_table):
+            return cur.execute(f"SELECT MAX(loaded_on) FROM {target_table} LIMIT 1").fetchone()
+
+        def main(cur, name):
+            target_table = "ABC_TABLE"
+            return latest(cur, target_table), latest(cur, target_table=TABLE)
+        """
+    assert "ruff:S608" not in [r for r, _ in found(table)]
+    assert ("ruff:S608", 2) in found(table.replace("latest(cur, target_table), ", "latest(cur, name), "))
 
 
 def test_a_fallback_to_a_constant_is_not_a_swallowed_error_but_a_silent_pass_is():

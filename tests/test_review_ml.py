@@ -520,6 +520,56 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         parser.add_argument("--lr", type=float, default=1)
         args = parser.parse_args()
         """),
+    ("ml:argparse-env-default", ("""\
+        import argparse
+        import os
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--model-dir", type=str, default=os.environ["SM_MODEL_DIR"])
+        args = parser.parse_args()
+        """, 5), """\
+        import argparse
+        import os
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--model-dir", type=str, default=os.environ.get("SM_MODEL_DIR"))
+        args = parser.parse_args()
+        if not args.model_dir:
+            parser.error("--model-dir or SM_MODEL_DIR is required")
+        """),
+    ("ml:thread-loop-unguarded", ("""\
+        import threading
+        import time
+
+        def heartbeat(controller):
+            while True:
+                time.sleep(90)
+                controller.remove_stale_workers()
+
+        class Controller:
+            def __init__(self):
+                self.thread = threading.Thread(target=heartbeat, args=(self,))
+                self.thread.start()
+        """, 5), """\
+        import logging
+        import threading
+        import time
+
+        logger = logging.getLogger(__name__)
+
+        def heartbeat(controller):
+            while True:
+                time.sleep(90)
+                try:
+                    controller.remove_stale_workers()
+                except Exception:
+                    logger.exception("stale-worker cleanup failed; retrying next beat")
+
+        class Controller:
+            def __init__(self):
+                self.thread = threading.Thread(target=heartbeat, args=(self,), daemon=True)
+                self.thread.start()
+        """),
     ("ml:llm-unguarded", ("""\
         from openai import OpenAI
 

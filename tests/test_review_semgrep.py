@@ -932,6 +932,125 @@ CASES += [
 ]
 
 
+CASES += [  # an HTTP response read without looking at its status (dev g92: an image download from a user's URL)
+    ("semgrep:http-no-status", "download.go", """\
+        package images
+
+        import (
+        \t"io"
+        \t"net/http"
+        \t"os"
+        )
+
+        func download(client *http.Client, url string) (string, error) {
+        \tresp, err := client.Get(url)
+        \tif err != nil {
+        \t\treturn "", err
+        \t}
+        \tdefer resp.Body.Close()
+        \tout, err := os.CreateTemp("", "image")
+        \tif err != nil {
+        \t\treturn "", err
+        \t}
+        \tdefer out.Close()
+        \t_, err = io.Copy(out, resp.Body)
+        \treturn out.Name(), err
+        }
+        """, 20, """\
+        package images
+
+        import (
+        \t"fmt"
+        \t"io"
+        \t"net/http"
+        \t"os"
+        )
+
+        func download(client *http.Client, url string) (string, error) {
+        \tresp, err := client.Get(url)
+        \tif err != nil {
+        \t\treturn "", err
+        \t}
+        \tdefer resp.Body.Close()
+        \tif resp.StatusCode != http.StatusOK {
+        \t\treturn "", fmt.Errorf("GET %s: %s", url, resp.Status)
+        \t}
+        \tout, err := os.CreateTemp("", "image")
+        \tif err != nil {
+        \t\treturn "", err
+        \t}
+        \tdefer out.Close()
+        \t_, err = io.Copy(out, resp.Body)
+        \treturn out.Name(), err
+        }
+        """),
+]
+
+
+CASES += [  # from the dev grader's "wrong" findings (dev g99): an upstream response is not the client's request,
+    # and encoding plain data with json cannot fail
+    ("semgrep:unbounded-payload", "proxy.go", """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        )
+
+        func upload(w http.ResponseWriter, r *http.Request) {
+        \tdata, err := io.ReadAll(r.Body)
+        \tif err != nil {
+        \t\thttp.Error(w, "bad request", http.StatusBadRequest)
+        \t\treturn
+        \t}
+        \tstore(data)
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"bytes"
+        \t"io"
+        \t"net/http"
+        )
+
+        func logBody(resp *http.Response) error {
+        \tbody, err := io.ReadAll(resp.Body)
+        \tif err != nil {
+        \t\treturn nil
+        \t}
+        \tresp.Body = io.NopCloser(bytes.NewReader(body))
+        \treturn nil
+        }
+        """),
+    ("semgrep:unchecked-error", "usage.go", """\
+        package main
+
+        import (
+        \t"fmt"
+        \t"strconv"
+        )
+
+        func tokens(header string) int {
+        \tn, _ := strconv.Atoi(header)
+        \treturn n
+        }
+        """, 9, """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"fmt"
+        )
+
+        func show(parsed map[string]interface{}) {
+        \tpretty, _ := json.MarshalIndent(parsed, "", "  ")
+        \tfmt.Println(string(pretty))
+        }
+        """),
+]
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
     """Every case's good and bad file in one Semgrep run (start-up costs seconds; the rules are what is tested)."""
