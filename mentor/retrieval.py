@@ -9,12 +9,14 @@ cold `mentor search`. tests/test_retrieval.py checks that the rankings equal lla
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import embeddings
 from .errors import InputError
+from .extracts import defined_term
 from .generation import Generation
 from .index import Index, tokenize
 
@@ -108,6 +110,11 @@ class Coverage:
         return {"covered": self.covered, "probability": round(self.probability, 3),
                 "best_dense": round(self.best_dense, 3), "term_coverage": round(self.term_coverage, 3),
                 "nearest": list(self.nearest)}
+
+
+def _names(term: str, text: str) -> bool:
+    """Whether the text uses the term as a word or phrase of its own (case-insensitive; "RAG" not in "fragment")."""
+    return re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text, re.I) is not None
 
 
 def coverage_probability(best_dense: float, term_coverage: float) -> float:
@@ -235,6 +242,10 @@ class Retriever:
             found = terms & (index.terms(cid) | index.terms(cid, heading=True))
             best_cover = max(best_cover, weight(found) / total if total else 0.0)
         p = coverage_probability(best_dense, best_cover)
+        # "what is X?" / "what does X stand for?": a passage that names X answers it, however short the question
+        # (one rare word, an acronym the embedding model does not know, gives the fitted model little to go on)
+        term = defined_term(query)
+        named = bool(term) and any(_names(term, index.chunks[cid].text) for cid, _ in ranked[:10])
         nearest: list[str] = []
         for cid, _ in ranked:
             topic = Hit(rank=0, score=0.0, text="", meta=index.chunks[cid].meta).topic
@@ -242,5 +253,5 @@ class Retriever:
                 nearest.append(topic)
             if len(nearest) == NEAREST:
                 break
-        return Coverage(covered=p >= 0.5, probability=p, best_dense=best_dense, term_coverage=best_cover,
+        return Coverage(covered=p >= 0.5 or named, probability=p, best_dense=best_dense, term_coverage=best_cover,
                         nearest=tuple(nearest))

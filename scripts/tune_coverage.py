@@ -5,10 +5,11 @@ weighted equally. Prints the coefficients for mentor/retrieval.py COVERAGE_MODEL
     PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_coverage.py
     PYTHONPATH=$PWD MENTOR_HOME=... python scripts/tune_coverage.py --compare
 
-`--compare` also uses the learner-voice dev questions of eval/coverage/ and sets the shipped COVERAGE_MODEL
-against refits (the same two features, and with the share of the question's words the corpus knows at all) on
-dev, and on held-out questions nothing was fitted to: eval/retrieval/test, eval/offtopic/test and the blind
-answer samples' items (eval/answers/test*_items.jsonl; an item whose source starts with "o" is off-topic).
+`--compare` also uses the learner-voice dev questions of eval/coverage/ and sets the shipped gate
+(COVERAGE_MODEL, or a top passage that names the term a "what is X?" asks about) and its model alone against
+refits (the same two features, and with the share of the question's words the corpus knows at all) on dev, and
+on held-out questions nothing was fitted to: eval/retrieval/test, eval/offtopic/test and the blind answer
+samples' items (eval/answers/test*_items.jsonl; an item whose source starts with "o" is off-topic).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from mentor.retrieval import CANDIDATES, COVERAGE_MODEL, reciprocal_rank_fusion 
 
 
 def features(retriever, questions: list[str]) -> np.ndarray:
-    """(best dense cosine, term coverage, vocabulary share) per question; the shipped model uses the first two."""
+    """(best dense cosine, term coverage, vocabulary share, the shipped gate's verdict) per question; the fitted
+    model uses the first two."""
     rows = []
     with retriever.index.reading() as g:
         unseen = math.log(1 + (len(g.chunks) + 0.5) / 0.5)
@@ -42,7 +44,7 @@ def features(retriever, questions: list[str]) -> np.ndarray:
             terms = set(tokenize([q])[0])
             weight = sum(g.idf.get(t, unseen) for t in terms)
             known = sum(g.idf[t] for t in terms if t in g.idf) / weight if weight else 0.0
-            rows.append((c.best_dense, c.term_coverage, known))
+            rows.append((c.best_dense, c.term_coverage, known, float(c.covered)))
     return np.array(rows)
 
 
@@ -70,7 +72,9 @@ def compare(retriever) -> None:
     feats = {name: (features(retriever, on), features(retriever, off)) for name, (on, off) in sets.items()}
     x_on, x_off = feats["dev"]
     y = np.array([1] * len(x_on) + [0] * len(x_off))
-    models = {"shipped COVERAGE_MODEL": (lambda x: COVERAGE_MODEL[0] + x[:, :2] @ np.array(COVERAGE_MODEL[1:]) >= 0)}
+    models = {"shipped gate (model + named term)": (lambda x: x[:, 3] == 1),
+              "shipped COVERAGE_MODEL alone":
+                  (lambda x: COVERAGE_MODEL[0] + x[:, :2] @ np.array(COVERAGE_MODEL[1:]) >= 0)}
     for name, cols in (("refit: dense, terms", [0, 1]), ("refit: dense, terms, known words", [0, 1, 2])):
         fit = LogisticRegression(class_weight="balanced", C=10.0).fit(np.vstack([x_on, x_off])[:, cols], y)
         models[name] = (lambda x, fit=fit, cols=cols: fit.predict(x[:, cols]) == 1)
@@ -78,7 +82,7 @@ def compare(retriever) -> None:
     for model, covered in models.items():
         cells = [f"{name} ({len(on)}/{len(off)}): {np.mean(~covered(on)):.1%} / {np.mean(~covered(off)):.1%}"
                  for name, (on, off) in feats.items()]
-        print(f"{model:34s} " + " · ".join(cells))
+        print(f"{model:36s} " + " · ".join(cells))
 
 
 def main(argv: list[str]) -> None:
