@@ -48,7 +48,7 @@ RANK_PENALTY = 0.02  # per retrieval rank: the retriever's order is evidence too
 QUIZ_QUESTION_WEIGHT = 0.8  # a quiz question close to the learner's makes its answer relevant
 DEFINING_BONUS = 0.1
 OPENING_WORDS = 110  # the opening run of sentences stops before this many words (70 and 110 rated blind on dev)
-FOLLOW_RELATIVE = 0.15  # a following sentence joins the opening when it scores this share of the first
+FOLLOW_RELATIVE = 0.15  # a list the opening leads into joins while it scores this share of the first sentence
 PASSAGE_RELATIVE = 0.8  # support comes from passages at least this relevant, relative to the best one
 PRIMARY_RELATIVE = 0.4  # a supporting sentence from the best passage scores at least this share of the best one
 MIN_RELATIVE = 0.6  # a supporting sentence from another passage scores at least this share of the best one
@@ -218,8 +218,12 @@ def _opening(primary: Passage) -> list[Sentence]:
     for s in ordered[start + 1:]:
         words = sum(len(r.text.split()) for r in run)
         # a paragraph continues, and leads into the list that follows it; one list item does not lead to the next
-        follows = s.unit == run[-1].unit or (not run[-1].item and s.item and len(run) == 1)
-        if not follows or words + len(s.text.split()) > OPENING_WORDS or s.score < FOLLOW_RELATIVE * run[0].score:
+        same = s.unit == run[-1].unit
+        follows = same or (not run[-1].item and s.item and len(run) == 1)
+        # within its paragraph a run reads on (the paragraph often ends on the fix: "Replace the chain with a
+        # registry..."); a list it leads into joins only while on the point
+        if not follows or words + len(s.text.split()) > OPENING_WORDS or (
+                not same and s.score < FOLLOW_RELATIVE * run[0].score):
             break
         run.append(s)
     return run

@@ -3,9 +3,9 @@
     .venv/bin/python scripts/blind_rating.py /work/blind/answers7 old=eval/answers/test_v4.jsonl \\
         new=eval/answers/test_v5.jsonl --prefix e --seed 7
 
-writes OUT/rate.jsonl ({"item_id", "question", "answer"}, ids <prefix>001...) for the rater and
-OUT/map.json ({rate id: {"version", "item_id"}}) for `scripts/answer_ratings.py --map`. The rater never sees
-the map or the batch names.
+writes OUT/rate.jsonl ({"item_id", "question", "answer"}, ids <prefix>001...) for the rater, and the map
+({rate id: {"version", "item_id"}}) for `scripts/answer_ratings.py --map` to `--map PATH` (default
+/tmp/<OUT's name>.map.json), never into the rater's folder: the rater sees neither the map nor the batch names.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def main(argv: list[str]) -> int:
         shown.append({"item_id": rid, "question": row["question"], "answer": row["answer"]})
         mapping[rid] = {"version": name, "item_id": row["item_id"]}
     (out / "rate.jsonl").write_text("".join(json.dumps(r) + "\n" for r in shown))
-    (out / "map.json").write_text(json.dumps(mapping, indent=0) + "\n")
+    map_path = Path(argv[argv.index("--map") + 1]) if "--map" in argv else Path("/tmp") / f"{out.name}.map.json"
+    map_path.write_text(json.dumps(mapping, indent=0) + "\n")
+    print(f"map -> {map_path} (keep it out of the rater's folder)")
     print(f"{len(shown)} answers from {len(named)} versions -> {out / 'rate.jsonl'}")
     return 0
 

@@ -239,3 +239,16 @@ def test_support_comes_from_the_opening_section_its_subsections_or_its_parent_no
     assert _within(at("Modular monolith versus microservices", W3),
                    at("Modular monolith versus microservices > When to split", W3))
     assert not _within(at(decision.section[1], W3), decision)
+
+
+W1 = "curriculum/phase-1-fundamentals/week-01-design-patterns-and-solid/lesson.md"
+
+
+def test_the_opening_reads_its_paragraph_to_the_end_where_the_fix_often_is():
+    """dev: a learner pastes a growing if/elif chain; the OCP paragraph names the smell, then ends on the fix, which
+    shares few words with a question about symptoms. The opening reads on to the paragraph's end."""
+    question = ('this function gets another elif every sprint (if model_type == "xgboost": ... elif model_type == '
+                '"lightgbm") and each time I break tests that were passing. is there a cleaner way to structure it?')
+    text = body("".join(compose(question, [lesson_section(W1, "Open/Closed Principle (OCP)", 1)])))
+    assert "The smell in ML code is the growing" in text
+    assert "Replace the chain with a registry of classes that share an interface" in text
