@@ -27,6 +27,8 @@ DEFINITION_Q = re.compile(
 COMPARE_Q = re.compile(r"\b(vs\.?|versus|or|compare[ds]?|comparison|difference between|differ|better|should (?:i|we)|"
                        r"which|when (?:should|to|do) (?:i|we)?\s*(?:use|pick|choose)?|choose|pick|worth it|"
                        r"instead of|trade-?offs?|decide|decision)\b", re.I)
+# a question that names its alternatives ("X or Y", "X vs Y", "the difference between X and Y")
+ALTERNATIVES_Q = re.compile(r"\b(vs\.?|versus|or|difference between|compared? (?:to|with))\b", re.I)
 DECISION = re.compile(r"\b(favou?rs?|suits?|fits?|works best|wins)\b|"
                       r"(?:^|\b(?:should|to|you|we|always|usually|then|generally|just)\s+)"
                       r"(use|choose|prefer|pick|reach for|go with|start with|default to)\b.*"
@@ -400,8 +402,13 @@ class Selection:
         ranked = sorted((s for p in near for s in p.sentences), key=lambda s: -s.score)
         decision = None
         if self.comparison and self.decision is None:
+            # a recommendation from another section leads only when the question names the alternatives it weighs;
+            # "why p99 instead of the average?" or "so A wins?" is answered by its own section, not by another
+            # section's decision
+            named = bool(ALTERNATIVES_Q.search(self.question))
             found = next((s for s in ranked if DECISION.search(s.text)
-                          and s.score >= DECISION_RELATIVE * ranked[0].score), None)
+                          and s.score >= DECISION_RELATIVE * ranked[0].score
+                          and (named or _within(next(p for p in near if p.n == s.n), primary))), None)
             decision = _standalone(found, self.passages) if found is not None else None
         said = opening + ([decision] if decision else [])
         parts = []

@@ -60,6 +60,20 @@ def test_a_definition_question_is_covered_when_a_passage_names_its_term(course):
     assert not course.search("what is a sourdough starter").covered
 
 
+@pytest.mark.slow
+def test_another_sections_recommendation_leads_only_when_the_question_names_the_alternatives(course):
+    """dev: "so A wins?" matched the comparison words, and the "How to choose" entry on which review method to use
+    opened the answer above the quiz answer that settles it. Another section's recommendation leads only a question
+    that names what it weighs ("X or Y")."""
+    from mentor.offline import compose, without_header
+
+    question = "decision matrix came out option A 3.72, option B 3.65. so A wins?"
+    answer = without_header("".join(compose(question, course.search(question).hits)))
+    assert "In short" not in answer and answer.startswith("The difference is well within the noise")
+    named = "matrix or ATAM for our contested vector database choice? option A 3.72, option B 3.65"
+    assert without_header("".join(compose(named, course.search(named).hits))).startswith("**In short:**")
+
+
 # fusion and dense search without llama-index and Chroma on the query path ---------------------------------------
 QUESTIONS = ON_TOPIC + OFF_TOPIC + [
     "my notes said something about idempotency keys for retries, how do they work",
