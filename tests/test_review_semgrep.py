@@ -932,58 +932,36 @@ CASES += [
 ]
 
 
+DOWNLOAD_GO = """\
+    package images
+
+    import (
+    \t"fmt"
+    \t"io"
+    \t"net/http"
+    \t"os"
+    )
+
+    func download(client *http.Client, url string) (string, error) {
+    \tresp, err := client.Get(url)
+    \tif err != nil {
+    \t\treturn "", err
+    \t}
+    \tdefer resp.Body.Close()
+    CHECK\tout, err := os.CreateTemp("", "image")
+    \tif err != nil {
+    \t\treturn "", fmt.Errorf("temp file: %w", err)
+    \t}
+    \tdefer out.Close()
+    \t_, err = io.Copy(out, resp.Body)
+    \treturn out.Name(), err
+    }
+    """
+STATUS_CHECK = ('\tif resp.StatusCode != http.StatusOK {\n'
+                '\t\treturn "", fmt.Errorf("GET %s: %s", url, resp.Status)\n\t}\n')
 CASES += [  # an HTTP response read without looking at its status (dev g92: an image download from a user's URL)
-    ("semgrep:http-no-status", "download.go", """\
-        package images
-
-        import (
-        \t"io"
-        \t"net/http"
-        \t"os"
-        )
-
-        func download(client *http.Client, url string) (string, error) {
-        \tresp, err := client.Get(url)
-        \tif err != nil {
-        \t\treturn "", err
-        \t}
-        \tdefer resp.Body.Close()
-        \tout, err := os.CreateTemp("", "image")
-        \tif err != nil {
-        \t\treturn "", err
-        \t}
-        \tdefer out.Close()
-        \t_, err = io.Copy(out, resp.Body)
-        \treturn out.Name(), err
-        }
-        """, 20, """\
-        package images
-
-        import (
-        \t"fmt"
-        \t"io"
-        \t"net/http"
-        \t"os"
-        )
-
-        func download(client *http.Client, url string) (string, error) {
-        \tresp, err := client.Get(url)
-        \tif err != nil {
-        \t\treturn "", err
-        \t}
-        \tdefer resp.Body.Close()
-        \tif resp.StatusCode != http.StatusOK {
-        \t\treturn "", fmt.Errorf("GET %s: %s", url, resp.Status)
-        \t}
-        \tout, err := os.CreateTemp("", "image")
-        \tif err != nil {
-        \t\treturn "", err
-        \t}
-        \tdefer out.Close()
-        \t_, err = io.Copy(out, resp.Body)
-        \treturn out.Name(), err
-        }
-        """),
+    ("semgrep:http-no-status", "download.go", DOWNLOAD_GO.replace("CHECK", ""), 21,
+     DOWNLOAD_GO.replace("CHECK", textwrap.indent(STATUS_CHECK, "    ").lstrip(" ") + "    ")),
 ]
 
 
