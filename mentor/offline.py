@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .citations import short_title, slug
-from .extracts import Selection, defined_term
+from .extracts import Selection, defined_term, question_parts
 
 KIND_ORDER = {"lesson": 0, "glossary": 0, "book-note": 1, "paper-note": 1, "note": 2, "quiz": 3, "exercises": 4}
 HEADER = "*Offline answer: an extract of the course material (no model was used).*"
@@ -49,11 +49,16 @@ def _norm(term: str) -> str:
 
 
 def glossary_opening(question: str, corpus_dir: Path | None) -> tuple[str, str, list[int]] | None:
-    """(entry heading, definition, weeks) when the question asks what a glossary term means."""
-    term = defined_term(question)
-    if not term or corpus_dir is None:
+    """(entry heading, definition, weeks) when the question asks what a glossary term means, or its first part does
+    ("what is HyDE and is it worth running on every query?")."""
+    if corpus_dir is None:
         return None
-    return glossary(corpus_dir).get(_norm(term))
+    entries = glossary(corpus_dir)
+    for asked in (question, question_parts(question)[0] if len(question_parts(question)) > 1 else ""):
+        term = defined_term(asked) if asked else None
+        if term and _norm(term) in entries:
+            return entries[_norm(term)]
+    return None
 
 
 def _read_next(passages: list, taught_in: list[int]) -> str:

@@ -252,3 +252,10 @@ def test_the_opening_reads_its_paragraph_to_the_end_where_the_fix_often_is():
     text = body("".join(compose(question, [lesson_section(W1, "Open/Closed Principle (OCP)", 1)])))
     assert "The smell in ML code is the growing" in text
     assert "Replace the chain with a registry of classes that share an interface" in text
+
+
+def test_a_question_whose_first_part_asks_what_a_term_is_opens_with_its_definition():
+    """dev: "what is HyDE and is it worth running on every query?" never said what HyDE is."""
+    question = "what is HyDE and is it worth running on every query?"
+    text = "".join(compose(question, [glossary_hit("HyDE")], corpus_dir=DEFAULT_CORPUS))
+    assert text.split("\n\n")[1].startswith("**HyDE**: Hypothetical Document Embeddings")
