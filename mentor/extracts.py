@@ -123,6 +123,15 @@ def defined_term(question: str) -> str | None:
     return term.strip(" ?.!,\"'`") or None
 
 
+def asked_term(question: str) -> str | None:
+    """The term a question asks to define, or its first part does ("what is PSI, and what values should worry
+    me?"), when the whole question is not itself a definition question."""
+    parts = question_parts(question)
+    whole = defined_term(question)
+    first = defined_term(parts[0]) if len(parts) > 1 else None
+    return first if first and (whole is None or len(first) < len(whole)) else whole
+
+
 def is_comparison(question: str) -> bool:
     return bool(COMPARE_Q.search(question))
 
@@ -333,7 +342,7 @@ class Selection:
         self.question, self.hits = question, hits
         self.passages, self.terms = _passages(question, hits, earlier)
         self.usable = [p for p in self.passages if p.sentences]
-        self.term = defined_term(question)
+        self.term = asked_term(question)
         self.comparison = is_comparison(question)
         self.primary: Passage | None = None
         self.opening_run: list[Sentence] = []

@@ -259,3 +259,12 @@ def test_a_question_whose_first_part_asks_what_a_term_is_opens_with_its_definiti
     question = "what is HyDE and is it worth running on every query?"
     text = "".join(compose(question, [glossary_hit("HyDE")], corpus_dir=DEFAULT_CORPUS))
     assert text.split("\n\n")[1].startswith("**HyDE**: Hypothetical Document Embeddings")
+
+
+def test_the_term_a_question_asks_about_is_found_in_its_first_part():
+    from mentor.extracts import asked_term
+
+    assert asked_term("what is HyDE and is it worth running on every query?") == "HyDE"
+    assert asked_term("What is an ADR?") == "ADR"
+    assert asked_term("whats a bulkhead") == "bulkhead"
+    assert asked_term("How do I stop a cache stampede when a hot key expires?") is None
