@@ -53,8 +53,8 @@ def glossary_opening(question: str, corpus_dir: Path | None) -> tuple[str, str, 
     ("what is HyDE and is it worth running on every query?")."""
     if corpus_dir is None:
         return None
-    entries = glossary(corpus_dir)
-    for asked in (question, question_parts(question)[0] if len(question_parts(question)) > 1 else ""):
+    entries, parts = glossary(corpus_dir), question_parts(question)
+    for asked in (question, parts[0] if len(parts) > 1 else ""):
         term = defined_term(asked) if asked else None
         if term and _norm(term) in entries:
             return entries[_norm(term)]

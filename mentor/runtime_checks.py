@@ -360,7 +360,8 @@ def background_loops(tree: ast.Module) -> list[Finding]:
     cleanup, a consumer) stops for good while the process carries on as if it ran."""
     funcs = {n.name: n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)}
     daemons = any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "daemon"
-                                                    for t in n.targets) for n in ast.walk(tree))
+                                                    for t in n.targets) for n in ast.walk(tree)) or any(
+        dotted(c.func).endswith("setDaemon") for c in call_nodes(ast.walk(tree)))
     out, seen = [], set()
     for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] == "Thread"):
         target = next((k.value for k in call.keywords if k.arg == "target"), None)
@@ -371,7 +372,8 @@ def background_loops(tree: ast.Module) -> list[Finding]:
         seen.add(name)
         guarded = {id(n) for t in ast.walk(func) if isinstance(t, ast.Try) and t.handlers for n in ast.walk(t)}
         for loop in (n for n in ast.walk(func) if isinstance(n, ast.While) and id(n) not in guarded):
-            work = [c for c in call_nodes(ast.walk(loop)) if dotted(c.func).rsplit(".", 1)[-1] not in ("sleep", "wait")]
+            work = [c for c in call_nodes(n for b in loop.body for n in ast.walk(b))  # the body: the test is the
+                    if dotted(c.func).rsplit(".", 1)[-1] not in ("sleep", "wait")]   # stop condition, not work
             if not work or any(isinstance(n, ast.Try) and n.handlers for n in ast.walk(loop)):
                 continue
             daemon = daemons or any(k.arg == "daemon" and not (isinstance(k.value, ast.Constant) and not k.value.value)

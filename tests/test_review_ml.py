@@ -953,6 +953,26 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 ]
 
 
+def test_a_background_loop_that_only_waits_on_its_stop_event_is_not_flagged():
+    """The loop's test (`not stop.is_set()`) is its stop condition, not work that can fail."""
+    code = """\
+        import threading
+        import time
+
+        def idle(stop):
+            while not stop.is_set():
+                time.sleep(1)
+
+        worker = threading.Thread(target=idle, args=(threading.Event(),))
+        worker.setDaemon(True)
+        worker.start()
+        """
+    assert "ml:thread-loop-unguarded" not in [r for r, _ in rules(code)]
+    working = code.replace("time.sleep(1)", "time.sleep(1)\n                refresh_index()")
+    hits = [f for f in analyse(textwrap.dedent(working), "worker.py").findings if f.rule == "ml:thread-loop-unguarded"]
+    assert len(hits) == 1 and "refresh_index" in hits[0].message and "non-daemon" not in hits[0].message
+
+
 @pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_each_check_fires_on_the_problem_and_not_on_the_fix(rule, bad, good):
     code, line = bad
