@@ -5,9 +5,11 @@ blind (one rater per sample; questions from a writer who saw only corpus/).
 
 test6 measures v6 (the lessons' "How to choose" sections) beside v5, test7 v7 ("How to do it" sections as well)
 beside v6, and test8 today's default, v8 (the opening reads its paragraph to the end; a definition question whose
-term a top passage names is covered) beside v7, each pair rated in one shuffle: `python scripts/answer_ratings.py
+term a top passage names is covered) beside v7, and test9 today's default (v8 with the later answer changes)
+beside v7, each pair rated in one shuffle: `python scripts/answer_ratings.py
 eval/answers/test7_rating/rate.jsonl eval/answers/test7_rating/rate.rated.jsonl --map
-eval/answers/test7_rating/map.json` (test6 and test8 alike). The earlier samples measure the defaults before them.
+eval/answers/test7_rating/map.json` (test6, test8 and test9 alike). The earlier samples measure the defaults
+before them.
 
 Each sample is (its shuffled file, the rater's file, the map of which batch each line came from, the version that
 was the default then); see the README's "Offline answers" for how each was made.
@@ -28,7 +30,8 @@ SAMPLES = [  # (name, rated file, map, default version)
     ("test", ANSWERS / "rate_v4.rated.jsonl", ANSWERS / "rate_v4_map.json", "v4"),
     *((s, ANSWERS / f"{s}_rating" / "rate.rated.jsonl", ANSWERS / f"{s}_rating" / "map.json", v)
       for s, v in (("test2", "v4"), ("test3", "v4"), ("test4", "v5"), ("test5", "v5"), ("test6", "v6"),
-                   ("test7", "v7"), ("test8", "v8"))),
+                   ("test7", "v7"), ("test8", "v8"),
+                   ("test9", "v8"))),
 ]
 
 
