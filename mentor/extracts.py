@@ -123,12 +123,17 @@ def defined_term(question: str) -> str | None:
     return term.strip(" ?.!,\"'`") or None
 
 
+def defined_terms(question: str) -> tuple[str | None, str | None]:
+    """(the term the whole question asks to define, the term its first part does when it has several): "what is
+    HyDE and is it worth running on every query?" -> ("HyDE and is it worth running on every query", "HyDE")."""
+    parts = question_parts(question)
+    return defined_term(question), defined_term(parts[0]) if len(parts) > 1 else None
+
+
 def asked_term(question: str) -> str | None:
     """The term a question asks to define, or its first part does ("what is PSI, and what values should worry
     me?"), when the whole question is not itself a definition question."""
-    parts = question_parts(question)
-    whole = defined_term(question)
-    first = defined_term(parts[0]) if len(parts) > 1 else None
+    whole, first = defined_terms(question)
     return first if first and (whole is None or len(first) < len(whole)) else whole
 
 

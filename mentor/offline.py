@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .citations import short_title, slug
-from .extracts import Selection, defined_term, question_parts
+from .extracts import Selection, defined_terms
 
 KIND_ORDER = {"lesson": 0, "glossary": 0, "book-note": 1, "paper-note": 1, "note": 2, "quiz": 3, "exercises": 4}
 HEADER = "*Offline answer: an extract of the course material (no model was used).*"
@@ -53,12 +53,8 @@ def glossary_opening(question: str, corpus_dir: Path | None) -> tuple[str, str, 
     ("what is HyDE and is it worth running on every query?")."""
     if corpus_dir is None:
         return None
-    entries, parts = glossary(corpus_dir), question_parts(question)
-    for asked in (question, parts[0] if len(parts) > 1 else ""):
-        term = defined_term(asked) if asked else None
-        if term and _norm(term) in entries:
-            return entries[_norm(term)]
-    return None
+    entries = glossary(corpus_dir)
+    return next((entries[_norm(t)] for t in defined_terms(question) if t and _norm(t) in entries), None)
 
 
 def _read_next(passages: list, taught_in: list[int]) -> str:

@@ -6,7 +6,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _finding, llm_calls, scopes
+from .ml_rules import _finding, _kw, llm_calls, scopes
 from .smells import MUTATORS
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
@@ -364,7 +364,7 @@ def background_loops(tree: ast.Module) -> list[Finding]:
         dotted(c.func).endswith("setDaemon") for c in call_nodes(ast.walk(tree)))
     out, seen = [], set()
     for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] == "Thread"):
-        target = next((k.value for k in call.keywords if k.arg == "target"), None)
+        target = _kw(call, "target")
         name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
         func = funcs.get(name)
         if func is None or name in seen:
@@ -376,8 +376,8 @@ def background_loops(tree: ast.Module) -> list[Finding]:
                     if dotted(c.func).rsplit(".", 1)[-1] not in ("sleep", "wait")]   # stop condition, not work
             if not work or any(isinstance(n, ast.Try) and n.handlers for n in ast.walk(loop)):
                 continue
-            daemon = daemons or any(k.arg == "daemon" and not (isinstance(k.value, ast.Constant) and not k.value.value)
-                                    for k in call.keywords)
+            flag = _kw(call, "daemon")
+            daemon = daemons or (flag is not None and not (isinstance(flag, ast.Constant) and not flag.value))
             first = dotted(work[0].func) or ast.unparse(work[0].func)[:40]
             out.append(_finding(loop, "ml:thread-loop-unguarded", "reliability", f"`{name}` runs on a background "
                                 "thread in a loop with no exception handling: the first error (from "

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from . import secret_scan
-from .findings import Finding
+from .findings import FUNCTIONS, Finding
+from .ml_rules import _kw
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
@@ -73,10 +74,9 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     strings = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.lineno <= line <= (n.end_lineno or 0)]
     names = {x.id for s in strings for v in s.values if isinstance(v, ast.FormattedValue) for x in ast.walk(v.value)
              if isinstance(x, ast.Name)}
-    func = next((f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 and f.lineno <= line <= (f.end_lineno or 0) and not any(
-                     isinstance(g, (ast.FunctionDef, ast.AsyncFunctionDef)) and g is not f
-                     and g.lineno <= line <= (g.end_lineno or 0) for g in ast.walk(f))), None)
+    # the innermost function around the line: of the (nested) functions that contain it, the one starting last
+    func = max((f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and f.lineno <= line <= (f.end_lineno or 0)),
+               key=lambda f: f.lineno, default=None)
     return bool(strings) and bool(names) and all(n.isupper() or _constant_argument(tree, func, n) for n in names)
 
 
@@ -100,8 +100,7 @@ def _constant_argument(tree: ast.Module, func, name: str) -> bool:
     position = [a.arg for a in func.args.args].index(name)
     calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
              and c.func.id == func.name]
-    given = [next((k.value for k in c.keywords if k.arg == name), c.args[position] if position < len(c.args) else None)
-             for c in calls]
+    given = [_kw(c, name) or (c.args[position] if position < len(c.args) else None) for c in calls]
     return bool(calls) and all(g is not None and _constant_text(tree, g) for g in given)
 
 

@@ -25,11 +25,10 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mentor import embeddings  # noqa: E402
 from mentor.core import build_mentor  # noqa: E402
 from mentor.evaluation import load_offtopic, load_split  # noqa: E402
 from mentor.generation import tokenize  # noqa: E402
-from mentor.retrieval import CANDIDATES, COVERAGE_MODEL, reciprocal_rank_fusion  # noqa: E402
+from mentor.retrieval import COVERAGE_MODEL  # noqa: E402
 
 
 def features(retriever, questions: list[str]) -> np.ndarray:
@@ -39,8 +38,7 @@ def features(retriever, questions: list[str]) -> np.ndarray:
     with retriever.index.reading() as g:
         unseen = math.log(1 + (len(g.chunks) + 0.5) / 0.5)
         for q in questions:
-            dense = g.dense_search(embeddings.embed_one(q), CANDIDATES, None)
-            c = retriever.coverage(g, q, dense, reciprocal_rank_fusion(dense, g.bm25_search(q, CANDIDATES, None)))
+            c = retriever.search(q).coverage
             terms = set(tokenize([q])[0])
             weight = sum(g.idf.get(t, unseen) for t in terms)
             known = sum(g.idf[t] for t in terms if t in g.idf) / weight if weight else 0.0
