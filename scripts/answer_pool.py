@@ -6,7 +6,7 @@ blind (one rater per sample; questions from a writer who saw only corpus/).
 test6 measures v6 (the lessons' "How to choose" sections) beside v5, test7 v7 ("How to do it" sections as well)
 beside v6, and test8 today's default, v8 (the opening reads its paragraph to the end; a definition question whose
 term a top passage names is covered) beside v7, and test9 today's default (v8 with the later answer changes)
-beside v7, each pair rated in one shuffle: `python scripts/answer_ratings.py
+beside v7, each pair rated in one shuffle; test10 (session 9) today's default alone: `python scripts/answer_ratings.py
 eval/answers/test7_rating/rate.jsonl eval/answers/test7_rating/rate.rated.jsonl --map
 eval/answers/test7_rating/map.json` (test6, test8 and test9 alike). The earlier samples measure the defaults
 before them.
@@ -31,7 +31,7 @@ SAMPLES = [  # (name, rated file, map, default version)
     *((s, ANSWERS / f"{s}_rating" / "rate.rated.jsonl", ANSWERS / f"{s}_rating" / "map.json", v)
       for s, v in (("test2", "v4"), ("test3", "v4"), ("test4", "v5"), ("test5", "v5"), ("test6", "v6"),
                    ("test7", "v7"), ("test8", "v8"),
-                   ("test9", "v8"))),
+                   ("test9", "v8"), ("test10", "v8"))),
 ]
 
 
