@@ -41,7 +41,9 @@ METRIC = re.compile(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_scor
 RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_split|DataLoader|KFold|RandomForest|"
                         r"ExtraTrees|GradientBoosting|XGB|LGBM|CatBoost|SGD|KMeans|MLP|Dropout|Bagging|"
                         r"RandomizedSearch|np\.random\.|^random\.)")
-TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform)$")
+# training: a fit, a backward pass, or an optimizer built (the loop itself may live in a helper module)
+TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform|zero_grad|"
+                      r"AdamW|Adam|SGD|RMSprop|Adagrad|Adafactor)$")
 
 
 def http_calls(nodes, imports: dict[str, str], stall: str = "blocks the caller forever") -> list[Finding]:
@@ -343,6 +345,29 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
                      "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
 
 
+# a name that says the data is held out: `valid_loader`, `X_val`, `dataset["validation"]`, `test_ds`
+HELD_OUT = re.compile(r"(?<![a-z])(val|valid|validation|test|eval|evaluation|dev|holdout)(?![a-z])", re.I)
+
+
+def eval_drop_last(tree: ast.Module) -> list[Finding]:
+    """A validation or test DataLoader with `drop_last=True`: the last partial batch is left out of every evaluation,
+    so the metric, and the checkpoint chosen on it, comes from an incomplete set (drop_last is for training, where a
+    small last batch upsets batch norm)."""
+    named = {id(n.value): [ast.unparse(t) for t in n.targets] for n in ast.walk(tree)
+             if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)}
+    out = []
+    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] == "DataLoader"):
+        dropped = _kw(call, "drop_last")
+        data = call.args[0] if call.args else _kw(call, "dataset")
+        names = named.get(id(call), []) + ([ast.unparse(data)] if data is not None else [])
+        if isinstance(dropped, ast.Constant) and dropped.value is True and any(HELD_OUT.search(n) for n in names):
+            out.append(_finding(call, "ml:eval-drop-last", "correctness", f"`{names[0][:40]}` is evaluation data "
+                                "loaded with `drop_last=True`: the last partial batch is left out of every "
+                                "evaluation, so the metric (and the checkpoint chosen on it) comes from an "
+                                "incomplete set"))
+    return out
+
+
 RANKING_METRICS = re.compile(r"(^|\.)(roc_auc_score|average_precision_score|log_loss|brier_score_loss)$")
 
 
@@ -436,6 +461,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
+            *eval_drop_last(tree),
             *argparse_types(tree),
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
+            *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),
             *pc.unchecked_settings(tree, kind), *pc.local_time(tree), *pc.chained_inplace(tree)]

@@ -97,6 +97,14 @@ FIX = {
     "ml:removed-api": "Move to the current API (the message names it) and pin the versions you tested with "
                       "(`requirements.txt` / `pyproject.toml`), so an install tomorrow gets the same libraries.",
     "ml:version-as-text": "Compare parsed versions: `packaging.version.Version(torch.__version__) >= Version(\"2\")`.",
+    "ml:eval-drop-last": "Keep `drop_last=False` (the default) for validation and test loaders, so every held-out "
+                         "example is scored; `drop_last` belongs to the training loader.",
+    "ml:warnings-ignored": "Filter only what you mean to hide, by category and module "
+                           "(`warnings.filterwarnings(\"ignore\", category=UserWarning, module=\"torchvision\")`), "
+                           "or inside `with warnings.catch_warnings():` around the one noisy call.",
+    "ml:event-loop-in-method": "Make the method `async def` and await it from async callers; for synchronous "
+                               "callers keep a thin wrapper at the entry point (`asyncio.run(obj.method())`), or run "
+                               "the coroutine on a loop owned by a background thread.",
     "ml:exit-in-helper": "Raise an exception (a `ValueError` or your own error type) and let the entry point decide "
                          "whether to exit; `sys.exit` belongs in `main`.",
     "ml:unchecked-setting": "Read settings once at start-up into a typed config (pydantic-settings, or a dataclass "

@@ -40,6 +40,8 @@ REMOVED_IMPORTS = [
     *((f"langchain.{name}", f"`langchain_classic.{name}` (or LCEL runnables and `create_agent`)", "LangChain 1.0")
       for name in ("chains", "retrievers", "indexes", "hub")),
     ("datasets.load_metric", "`evaluate.load` from the evaluate package", "datasets 3.0"),
+    *((name, "`torch.optim.AdamW`", "transformers 4.50") for name in ("transformers.AdamW",
+                                                                     "transformers.optimization.AdamW")),
 ]
 # standard-library modules removed by PEP 632 (Python 3.12), PEP 594 (Python 3.13) and the 3.12 release notes
 REMOVED_STDLIB = {
@@ -155,6 +157,29 @@ def version_compared_as_text(tree: ast.Module) -> list[Finding]:
                 isinstance(s, ast.Constant) and isinstance(s.value, str) for s in sides):
             out.append(_finding(cmp, "ml:version-as-text", "correctness", f"`{ast.unparse(cmp)[:50]}` compares "
                                 "version strings as text, character by character: \"10.0\" sorts before \"9.1\""))
+    return out
+
+
+def warnings_silenced(tree: ast.Module) -> list[Finding]:
+    """`warnings.filterwarnings("ignore")` / `simplefilter("ignore")` with no category, module or message: every
+    warning of the process is hidden, including the deprecation warnings that announce the next removal and the
+    numerical and truncation warnings of a training run. A filter scoped by category or module, or one inside
+    `warnings.catch_warnings()`, is deliberate."""
+    scoped = {id(n) for w in ast.walk(tree) if isinstance(w, ast.With) and any(
+        dotted(i.context_expr.func if isinstance(i.context_expr, ast.Call) else i.context_expr).endswith(
+            "catch_warnings") for i in w.items) for n in ast.walk(w)}
+    out = []
+    for call in call_nodes(ast.walk(tree)):
+        name = dotted(call.func)
+        if (name in ("warnings.filterwarnings", "warnings.simplefilter", "filterwarnings", "simplefilter")
+                and id(call) not in scoped and call.args and isinstance(call.args[0], ast.Constant)
+                and call.args[0].value == "ignore" and len(call.args) == 1
+                and not any(k.arg in ("category", "module", "message") for k in call.keywords)):
+            out.append(_finding(call, "ml:warnings-ignored", "reliability", f"`{ast.unparse(call)[:50]}` hides every "
+                                "warning the process raises, including the deprecation warnings that announce the "
+                                "next removal and the numerical and truncation warnings of a run: filter by "
+                                "category or module instead"))
+            break
     return out
 
 

@@ -387,3 +387,25 @@ def background_loops(tree: ast.Module) -> list[Finding]:
                                    "at shutdown")))
             break
     return out
+
+
+def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
+    """`asyncio.run(...)` inside a method: it starts an event loop of its own, so the method raises "asyncio.run()
+    cannot be called from a running event loop" whenever its caller is async code (a FastAPI or aiohttp handler, a
+    notebook cell, an async job). A synchronous API over async code needs an async variant the caller can await."""
+    out = []
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for method in (m for m in cls.body if isinstance(m, ast.FunctionDef)):
+            runs = [c for c in call_nodes(ast.walk(method)) if dotted(c.func) in ("asyncio.run", "run")
+                    and (dotted(c.func) == "asyncio.run" or _imports_run(tree))]
+            if runs:
+                out.append(_finding(runs[0], "ml:event-loop-in-method", "reliability", f"`{cls.name}.{method.name}` "
+                                    "calls `asyncio.run`, which starts an event loop of its own: called from async "
+                                    "code (a FastAPI or aiohttp handler, a notebook cell) it raises \"cannot be called "
+                                    "from a running event loop\"; offer an async method the caller can await"))
+    return out
+
+
+def _imports_run(tree: ast.Module) -> bool:
+    return any(isinstance(n, ast.ImportFrom) and n.module == "asyncio" and any(a.name == "run" for a in n.names)
+               for n in ast.walk(tree))

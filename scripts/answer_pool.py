@@ -6,9 +6,9 @@ blind (one rater per sample; questions from a writer who saw only corpus/).
 test6 measures v6 (the lessons' "How to choose" sections) beside v5, test7 v7 ("How to do it" sections as well)
 beside v6, and test8 today's default, v8 (the opening reads its paragraph to the end; a definition question whose
 term a top passage names is covered) beside v7, and test9 today's default (v8 with the later answer changes)
-beside v7, each pair rated in one shuffle; test10, test11 and test12 (session 9) today's default alone: `python scripts/answer_ratings.py
-eval/answers/test7_rating/rate.jsonl eval/answers/test7_rating/rate.rated.jsonl --map
-eval/answers/test7_rating/map.json` (test6, test8 and test9 alike). The earlier samples measure the defaults
+beside v7, each pair rated in one shuffle; test10, test11 and test12 (session 9) rate today's default alone:
+`python scripts/answer_ratings.py eval/answers/test7_rating/rate.jsonl eval/answers/test7_rating/rate.rated.jsonl
+--map eval/answers/test7_rating/map.json` (test6 and test8-test12 alike). The earlier samples measure the defaults
 before them.
 
 The second figure, declared before test11 and test12 were written, pools the samples rated at today's default:

@@ -950,6 +950,111 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         model = RandomForestClassifier(random_state=42)
         model.fit(X_train, y_train)
         """),
+    ("ml:no-seed", ("""\
+        import torch
+        from torch.utils.data import DataLoader
+        from utils import train_one_epoch
+
+        def main(args, model, train_set):
+            optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+            loader = DataLoader(train_set, batch_size=32, shuffle=True)
+            for epoch in range(args.epochs):
+                train_one_epoch(model, loader, optimizer)
+        """, 7), """\
+        import torch
+        from torch.utils.data import DataLoader
+        from utils import train_one_epoch
+
+        def main(args, model, train_set):
+            torch.manual_seed(args.seed)
+            optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+            loader = DataLoader(train_set, batch_size=32, shuffle=True)
+            for epoch in range(args.epochs):
+                train_one_epoch(model, loader, optimizer)
+        """),
+    ("ml:eval-drop-last", ("""\
+        from torch.utils.data import DataLoader
+
+        def loaders(train_set, valid_set, batch_size):
+            train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, drop_last=True)
+            valid_loader = DataLoader(valid_set, batch_size=batch_size, shuffle=False,
+                                      drop_last=True)
+            return train_loader, valid_loader
+        """, 5), """\
+        from torch.utils.data import DataLoader
+
+        def loaders(train_set, valid_set, batch_size):
+            train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, drop_last=True)
+            valid_loader = DataLoader(valid_set, batch_size=batch_size, shuffle=False)
+            return train_loader, valid_loader
+        """),
+    ("ml:eval-drop-last", ("""\
+        from torch.utils.data import DataLoader
+
+        test_dl = DataLoader(dataset["test"], batch_size=64, drop_last=True)
+        """, 3), """\
+        from torch.utils.data import DataLoader
+
+        latest_dl = DataLoader(dataset["latest"], batch_size=64, drop_last=True)
+        """),
+    ("ml:warnings-ignored", ("""\
+        import warnings
+
+        import torch
+
+        warnings.filterwarnings("ignore")
+        """, 5), """\
+        import warnings
+
+        import torch
+
+        warnings.filterwarnings("ignore", category=UserWarning, module="torchvision")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.load("weights.pt", weights_only=True)
+        """),
+    ("ml:event-loop-in-method", ("""\
+        import asyncio
+
+        class BatchClient:
+            def __init__(self, endpoint):
+                self.endpoint = endpoint
+
+            def completion(self, prompt):
+                return asyncio.run(self._post([prompt]))[0]
+
+            async def _post(self, prompts):
+                ...
+        """, 8), """\
+        import asyncio
+
+        class BatchClient:
+            def __init__(self, endpoint):
+                self.endpoint = endpoint
+
+            async def completion(self, prompt):
+                return (await self._post([prompt]))[0]
+
+            async def _post(self, prompts):
+                ...
+
+        def main():
+            print(asyncio.run(BatchClient("http://localhost:8000").completion("hi")))
+        """),
+    ("ml:removed-api", ("""\
+        from transformers.optimization import AdamW, get_linear_schedule_with_warmup
+
+        def build(model, steps):
+            optimizer = AdamW(model.parameters(), lr=2e-5)
+            return optimizer, get_linear_schedule_with_warmup(optimizer, 0, steps)
+        """, 1), """\
+        from torch.optim import AdamW
+        from transformers.optimization import get_linear_schedule_with_warmup
+
+        def build(model, steps):
+            optimizer = AdamW(model.parameters(), lr=2e-5)
+            return optimizer, get_linear_schedule_with_warmup(optimizer, 0, steps)
+        """),
 ]
 
 

@@ -1029,6 +1029,31 @@ CASES += [  # from the dev grader's "wrong" findings (dev g99): an upstream resp
 ]
 
 
+CASES += [  # an upload route that accepts files of any size and number (dev g129: an Express image index)
+    ("semgrep:unbounded-payload", "routes.ts", """\
+        import express from "express";
+        import multer from "multer";
+
+        const app = express();
+        const upload = multer({ dest: "data/" }).array("images");
+
+        app.post("/images", upload, (req, res) => {
+          res.json({ saved: (req.files as Express.Multer.File[]).length });
+        });
+        """, 5, """\
+        import express from "express";
+        import multer from "multer";
+
+        const app = express();
+        const upload = multer({ dest: "data/", limits: { fileSize: 5 * 1024 * 1024, files: 10 } }).array("images");
+
+        app.post("/images", upload, (req, res) => {
+          res.json({ saved: (req.files as Express.Multer.File[]).length });
+        });
+        """),
+]
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
     """Every case's good and bad file in one Semgrep run (start-up costs seconds; the rules are what is tested)."""
