@@ -135,7 +135,10 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
     nodes = list(nodes)
     if any(isinstance(n, ast.Call) and ATOMIC.search(dotted(n.func)) for n in nodes):
         return []
-    looped = {id(x) for loop in nodes if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) for x in ast.walk(loop)}
+    loops = [loop for loop in nodes if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))]
+    looped = {id(x) for loop in loops for x in ast.walk(loop)}
+    # names that change from one pass to the next: loop variables and what the loop body assigns (`epoch`, `step`)
+    varying = {id(x): _pass_names(loop) for loop in reversed(loops) for x in ast.walk(loop)}
     loaded = {ast.unparse(c.args[0]) for c in call_nodes(nodes) if dotted(c.func) in LOADS and c.args}
     out = []
     for call in call_nodes(nodes):
@@ -145,6 +148,8 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
         if name not in SAVE_CALLS or target is None or not (model_file or STATE_PATH.search(ast.unparse(target))):
             continue
         shown = ast.unparse(target)[:50]
+        if _names(target) & varying.get(id(call), set()):
+            continue  # `f"ckpt-epoch{epoch}.pt"`: each pass writes a new file and the earlier ones survive a crash
         if repeated or id(call) in looped:
             why, severity = "it is rewritten on every pass, so a crash or full disk mid-write destroys the last good " \
                             "checkpoint the run would resume from", "warning"
@@ -156,6 +161,15 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
         out.append(_finding(call, "ml:non-atomic-write", "reliability", f"`{name}` writes straight over `{shown}`: "
                             + why, severity=severity))
     return out
+
+
+def _pass_names(loop) -> set[str]:
+    """The names a loop rebinds on each pass: its target and the names assigned in its body."""
+    bound = {t.id for t in ast.walk(loop.target) if isinstance(t, ast.Name)} if isinstance(
+        loop, (ast.For, ast.AsyncFor)) else set()
+    return bound | {t.id for n in ast.walk(loop) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                    for target in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                    for t in ast.walk(target) if isinstance(t, ast.Name)}
 
 
 def called_in_loops(tree: ast.Module) -> set[str]:

@@ -125,6 +125,27 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             torch.save(model.state_dict(), tmp)
             os.replace(tmp, f"{out_dir}/ckpt.pt")
         """),
+    ("ml:non-atomic-write", ("""\
+        import torch
+
+        def train(model, epochs, out_dir, evaluate):
+            best = 0.0
+            for epoch in range(epochs):
+                score = evaluate(model)
+                if score > best:
+                    torch.save(model.state_dict(), f"{out_dir}/best.pt")
+                    best = score
+        """, 8), """\
+        import torch
+
+        def train(model, epochs, out_dir, evaluate):
+            best = 0.0
+            for epoch in range(epochs):
+                score = evaluate(model)
+                if score > best:
+                    torch.save(model.state_dict(), f"{out_dir}/epoch{epoch}-f1{score:.3f}.pt")
+                    best = score
+        """),
     ("ml:unsafe-load", ("""\
         import pickle
         from fastapi import FastAPI, UploadFile
