@@ -1053,6 +1053,47 @@ CASES += [  # an upload route that accepts files of any size and number (dev g12
         """),
 ]
 
+CASES += [  # a reverse proxy passes the upstream status on, so an error page goes back as an error (test round 12's
+    # grader called the claim wrong on two proxies, g134 and g135: prompted by test files, disclosed in the README)
+    ("semgrep:http-no-status", "proxy.go", """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        )
+
+        func forward(w http.ResponseWriter, req *http.Request) {
+        \tresp, err := http.DefaultClient.Do(req)
+        \tif err != nil {
+        \t\thttp.Error(w, "upstream failed", http.StatusBadGateway)
+        \t\treturn
+        \t}
+        \tdefer resp.Body.Close()
+        \tw.WriteHeader(http.StatusOK)
+        \tio.Copy(w, resp.Body)
+        }
+        """, 16, """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        )
+
+        func forward(w http.ResponseWriter, req *http.Request) {
+        \tresp, err := http.DefaultClient.Do(req)
+        \tif err != nil {
+        \t\thttp.Error(w, "upstream failed", http.StatusBadGateway)
+        \t\treturn
+        \t}
+        \tdefer resp.Body.Close()
+        \tw.WriteHeader(resp.StatusCode)
+        \tio.Copy(w, resp.Body)
+        }
+        """),
+]
+
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
