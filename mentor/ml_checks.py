@@ -382,6 +382,38 @@ def eval_drop_last(tree: ast.Module) -> list[Finding]:
     return out
 
 
+def eval_mode_training(tree: ast.Module) -> list[Finding]:
+    """A hand-written training loop (`loss.backward()`) over a Hugging Face model that nothing puts in train mode:
+    `from_pretrained` returns the model in eval mode, so dropout (LoRA's `lora_dropout` too) stays off for the whole
+    run. The Trainer and Lightning switch modes themselves, and have no `.backward()` here."""
+    calls = list(call_nodes(ast.walk(tree)))
+    # a pretrained model: loaded here, or wrapped by peft (which adapts a model loaded with `from_pretrained`)
+    loaded = [c for c in calls if dotted(c.func).endswith((".from_pretrained", "get_peft_model"))
+              and not re.search(r"(Tokenizer|Processor|Config|FeatureExtractor)\w*\.from_pretrained$", dotted(c.func))]
+    backward = [c for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "backward"]
+    train_mode = any(isinstance(c.func, ast.Attribute) and c.func.attr == "train" and not (
+        c.args and isinstance(c.args[0], ast.Constant) and c.args[0].value is False) for c in calls)
+    if not loaded or not backward or train_mode:
+        return []
+    return [_finding(backward[0], "ml:eval-mode-training", "correctness", "the model is a pretrained one "
+                     "(`from_pretrained` returns it in eval mode) and nothing calls `.train()` before this loop: "
+                     "dropout (LoRA's too) stays off for the whole run, so it trains a different model than the one "
+                     "configured")]
+
+
+def public_share(tree: ast.Module) -> list[Finding]:
+    """A Gradio app launched with `share=True` and no `auth`: it is published on a public gradio.live link that
+    anyone who finds it can use, with the model, the GPU and any API key behind it."""
+    if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "gradio" in ast.unparse(n) for n in ast.walk(tree)):
+        return []
+    return [_finding(c, "ml:public-share", "security", "`launch(share=True)` publishes the app on a public "
+                     "gradio.live link with no `auth`: anyone who has the link uses the model, the GPU and any API "
+                     "key behind it") for c in call_nodes(ast.walk(tree))
+            if isinstance(c.func, ast.Attribute) and c.func.attr == "launch"
+            and isinstance(_kw(c, "share"), ast.Constant) and _kw(c, "share").value is True
+            and _kw(c, "auth") is None][:1]
+
+
 RANKING_METRICS = re.compile(r"(^|\.)(roc_auc_score|average_precision_score|log_loss|brier_score_loss)$")
 
 
@@ -450,7 +482,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     instances = rt.instances_of(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
-    framework = frameworks.framework_of(tree)
+    framework, tokenizers = frameworks.framework_of(tree), sv.tokenizers_of(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []
     for name, scope, _body in scopes(tree):
@@ -463,7 +495,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
                 *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
-                *sv.tokenizer_without_truncation(nodes), *sv.shared_upload_path(scope, nodes, kind),
+                *sv.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
@@ -475,7 +507,9 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
-            *eval_drop_last(tree),
+            *eval_drop_last(tree), *eval_mode_training(tree), *public_share(tree),
+            *rt.gather_all_or_nothing(tree),
+            *pc.dataframe_append(tree),
             *argparse_types(tree),
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),

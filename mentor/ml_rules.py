@@ -105,6 +105,13 @@ FIX = {
     "ml:event-loop-in-method": "Make the method `async def` and await it from async callers; for synchronous "
                                "callers keep a thin wrapper at the entry point (`asyncio.run(obj.method())`), or run "
                                "the coroutine on a loop owned by a background thread.",
+    "ml:eval-mode-training": "Call `model.train()` before the training loop (and `model.eval()` before each "
+                             "evaluation), or use the Trainer, which switches modes itself.",
+    "ml:public-share": "Drop `share=True` (keep the app on localhost or behind your own proxy), or give it a login: "
+                       "`launch(share=True, auth=(user, password))` with credentials from the environment.",
+    "ml:gather-all-or-nothing": "Pass `return_exceptions=True` and handle each result (`isinstance(r, Exception)`), "
+                                "or catch per item inside the task; save results as they arrive so a late failure "
+                                "loses nothing.",
     "ml:exit-in-helper": "Raise an exception (a `ValueError` or your own error type) and let the entry point decide "
                          "whether to exit; `sys.exit` belongs in `main`.",
     "ml:unchecked-setting": "Read settings once at start-up into a typed config (pydantic-settings, or a dataclass "

@@ -183,6 +183,27 @@ def warnings_silenced(tree: ast.Module) -> list[Finding]:
     return out
 
 
+FRAMES = re.compile(r"^(pd|pandas)\.(DataFrame|read_\w+|concat|merge|json_normalize)$")
+
+
+def dataframe_append(tree: ast.Module) -> list[Finding]:
+    """`df.append(...)` on a pandas DataFrame: removed in pandas 2.0 (deprecated in 1.4), so it raises
+    AttributeError on a current install; it also always returned a new frame, so a bare `df.append(row)` never
+    changed `df`."""
+    frames = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+              and FRAMES.match(dotted(n.value.func)) for t in n.targets if isinstance(t, ast.Name)}
+    bare = {id(s.value) for s in ast.walk(tree) if isinstance(s, ast.Expr)}
+    out = []
+    for call in (c for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "append"
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id in frames):
+        lost = ("; and it returns a new frame, so this line would not change "
+                f"`{call.func.value.id}` anyway") if id(call) in bare else ""
+        out.append(_finding(call, "ml:removed-api", "reliability", f"`DataFrame.append` is gone in pandas 2.0 "
+                            "(deprecated in 1.4): with unpinned dependencies this raises AttributeError; use "
+                            f"`pd.concat` and pin the versions{lost}"))
+    return out
+
+
 def exits_in_helpers(tree: ast.Module) -> list[Finding]:
     """`exit()` inside a helper function: it ends the whole process for every caller (a server, a test, a
     notebook) instead of raising an error the caller can handle. A `main` function may end the program, and in a

@@ -409,3 +409,21 @@ def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
 def _imports_run(tree: ast.Module) -> bool:
     return any(isinstance(n, ast.ImportFrom) and n.module == "asyncio" and any(a.name == "run" for a in n.names)
                for n in ast.walk(tree))
+
+
+def gather_all_or_nothing(tree: ast.Module) -> list[Finding]:
+    """`await asyncio.gather(*tasks)` over a batch, with no `return_exceptions=True` and no `try` around it: the
+    first call that fails raises out of `gather`, every result already in is lost, and the other calls keep running
+    with nobody reading them. One bad document or one 429 costs the whole batch."""
+    out = []
+    for _name, scope, _body in scopes(tree):
+        nodes = list(own_nodes(scope))
+        tried = {id(n) for t in nodes if isinstance(t, ast.Try) and t.handlers for s in t.body for n in ast.walk(s)}
+        batch = [c for c in call_nodes(nodes) if dotted(c.func) in ("asyncio.gather", "gather") and id(c) not in tried
+                 and any(isinstance(a, ast.Starred) for a in c.args)
+                 and not (isinstance(_kw(c, "return_exceptions"), ast.Constant) and _kw(c, "return_exceptions").value)]
+        out += [_finding(c, "ml:gather-all-or-nothing", "reliability", f"`{ast.unparse(c)[:50]}` has no "
+                         "`return_exceptions=True` and no `try`: the first call that fails raises out of it, every "
+                         "result already in is lost, and the rest keep running unread; one bad item or one 429 costs "
+                         "the whole batch") for c in batch[:1]]
+    return out

@@ -477,15 +477,22 @@ def dangerous_opt_ins(nodes) -> list[Finding]:
     return out
 
 
-def tokenizer_without_truncation(nodes) -> list[Finding]:
-    """A Hugging Face tokenizer called with padding but no truncation: a long text exceeds the model's limit
-    (512 tokens for BERT) and fails or is silently cut elsewhere."""
-    tokenizers = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                  and re.search(r"Tokenizer\w*\.from_pretrained$", dotted(n.value.func)) for t in n.targets
-                  if isinstance(t, ast.Name)}
-    return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` pads but never truncates: a "
-                     "text longer than the model's limit fails at inference or training")
-            for c in call_nodes(nodes) if dotted(c.func) in tokenizers and _kw(c, "padding") is not None
+def tokenizers_of(tree: ast.Module) -> set[str]:
+    """The names the module binds to a Hugging Face tokenizer (`tok = AutoTokenizer.from_pretrained(...)`)."""
+    return {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and re.search(r"Tokenizer\w*\.from_pretrained$", dotted(n.value.func)) for t in n.targets
+            if isinstance(t, ast.Name)}
+
+
+def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
+    """A Hugging Face tokenizer whose output goes to a model (padded into a batch, or returned as tensors) with no
+    truncation: a text longer than the model's limit (512 tokens for BERT and RoBERTa) fails at inference or in
+    training."""
+    return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` "
+                     + ("pads but never truncates" if _kw(c, "padding") is not None else "builds model inputs but "
+                        "never truncates") + ": a text longer than the model's limit fails at inference or training")
+            for c in call_nodes(nodes) if dotted(c.func) in tokenizers
+            and (_kw(c, "padding") is not None or _kw(c, "return_tensors") is not None)
             and _kw(c, "truncation") is None and _kw(c, "max_length") is None]
 
 

@@ -17,11 +17,14 @@ from .ml_rules import _kw
 
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
-# on, Jinja2 without autoescaping, and timestamps read as local time (pipelines run on workers in any timezone)
-RUFF_SELECT = "F821,F822,F823,F811,B006,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006"
+# on, Jinja2 without autoescaping, timestamps read as local time (pipelines run on workers in any timezone), a loop
+# variable that rebinds the name its iterable came from (`for epoch in range(epoch)`), and Airflow APIs that Airflow 3
+# removed (ruff's own table: `days_ago`, `schedule_interval`...)
+RUFF_SELECT = ("F821,F822,F823,F811,B006,B020,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006,"
+               "AIR301")
 RUFF_TIMEOUT_S = 30
 RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security"),
-             "DTZ": ("warning", "correctness")}
+             "DTZ": ("warning", "correctness"), "AIR": ("warning", "reliability")}
 _SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is secret_scan.find_secrets
     "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
     "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
@@ -62,8 +65,16 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
         if code_ == "F811" and not source.startswith(("def ", "async def ", "class ")):
             severity = "info"  # a name imported or bound twice is tidiness; a second `def` silently replacing the
             # first is the defect worth raising
+        message = item.get("message", code_)
+        if code_ == "AIR301":  # said the way the reviewer's own removed-API findings say it
+            instead = f"{fix[0].lower()}{fix[1:]} and pin" if fix else "pin"
+            message = (message.replace(" is removed in ", " is gone in ") + ": with unpinned dependencies a fresh "
+                       f"install fails here; {instead} the versions")
+        elif code_ == "B020":
+            message += (": inside the loop and after it the name holds the current item, not the value the iterable "
+                        "was built from, so any later use of it (a progress line, a total) reads the wrong number")
         out.append(Finding(line=item["location"]["row"], end_line=item["end_location"]["row"], severity=severity,
-                           rule=f"ruff:{code_}", principle=principle, message=item.get("message", code_),
+                           rule=f"ruff:{code_}", principle=principle, message=message,
                            suggestion=(fix + "." if fix else "Follow the rule's guidance") + f" ({item.get('url')})"))
     return out, ""
 

@@ -689,6 +689,46 @@ CASES += [  # round 5: families missed on the unseen dev files g13-g22
 ]
 
 
+CASES += [  # session 9: ruff's own rules for misses on the fresh dev files g141-g150
+    ("ruff:B020", ("""\
+        def train(model, loader, optimizer, epoch):
+            for epoch in range(epoch):
+                for batch in loader:
+                    model(batch).sum().backward()
+                    optimizer.step()
+                print(f"epoch {epoch + 1}/{epoch}")
+        """, 2), """\
+        def train(model, loader, optimizer, epochs):
+            for epoch in range(epochs):
+                for batch in loader:
+                    model(batch).sum().backward()
+                    optimizer.step()
+                print(f"epoch {epoch + 1}/{epochs}")
+        """),
+    ("ruff:AIR301", ("""\
+        from airflow.decorators import dag, task
+        from airflow.utils.dates import days_ago
+
+        @dag(start_date=days_ago(1), schedule="@hourly", catchup=False)
+        def ingest():
+            @task()
+            def run():
+                return 1
+            run()
+        """, 4), """\
+        import pendulum
+        from airflow.decorators import dag, task
+
+        @dag(start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), schedule="@hourly", catchup=False)
+        def ingest():
+            @task()
+            def run():
+                return 1
+            run()
+        """),
+]
+
+
 @pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_each_family_check_fires_on_the_problem_and_not_on_the_fix(rule, bad, good):
     code, line = bad

@@ -1062,6 +1062,109 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         def main():
             print(asyncio.run(BatchClient("http://localhost:8000").completion("hi")))
         """),
+    ("ml:gather-all-or-nothing", ("""\
+        import asyncio
+
+        async def analyse_all(files, analyse):
+            tasks = [analyse(f) for f in files]
+            results = await asyncio.gather(*tasks)
+            return [r for r in results if r]
+        """, 5), """\
+        import asyncio
+
+        async def analyse_all(files, analyse, log):
+            tasks = [analyse(f) for f in files]
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+            for f, r in zip(files, results):
+                if isinstance(r, Exception):
+                    log.warning("%s failed: %s", f, r)
+            first, second = await asyncio.gather(analyse(files[0]), analyse(files[1]))
+            return [r for r in results if not isinstance(r, Exception)]
+        """),
+    ("ml:public-share", ("""\
+        import gradio as gr
+
+        demo = gr.Interface(fn=lambda text: text.upper(), inputs="text", outputs="text")
+        if __name__ == "__main__":
+            demo.launch(server_name="0.0.0.0", share=True)
+        """, 5), """\
+        import os
+
+        import gradio as gr
+
+        demo = gr.Interface(fn=lambda text: text.upper(), inputs="text", outputs="text")
+        if __name__ == "__main__":
+            demo.launch(share=True, auth=(os.environ["DEMO_USER"], os.environ["DEMO_PASSWORD"]))
+        """),
+    ("ml:eval-mode-training", ("""\
+        from peft import LoraConfig, get_peft_model
+        from torch.optim import AdamW
+        from transformers import AutoModel
+
+        model = get_peft_model(AutoModel.from_pretrained("bert-base-uncased"), LoraConfig(r=8, lora_dropout=0.05))
+        optimizer = AdamW(model.parameters(), lr=2e-5)
+        for batch in loader:
+            loss = model(**batch).last_hidden_state.pow(2).mean()
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        """, 9), """\
+        from peft import LoraConfig, get_peft_model
+        from torch.optim import AdamW
+        from transformers import AutoModel
+
+        model = get_peft_model(AutoModel.from_pretrained("bert-base-uncased"), LoraConfig(r=8, lora_dropout=0.05))
+        optimizer = AdamW(model.parameters(), lr=2e-5)
+        model.train()
+        for batch in loader:
+            loss = model(**batch).last_hidden_state.pow(2).mean()
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        """),
+    ("ml:no-truncation", ("""\
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+        model = AutoModelForSequenceClassification.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+
+        def sentiment(text):
+            inputs = tokenizer(text, return_tensors="pt")
+            with torch.no_grad():
+                return model(**inputs).logits.softmax(-1)
+        """, 8), """\
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+        model = AutoModelForSequenceClassification.from_pretrained("cardiffnlp/twitter-roberta-base-sentiment")
+
+        def sentiment(text):
+            inputs = tokenizer(text, return_tensors="pt", truncation=True, max_length=512)
+            with torch.no_grad():
+                return model(**inputs).logits.softmax(-1)
+
+        def count_tokens(text):
+            return len(tokenizer(text)["input_ids"])
+        """),
+    ("ml:removed-api", ("""\
+        import pandas as pd
+
+        def record(row):
+            metadata = pd.read_csv("metadata.csv")
+            metadata.append(row, ignore_index=True)
+            metadata.to_csv("metadata.csv", index=False)
+        """, 5), """\
+        import pandas as pd
+
+        def record(row):
+            metadata = pd.read_csv("metadata.csv")
+            metadata = pd.concat([metadata, pd.DataFrame([row])], ignore_index=True)
+            metadata.to_csv("metadata.csv", index=False)
+            names = []
+            names.append(row["name"])
+        """),
     ("ml:removed-api", ("""\
         from transformers.optimization import AdamW, get_linear_schedule_with_warmup
 
