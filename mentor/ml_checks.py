@@ -384,8 +384,9 @@ def eval_drop_last(tree: ast.Module) -> list[Finding]:
 
 def eval_mode_training(tree: ast.Module) -> list[Finding]:
     """A hand-written training loop (`loss.backward()`) over a Hugging Face model that nothing puts in train mode:
-    `from_pretrained` returns the model in eval mode, so dropout (LoRA's `lora_dropout` too) stays off for the whole
-    run. The Trainer and Lightning switch modes themselves, and have no `.backward()` here."""
+    `from_pretrained` returns the model in eval mode, so the pretrained layers' dropout stays off for the whole run
+    (layers added afterwards, such as peft's LoRA, start in train mode). The Trainer and Lightning switch modes
+    themselves, and have no `.backward()` here."""
     calls = list(call_nodes(ast.walk(tree)))
     # a pretrained model: loaded here, or wrapped by peft (which adapts a model loaded with `from_pretrained`)
     loaded = [c for c in calls if dotted(c.func).endswith((".from_pretrained", "get_peft_model"))
@@ -396,9 +397,9 @@ def eval_mode_training(tree: ast.Module) -> list[Finding]:
     if not loaded or not backward or train_mode:
         return []
     return [_finding(backward[0], "ml:eval-mode-training", "correctness", "the model is a pretrained one "
-                     "(`from_pretrained` returns it in eval mode) and nothing calls `.train()` before this loop: "
-                     "dropout (LoRA's too) stays off for the whole run, so it trains a different model than the one "
-                     "configured")]
+                     "(`from_pretrained` returns it in eval mode) and nothing calls `.train()` before this loop: the "
+                     "pretrained layers' dropout stays off for the whole run, so it trains with less regularisation "
+                     "than configured")]
 
 
 def public_share(tree: ast.Module) -> list[Finding]:
@@ -483,6 +484,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     instances = rt.instances_of(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
     framework, tokenizers = frameworks.framework_of(tree), sv.tokenizers_of(tree)
+    markup_free = sv.markup_free_names(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []
     for name, scope, _body in scopes(tree):
@@ -492,8 +494,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
-        out += [*sv.unsafe_html(nodes), *sv.exception_to_client(scope, nodes), *sv.unvalidated_input(nodes),
-                *sv.unvalidated_body(scope, nodes),
+        out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
+                *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
                 *sv.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]

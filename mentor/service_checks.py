@@ -46,7 +46,46 @@ ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response
 GENERIC_HTTP_ERRORS = {"InternalServerError", "HTTPException"}  # werkzeug errors with fixed texts
 
 
-def unsafe_html(nodes) -> list[Finding]:
+# calls whose result cannot carry markup: escaping (html, markupsafe, bleach/nh3 `clean`, URL quoting) and base64
+MARKUP_FREE = re.compile(r"(^|\.)(escape|clean|quote|quote_plus|b64encode|urlsafe_b64encode|standard_b64encode)$")
+
+
+def _markup_free(expr: ast.expr, names: set[str]) -> bool:
+    """Whether an expression's text cannot open a tag: a constant, an escaped or base64-encoded value (`.decode()`d
+    or not), or a name or module function that only ever holds or returns one."""
+    if isinstance(expr, ast.Constant) or (isinstance(expr, ast.Name) and expr.id in names):
+        return True
+    if isinstance(expr, ast.JoinedStr):
+        return all(_markup_free(v.value, names) for v in expr.values if isinstance(v, ast.FormattedValue))
+    if not isinstance(expr, ast.Call):
+        return False
+    if MARKUP_FREE.search(dotted(expr.func)) or (isinstance(expr.func, ast.Name) and expr.func.id in names):
+        return True
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr in ("decode", "strip") and _markup_free(
+        expr.func.value, names)
+
+
+def markup_free_names(tree: ast.Module) -> set[str]:
+    """Variables every assignment of which is markup-free (`img = base64.b64encode(data).decode()`), and module
+    functions every `return` of which is (`def image_base64(path): ... return base64.b64encode(...).decode()`)."""
+    names: set[str] = set()
+    for _ in range(3):  # a function's result assigned to a variable, then that variable formatted: a few hops
+        assigned: dict[str, bool] = {}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Assign):
+                for t in (t for t in n.targets if isinstance(t, ast.Name)):
+                    assigned[t.id] = assigned.get(t.id, True) and _markup_free(n.value, names)
+            elif isinstance(n, FUNCTIONS):
+                returns = [r.value for r in ast.walk(n) if isinstance(r, ast.Return) and r.value is not None]
+                if returns and all(_markup_free(r, names) for r in returns):
+                    names.add(n.name)
+        names |= {name for name, free in assigned.items() if free}
+    return names
+
+
+def unsafe_html(nodes, markup_free: set[str] = frozenset()) -> list[Finding]:
+    """Text rendered as raw HTML (`unsafe_allow_html=True`, `components.html`) that is not a constant and not
+    escaped or base64-encoded (`markup_free`: the module's names that only hold such text)."""
     out = []
     for call in call_nodes(nodes):
         flag = _kw(call, "unsafe_allow_html")
@@ -54,7 +93,7 @@ def unsafe_html(nodes) -> list[Finding]:
         is_html = name.endswith("components.html") or name.endswith("components.v1.html")
         if not ((isinstance(flag, ast.Constant) and flag.value is True) or is_html):
             continue
-        if call.args and not all(_const(a) for a in call.args):
+        if call.args and not all(_const(a) or _markup_free(a, markup_free) for a in call.args):
             shown = ast.unparse(call.args[0])[:40]
             out.append(_finding(call, "ml:unsafe-html", "security", f"`{name}` renders `{shown}` as raw HTML: model "
                                 "or user text here can inject scripts and links (stored XSS)", severity="error"))

@@ -1062,6 +1062,27 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         def main():
             print(asyncio.run(BatchClient("http://localhost:8000").completion("hi")))
         """),
+    ("ml:unsafe-html", ("""\
+        import streamlit as st
+
+        def show(answer):
+            st.markdown(f"<div class='answer'>{answer}</div>", unsafe_allow_html=True)
+        """, 4), """\
+        import base64
+        import html
+
+        import streamlit as st
+
+        def image_base64(path):
+            with open(path, "rb") as f:
+                return base64.b64encode(f.read()).decode()
+
+        logo = image_base64("images/header.png")
+        st.markdown(f'<img src="data:image/png;base64,{logo}">', unsafe_allow_html=True)
+
+        def show(answer):
+            st.markdown(f"<div class='answer'>{html.escape(answer)}</div>", unsafe_allow_html=True)
+        """),
     ("ml:gather-all-or-nothing", ("""\
         import asyncio
 
