@@ -48,26 +48,41 @@ GENERIC_HTTP_ERRORS = {"InternalServerError", "HTTPException"}  # werkzeug error
 
 # calls whose result cannot carry markup: escaping (html, markupsafe, bleach/nh3 `clean`, URL quoting) and base64
 MARKUP_FREE = re.compile(r"(^|\.)(escape|clean|quote|quote_plus|b64encode|urlsafe_b64encode|standard_b64encode)$")
+# where the operator's own settings come from: the command line and the environment (not model or user text)
+OPERATOR_SOURCES = re.compile(r"(^|\.)(parse_args|getenv)$|^os\.environ\.get$")
+SAME_TEXT = {"decode", "strip", "capitalize", "upper", "lower", "title"}  # methods that keep a text's origin
 
 
 def _markup_free(expr: ast.expr, names: set[str]) -> bool:
-    """Whether an expression's text cannot open a tag: a constant, an escaped or base64-encoded value (`.decode()`d
-    or not), or a name or module function that only ever holds or returns one."""
+    """Whether an expression's text is neither model nor user text: a constant (or a table of them), an escaped or
+    base64-encoded value, the operator's own setting (a command-line argument, an environment variable), an item or
+    field of one of these, or a name or module function that only ever holds or returns one."""
     if isinstance(expr, ast.Constant) or (isinstance(expr, ast.Name) and expr.id in names):
         return True
     if isinstance(expr, ast.JoinedStr):
         return all(_markup_free(v.value, names) for v in expr.values if isinstance(v, ast.FormattedValue))
+    if isinstance(expr, ast.IfExp):
+        return _markup_free(expr.body, names) and _markup_free(expr.orelse, names)
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+        return all(_markup_free(v, names) for v in (expr.values if isinstance(expr, ast.Dict) else expr.elts))
+    if isinstance(expr, ast.Subscript):  # `sys.argv[1]`, `os.environ["X"]`, `PROVIDERS[name]`
+        return dotted(expr.value) in ("sys.argv", "os.environ") or _markup_free(expr.value, names)
+    if isinstance(expr, ast.Attribute):  # `args.provider`
+        return _markup_free(expr.value, names)
     if not isinstance(expr, ast.Call):
         return False
-    if MARKUP_FREE.search(dotted(expr.func)) or (isinstance(expr.func, ast.Name) and expr.func.id in names):
+    func = dotted(expr.func)
+    if MARKUP_FREE.search(func) or OPERATOR_SOURCES.search(func) or (
+            isinstance(expr.func, ast.Name) and expr.func.id in names):
         return True
-    return isinstance(expr.func, ast.Attribute) and expr.func.attr in ("decode", "strip") and _markup_free(
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr in SAME_TEXT and _markup_free(
         expr.func.value, names)
 
 
 def markup_free_names(tree: ast.Module) -> set[str]:
-    """Variables every assignment of which is markup-free (`img = base64.b64encode(data).decode()`), and module
-    functions every `return` of which is (`def image_base64(path): ... return base64.b64encode(...).decode()`)."""
+    """Variables every assignment of which is markup-free (`img = base64.b64encode(data).decode()`, `provider =
+    sys.argv[1]`), and module functions every `return` of which is (`def image_base64(path): ... return
+    base64.b64encode(...).decode()`)."""
     names: set[str] = set()
     for _ in range(3):  # a function's result assigned to a variable, then that variable formatted: a few hops
         assigned: dict[str, bool] = {}

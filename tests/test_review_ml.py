@@ -1070,6 +1070,7 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """, 4), """\
         import base64
         import html
+        import sys
 
         import streamlit as st
 
@@ -1079,6 +1080,11 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 
         logo = image_base64("images/header.png")
         st.markdown(f'<img src="data:image/png;base64,{logo}">', unsafe_allow_html=True)
+
+        PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic"}
+        chosen = sys.argv[1]
+        provider = PROVIDERS[chosen] if chosen in PROVIDERS else chosen.capitalize()
+        st.write(f"<h3 class='main-header'>An app powered by {provider}</h3>", unsafe_allow_html=True)
 
         def show(answer):
             st.markdown(f"<div class='answer'>{html.escape(answer)}</div>", unsafe_allow_html=True)
