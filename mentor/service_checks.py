@@ -83,6 +83,12 @@ def markup_free_names(tree: ast.Module) -> set[str]:
     """Variables every assignment of which is markup-free (`img = base64.b64encode(data).decode()`, `provider =
     sys.argv[1]`), and module functions every `return` of which is (`def image_base64(path): ... return
     base64.b64encode(...).decode()`)."""
+    # a name also bound some other way (a parameter, a loop or `with` target, `+=`) may hold anything
+    assigned_at = {id(t) for n in ast.walk(tree) if isinstance(n, ast.Assign) for target in n.targets
+                   for t in ast.walk(target)}
+    other = {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)} | {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        and id(n) not in assigned_at}
     names: set[str] = set()
     for _ in range(3):  # a function's result assigned to a variable, then that variable formatted: a few hops
         assigned: dict[str, bool] = {}
@@ -94,7 +100,7 @@ def markup_free_names(tree: ast.Module) -> set[str]:
                 returns = [r.value for r in ast.walk(n) if isinstance(r, ast.Return) and r.value is not None]
                 if returns and all(_markup_free(r, names) for r in returns):
                     names.add(n.name)
-        names |= {name for name, free in assigned.items() if free}
+        names |= {name for name, free in assigned.items() if free and name not in other}
     return names
 
 

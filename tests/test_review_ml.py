@@ -1065,9 +1065,14 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
     ("ml:unsafe-html", ("""\
         import streamlit as st
 
+        header = "Course assistant"
+
         def show(answer):
             st.markdown(f"<div class='answer'>{answer}</div>", unsafe_allow_html=True)
-        """, 4), """\
+
+        def banner(header):
+            st.markdown(f"<h3>{header}</h3>", unsafe_allow_html=True)
+        """, 6), """\
         import base64
         import html
         import sys
