@@ -12,7 +12,7 @@ import re
 
 from . import frameworks, portability_checks, runtime_checks, service_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _const, _finding, _kw, _names, imported_names, qualified, scopes
+from .ml_rules import _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
 from .review_triage import context_of, route_handler
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
@@ -136,9 +136,10 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
     if any(isinstance(n, ast.Call) and ATOMIC.search(dotted(n.func)) for n in nodes):
         return []
     loops = [loop for loop in nodes if isinstance(loop, (ast.For, ast.AsyncFor, ast.While))]
-    looped = {id(x) for loop in loops for x in ast.walk(loop)}
-    # names that change from one pass to the next: loop variables and what the loop body assigns (`epoch`, `step`)
-    varying = {id(x): _pass_names(loop) for loop in reversed(loops) for x in ast.walk(loop)}
+    # every node inside a loop -> the names that change from one pass to the next: loop variables and what the loop
+    # body assigns (`epoch`, `step`); its keys are the nodes that run on every pass
+    varying = {id(x): names for loop, names in reversed([(loop, _pass_names(loop)) for loop in loops])
+               for x in ast.walk(loop)}
     loaded = {ast.unparse(c.args[0]) for c in call_nodes(nodes) if dotted(c.func) in LOADS and c.args}
     out = []
     for call in call_nodes(nodes):
@@ -150,7 +151,7 @@ def non_atomic_writes(nodes, repeated: bool, long_running: bool) -> list[Finding
         shown = ast.unparse(target)[:50]
         if _names(target) & varying.get(id(call), set()):
             continue  # `f"ckpt-epoch{epoch}.pt"`: each pass writes a new file and the earlier ones survive a crash
-        if repeated or id(call) in looped:
+        if repeated or id(call) in varying:
             why, severity = "it is rewritten on every pass, so a crash or full disk mid-write destroys the last good " \
                             "checkpoint the run would resume from", "warning"
         elif long_running or ast.unparse(target) in loaded:
@@ -288,7 +289,7 @@ def train_only_evaluation(tree: ast.Module) -> list[Finding]:
 
 def airflow_top_level(tree: ast.Module) -> list[Finding]:
     """Airflow DAG files: Variables read at parse time, and `catchup` put where Airflow ignores it."""
-    if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "airflow" in ast.unparse(n) for n in tree.body):
+    if not imports_module(tree.body, "airflow"):
         return []
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
     reads = sorted((c for c in call_nodes(n for s in module for n in ast.walk(s)) if dotted(c.func).endswith(
@@ -405,7 +406,7 @@ def eval_mode_training(tree: ast.Module) -> list[Finding]:
 def public_share(tree: ast.Module) -> list[Finding]:
     """A Gradio app launched with `share=True` and no `auth`: it is published on a public gradio.live link that
     anyone who finds it can use, with the model, the GPU and any API key behind it."""
-    if not any(isinstance(n, (ast.Import, ast.ImportFrom)) and "gradio" in ast.unparse(n) for n in ast.walk(tree)):
+    if not imports_module(ast.walk(tree), "gradio"):
         return []
     return [_finding(c, "ml:public-share", "security", "`launch(share=True)` publishes the app on a public "
                      "gradio.live link with no `auth`: anyone who has the link uses the model, the GPU and any API "

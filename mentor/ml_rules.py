@@ -178,6 +178,12 @@ def imported_names(tree: ast.Module) -> dict[str, str]:
     return out
 
 
+def imports_module(nodes, module: str) -> bool:
+    """Whether an import among `nodes` (the module's top level, or all of it) names `module` (`import gradio as gr`,
+    `from airflow.decorators import dag`)."""
+    return any(isinstance(n, (ast.Import, ast.ImportFrom)) and module in ast.unparse(n) for n in nodes)
+
+
 def qualified(call: ast.Call, imports: dict[str, str]) -> str:
     """The call's dotted name with its first part resolved through the module's imports."""
     name = dotted(call.func)

@@ -9,7 +9,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted
-from .ml_rules import _finding, _kw
+from .ml_rules import _finding, _kw, imports_module
 
 # (module prefix or module.name imported, what replaced it, the release that removed it): library facts, kept as data
 REMOVED_IMPORTS = [
@@ -100,7 +100,7 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
                 hits += [(kw, f"{target.split('.')[-1]}({kw.arg}=...)", instead, release)
                          for pattern, arg, instead, release in REMOVED_KEYWORDS if pattern.search(target)
                          for kw in node.keywords if kw.arg == arg]
-    if any(isinstance(n, (ast.Import, ast.ImportFrom)) and "gradio" in ast.unparse(n) for n in tree.body):
+    if imports_module(tree.body, "gradio"):
         hits += [(c, ".style(...)", "the component's own arguments", "Gradio 4")
                  for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "style"]
     block = _import_block(tree)

@@ -6,7 +6,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _finding, _kw, llm_calls, scopes
+from .ml_rules import _finding, _kw, imported_names, llm_calls, qualified, scopes
 from .smells import MUTATORS
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
@@ -393,11 +393,10 @@ def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
     """`asyncio.run(...)` inside a method: it starts an event loop of its own, so the method raises "asyncio.run()
     cannot be called from a running event loop" whenever its caller is async code (a FastAPI or aiohttp handler, a
     notebook cell, an async job). A synchronous API over async code needs an async variant the caller can await."""
-    out = []
+    out, imports = [], imported_names(tree)
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         for method in (m for m in cls.body if isinstance(m, ast.FunctionDef)):
-            runs = [c for c in call_nodes(ast.walk(method)) if dotted(c.func) in ("asyncio.run", "run")
-                    and (dotted(c.func) == "asyncio.run" or _imports_run(tree))]
+            runs = [c for c in call_nodes(ast.walk(method)) if qualified(c, imports) == "asyncio.run"]
             if runs:
                 out.append(_finding(runs[0], "ml:event-loop-in-method", "reliability", f"`{cls.name}.{method.name}` "
                                     "calls `asyncio.run`, which starts an event loop of its own: called from async "
@@ -405,10 +404,6 @@ def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
                                     "from a running event loop\"; offer an async method the caller can await"))
     return out
 
-
-def _imports_run(tree: ast.Module) -> bool:
-    return any(isinstance(n, ast.ImportFrom) and n.module == "asyncio" and any(a.name == "run" for a in n.names)
-               for n in ast.walk(tree))
 
 
 def gather_all_or_nothing(tree: ast.Module) -> list[Finding]:

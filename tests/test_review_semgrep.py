@@ -1029,69 +1029,45 @@ CASES += [  # from the dev grader's "wrong" findings (dev g99): an upstream resp
 ]
 
 
+UPLOAD_TS = """\
+        import express from "express";
+        import multer from "multer";
+
+        const app = express();
+        const upload = multer({ dest: "data/"LIMITS }).array("images");
+
+        app.post("/images", upload, (req, res) => {
+          res.json({ saved: (req.files as Express.Multer.File[]).length });
+        });
+        """
 CASES += [  # an upload route that accepts files of any size and number (dev g129: an Express image index)
-    ("semgrep:unbounded-payload", "routes.ts", """\
-        import express from "express";
-        import multer from "multer";
-
-        const app = express();
-        const upload = multer({ dest: "data/" }).array("images");
-
-        app.post("/images", upload, (req, res) => {
-          res.json({ saved: (req.files as Express.Multer.File[]).length });
-        });
-        """, 5, """\
-        import express from "express";
-        import multer from "multer";
-
-        const app = express();
-        const upload = multer({ dest: "data/", limits: { fileSize: 5 * 1024 * 1024, files: 10 } }).array("images");
-
-        app.post("/images", upload, (req, res) => {
-          res.json({ saved: (req.files as Express.Multer.File[]).length });
-        });
-        """),
+    ("semgrep:unbounded-payload", "routes.ts", UPLOAD_TS.replace("LIMITS", ""), 5,
+     UPLOAD_TS.replace("LIMITS", ", limits: { fileSize: 5 * 1024 * 1024, files: 10 }")),
 ]
 
+PROXY_GO = """\
+        package main
+
+        import (
+        \t"io"
+        \t"net/http"
+        )
+
+        func forward(w http.ResponseWriter, req *http.Request) {
+        \tresp, err := http.DefaultClient.Do(req)
+        \tif err != nil {
+        \t\thttp.Error(w, "upstream failed", http.StatusBadGateway)
+        \t\treturn
+        \t}
+        \tdefer resp.Body.Close()
+        \tw.WriteHeader(STATUS)
+        \tio.Copy(w, resp.Body)
+        }
+        """
 CASES += [  # a reverse proxy passes the upstream status on, so an error page goes back as an error (test round 12's
     # grader called the claim wrong on two proxies, g134 and g135: prompted by test files, disclosed in the README)
-    ("semgrep:http-no-status", "proxy.go", """\
-        package main
-
-        import (
-        \t"io"
-        \t"net/http"
-        )
-
-        func forward(w http.ResponseWriter, req *http.Request) {
-        \tresp, err := http.DefaultClient.Do(req)
-        \tif err != nil {
-        \t\thttp.Error(w, "upstream failed", http.StatusBadGateway)
-        \t\treturn
-        \t}
-        \tdefer resp.Body.Close()
-        \tw.WriteHeader(http.StatusOK)
-        \tio.Copy(w, resp.Body)
-        }
-        """, 16, """\
-        package main
-
-        import (
-        \t"io"
-        \t"net/http"
-        )
-
-        func forward(w http.ResponseWriter, req *http.Request) {
-        \tresp, err := http.DefaultClient.Do(req)
-        \tif err != nil {
-        \t\thttp.Error(w, "upstream failed", http.StatusBadGateway)
-        \t\treturn
-        \t}
-        \tdefer resp.Body.Close()
-        \tw.WriteHeader(resp.StatusCode)
-        \tio.Copy(w, resp.Body)
-        }
-        """),
+    ("semgrep:http-no-status", "proxy.go", PROXY_GO.replace("STATUS", "http.StatusOK"), 16,
+     PROXY_GO.replace("STATUS", "resp.StatusCode")),
 ]
 
 
