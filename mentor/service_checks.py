@@ -114,7 +114,7 @@ def unsafe_html(nodes, markup_free: set[str] = frozenset()) -> list[Finding]:
         is_html = name.endswith("components.html") or name.endswith("components.v1.html")
         if not ((isinstance(flag, ast.Constant) and flag.value is True) or is_html):
             continue
-        if call.args and not all(_const(a) or _markup_free(a, markup_free) for a in call.args):
+        if call.args and not all(_markup_free(a, markup_free) for a in call.args):  # constants included
             shown = ast.unparse(call.args[0])[:40]
             out.append(_finding(call, "ml:unsafe-html", "security", f"`{name}` renders `{shown}` as raw HTML: model "
                                 "or user text here can inject scripts and links (stored XSS)", severity="error"))
