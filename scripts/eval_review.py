@@ -81,6 +81,30 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
     return len(wanted) - len(missed), len(wanted), missed
 
 
+def matched_recall(labels: list[dict], findings: list[dict], split_ids: set[str], matches: dict[str, set[str]],
+                   ids: dict[tuple, str]) -> tuple[int, int, list[dict]]:
+    """(caught, all) model-free labelled problems of the split by a blind matcher's reading (review_match.py):
+    caught when a finding the matcher says raises the same problem was given and not graded wrong."""
+    given = {ids[(f["file"], f["line"], f["message"])] for f in findings
+             if grade_of(f) != "wrong" and (f["file"], f["line"], f["message"]) in ids}
+    keyed = [(k, lab) for k, lab in label_keys(labels) if lab["id"] in split_ids and lab.get("model_free")]
+    unmatched = [k for k, _ in keyed if k not in matches]
+    if unmatched:
+        raise SystemExit(f"the matcher did not answer for {len(unmatched)} labels, e.g. {unmatched[:3]}")
+    missed = [lab for k, lab in keyed if not matches[k] & given]
+    return len(keyed) - len(missed), len(keyed), missed
+
+
+def label_keys(labels: list[dict]) -> list[tuple[str, dict]]:
+    """(key, label) for every label: its file id and its index among that file's labels (`g151#2`)."""
+    seen: Counter = Counter()
+    out = []
+    for lab in labels:
+        out.append((f"{lab['id']}#{seen[lab['id']]}", lab))
+        seen[lab["id"]] += 1
+    return out
+
+
 def places(finding: dict) -> list[tuple[int, int]]:
     """The line spans a finding points at: its own, and each other line where it says the same holds."""
     return [(finding["line"], finding["end_line"])] + [(n, n) for n in finding.get("also") or []]
@@ -131,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--round", type=Path, action="append", help="grade from blind rounds (see above; repeatable)")
     ap.add_argument("--version", help="with --round: the findings a named version gave in that round")
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
+    ap.add_argument("--matched", type=Path,
+                    help="with --round: recall by a blind matcher's answers (review_match.py) on the last round's ids")
     ap.add_argument("--prefix", default="",
                     help="only the files whose id starts with this (g: the second dev batch; g5,g6: g51-g60)")
     args = ap.parse_args(argv)
@@ -171,6 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     caught, total, missed = recall(labels, findings, ids)
     kind = "recall of model-free problems" if graded else "line-overlap recall of model-free problems (ungraded)"
     print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")
+    if args.matched:
+        last = args.round[-1]
+        keyed = {(f["file"], f["line"], f["message"]): f["finding_id"]
+                 for f in load(last.with_name(last.name + ".findings.jsonl"))}
+        matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
+        caught, total, missed = matched_recall(labels, findings, ids, matches, keyed)
+        print(f"recall of model-free problems, matched blind: {caught / max(1, total):.0%} ({caught}/{total})")
     if args.verbose:
         for f in findings:
             print(f"  {f['file']}:{f['line']}-{f['end_line']} [{grade_of(f) or f.get('_rule', '')}] {f['message']}")
