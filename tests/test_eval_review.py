@@ -57,3 +57,17 @@ def test_a_later_round_grades_only_what_is_new_and_takes_the_rest_from_the_earli
     (tmp_path / "b.versions.json").write_text(json.dumps({"files": ["f1", "g5"], "versions": {"v": ["i1", "i2"]}}))
     got = eval_review.version_in_round(tmp_path / "b", "v", {"f1", "g5"}, [tmp_path / "a"])
     assert [(f["finding_id"], f["grade"]) for f in got] == [("i1", "true"), ("i2", "wrong")]
+
+
+def test_matched_recall_counts_the_finding_the_matcher_named_not_one_that_shares_the_lines():
+    labels = [{"id": "g1", "line_start": 40, "line_end": 40, "model_free": True, "problem": "no seed is set"},
+              {"id": "g1", "line_start": 10, "line_end": 10, "model_free": True, "problem": "no timeout"}]
+    seed = {"file": "g1.py", "line": 90, "end_line": 90, "message": "training never sets a seed", "grade": "true"}
+    status = {"file": "g1.py", "line": 10, "end_line": 10, "message": "status never checked", "grade": "true"}
+    ids = {("g1.py", 90, seed["message"]): "h1", ("g1.py", 10, status["message"]): "h2"}
+    matches = {"g1#0": {"h1"}, "g1#1": set()}  # the seed finding is the seed problem; h2 is a different problem
+    assert eval_review.recall(labels, [seed, status], {"g1"})[:2] == (1, 2)  # line overlap: the wrong one
+    caught, total, missed = eval_review.matched_recall(labels, [seed, status], {"g1"}, matches, ids)
+    assert (caught, total, [m["problem"] for m in missed]) == (1, 2, ["no timeout"])
+    wrong = {**seed, "grade": "wrong"}
+    assert eval_review.matched_recall(labels, [wrong, status], {"g1"}, matches, ids)[:2] == (0, 2)
