@@ -336,8 +336,11 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
     script; in a library the caller seeds, so it is only noted."""
     calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call)]
     training = [c for c in calls if TRAINING.search(dotted(c.func) or ast.unparse(c.func))]
-    seeded = any(SEEDS.search(dotted(c.func)) for c in calls) or any(
+    # Hugging Face's trainers seed the run themselves (`TrainingArguments(seed=42)` by default)
+    trainer = [c for c in calls if re.search(r"(^|\.)\w*Trainer$", dotted(c.func))]
+    seeded = bool(trainer) or any(SEEDS.search(dotted(c.func)) for c in calls) or any(
         isinstance(n, ast.keyword) and n.arg in ("random_state", "seed") for n in ast.walk(tree))
+    training += trainer
     random = any(RANDOMNESS.search(dotted(c.func) or "") for c in calls) or any(
         isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(torch|tensorflow|keras|jax)\b", ast.unparse(n))
         for n in ast.walk(tree))
@@ -380,6 +383,31 @@ def eval_drop_last(tree: ast.Module) -> list[Finding]:
                                 "loaded with `drop_last=True`: the last partial batch is left out of every "
                                 "evaluation, so the metric (and the checkpoint chosen on it) comes from an "
                                 "incomplete set"))
+    return out
+
+
+def training_loaders_unshuffled(tree: ast.Module) -> list[Finding]:
+    """A DataLoader a training loop iterates (its loop calls `.backward()`) built with neither `shuffle=True` nor a
+    sampler: every epoch sees the examples in the same order. An explicit `shuffle=False` is taken as a choice
+    (sequences, curricula) and an `IterableDataset` cannot be shuffled by the loader."""
+    if re.search(r"IterableDataset", ast.unparse(tree)):
+        return []
+    loaders = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+               and dotted(n.value.func).rsplit(".", 1)[-1] == "DataLoader" for t in n.targets
+               if isinstance(t, ast.Name)}
+    out, seen = [], set()
+    for loop in (n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor))):
+        loader = next((loaders[x.id] for x in ast.walk(loop.iter) if isinstance(x, ast.Name) and x.id in loaders),
+                      None)
+        trains = any(isinstance(c.func, ast.Attribute) and c.func.attr == "backward" for c in call_nodes(
+            ast.walk(loop)))
+        if loader is None or not trains or id(loader) in seen or any(
+                _kw(loader, k) is not None for k in ("shuffle", "sampler", "batch_sampler")):
+            continue
+        seen.add(id(loader))
+        out.append(_finding(loader, "ml:train-unshuffled", "correctness", "the training loop reads this DataLoader, "
+                            "built without `shuffle=True` or a sampler: every epoch sees the examples in the same "
+                            "order, so batches are correlated and the order is learned along with the data"))
     return out
 
 
@@ -510,7 +538,10 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
-            *eval_drop_last(tree), *eval_mode_training(tree), *public_share(tree),
+            *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
+            *public_share(tree), *sv.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
+            *sv.user_keys_in_process_state(tree, kind),
+            *rt.streams_unclosed(tree),
             *rt.gather_all_or_nothing(tree),
             *pc.dataframe_append(tree),
             *argparse_types(tree),

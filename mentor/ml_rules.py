@@ -131,6 +131,18 @@ FIX = {
                          "compare_digest`); and send tokens in a header, not the query string, which ends up in logs.",
     "ml:score-on-labels": "Pass scores, not labels: `roc_auc_score(y, model.predict_proba(X)[:, 1])` (or "
                           "`decision_function`); keep `.predict` for threshold metrics such as precision and recall.",
+    "ml:http-error-swallowed": "Let the HTTP error through: `except HTTPException: raise` before the broad handler, "
+                               "or keep the `try` around only the call that can fail with an unexpected error.",
+    "ml:template-from-fstring": "Keep the template a plain string with placeholders and pass the text as a "
+                                "variable (`input_variables`, `.partial(summary=...)`, or "
+                                "`invoke({\"summary\": ...})`).",
+    "ml:train-unshuffled": "Pass `shuffle=True` to the training DataLoader (or a `RandomSampler` / "
+                           "`DistributedSampler`, with `set_epoch` each epoch); keep evaluation loaders in order.",
+    "ml:stream-unclosed": "Use the response as a context manager (`with requests.post(..., stream=True) as r:`) or "
+                          "close it in `finally`, so the connection is released on every path.",
+    "ml:user-key-in-process": "Keep a visitor's key in their session (`st.session_state`, `gr.State`) and pass it to "
+                              "the client built for that session (`OpenAI(api_key=key)`); never put it in "
+                              "`os.environ` or a module-level setting.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

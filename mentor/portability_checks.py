@@ -80,6 +80,10 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
     """Imports and calls of library APIs that current releases no longer have: with unpinned dependencies, a fresh
     install fails at import or on the first call. Adjacent import lines are one finding."""
     hits = []
+    # `import peft` / `import tensorflow as tf`: local name -> module, to read `peft.x` as the module's name `x`
+    modules = {a.asname or a.name: a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+               if "." not in a.name or a.asname}
+    inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     for node in ast.walk(tree):
         names = []
         if isinstance(node, ast.ImportFrom) and node.module:
@@ -91,6 +95,13 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
             if entry:
                 hits.append((node, name, *entry[1:]))
                 break
+        if isinstance(node, ast.Attribute) and id(node) not in inner and dotted(node).split(".")[0] in modules:
+            # a removed name used through its module (`import peft; peft.prepare_model_for_int8_training(m)`)
+            used = ".".join(filter(None, [modules[dotted(node).split(".")[0]], *dotted(node).split(".")[1:]]))
+            entry = next((e for e in REMOVED_IMPORTS if "." in e[0] and (used == e[0] or used.startswith(e[0] + "."))),
+                         None)
+            if entry:
+                hits.append((node, entry[0], *entry[1:]))
         if isinstance(node, (ast.Call, ast.Attribute)):
             target = dotted(node.func if isinstance(node, ast.Call) else node)
             entry = next((e for e in REMOVED_CALLS if e[0].match(target)), None)

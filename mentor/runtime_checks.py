@@ -22,6 +22,7 @@ SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|request
 LOCAL_MODEL = re.compile(r"^\w*(model|pipe|pipeline|generator|classifier|llm)\w*\.(generate|chat|predict|predict_proba|"
                          r"encode|transcribe)$")
 SPAWN = {"create_task", "ensure_future"}
+STREAMING = re.compile(r"^(requests|httpx)\.(get|post|put|patch|request)$")
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
 TRIMS = {"pop", "popleft", "popitem", "clear", "remove"}
@@ -304,6 +305,28 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
     why = "is closed only on the happy path: an exception" if closes else "is never closed: every call"
     return [_finding(made[0], "ml:unclosed-client", "reliability", f"`{dotted(made[0].func)}` built in "
                      f"`{scope.name}` {why} leaks its connections")]
+
+
+def streams_unclosed(tree: ast.Module) -> list[Finding]:
+    """`requests.post(..., stream=True)` bound to a name outside `with` and never closed: the connection goes back
+    to the pool only once the body is read to the end, so an exception or an early `break` leaks it."""
+    managed = {id(i.context_expr) for n in ast.walk(tree) if isinstance(n, (ast.With, ast.AsyncWith))
+               for i in n.items}
+    closed = {dotted(c.func.value) for c in call_nodes(ast.walk(tree))
+              if isinstance(c.func, ast.Attribute) and c.func.attr == "close"}
+    out = []
+    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)):
+        call = node.value
+        flag = _kw(call, "stream")
+        if not (STREAMING.search(dotted(call.func)) and isinstance(flag, ast.Constant) and flag.value is True):
+            continue
+        names = [ast.unparse(t) for t in node.targets]
+        if id(call) in managed or any(n in closed for n in names) or _handed_on(call, list(ast.walk(tree))):
+            continue
+        out.append(_finding(call, "ml:stream-unclosed", "reliability", f"`{names[0]}` is a streamed response "
+                            "(`stream=True`) that is never closed: its connection goes back to the pool only when the "
+                            "body is read to the end, so an exception or an early `break` leaks it"))
+    return out
 
 
 def _handed_on(call: ast.Call, nodes: list) -> bool:

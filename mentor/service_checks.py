@@ -8,6 +8,7 @@ import re
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .frameworks import framework_of
 from .ml_rules import _const, _finding, _kw, _names
+from .ml_rules import scopes as _scopes
 from .review_triage import route_handler
 from .smells import CLIENTS
 
@@ -44,6 +45,11 @@ SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_byte
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 GENERIC_HTTP_ERRORS = {"InternalServerError", "HTTPException"}  # werkzeug errors with fixed texts
+# an HTTP error the framework turns into a status: FastAPI/Starlette/werkzeug `HTTPException` and its subclasses
+HTTP_ERROR = re.compile(r"(^|\.)\w*HTTPException$")
+BROAD = {"Exception", "BaseException"}
+# LangChain's ways to build a prompt template from text
+TEMPLATE_CALL = re.compile(r"(^|\.)(PromptTemplate|from_template)$")
 
 
 # calls whose result cannot carry markup: escaping (html, markupsafe, bleach/nh3 `clean`, URL quoting) and base64
@@ -612,3 +618,137 @@ def shared_upload_path(scope, nodes, kind: str) -> list[Finding]:
                              f"`{ast.unparse(call.args[0])[:40]}`: two users at once overwrite each other's file, and "
                              "one gets answers about the other's document")]
     return []
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return handler.type is None or any(dotted(t) in BROAD for t in types)
+
+
+def _reraises(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler hands the error on unchanged somewhere (`raise`, `raise e`)."""
+    caught = handler.name
+    return any(isinstance(n, ast.Raise) and (n.exc is None or (isinstance(n.exc, ast.Name) and n.exc.id == caught))
+               for n in ast.walk(handler))
+
+
+def _raised_in(stmts: list[ast.stmt]):
+    """The `raise` statements that leave these statements: nested functions are skipped (they raise when called),
+    and so is the body of an inner `try` that catches everything (that `try` is checked on its own)."""
+    todo = list(stmts)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (*FUNCTIONS, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Raise):
+            yield node
+        if isinstance(node, ast.Try) and any(_broad(h) for h in node.handlers):
+            todo += [*node.handlers, *node.orelse, *node.finalbody]
+            continue
+        todo += list(ast.iter_child_nodes(node))
+
+
+def _status(call: ast.expr) -> str:
+    if not isinstance(call, ast.Call):
+        return ""
+    code = _kw(call, "status_code") or (call.args[0] if call.args else None)
+    return str(code.value) if isinstance(code, ast.Constant) and isinstance(code.value, int) else ""
+
+
+def http_errors_swallowed(tree: ast.Module) -> list[Finding]:
+    """`raise HTTPException(404)` inside a `try` whose `except Exception` catches it too: the client gets what that
+    handler answers (usually a 500) instead of the status the code chose. An `except HTTPException: raise` before
+    the broad handler, or a broad handler that re-raises, lets it through."""
+    out = []
+    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Try)):
+        broad = next((h for h in node.handlers if _broad(h)), None)
+        if broad is None or _reraises(broad):
+            continue
+        before = node.handlers[:node.handlers.index(broad)]
+        if any(HTTP_ERROR.search(ast.unparse(h.type or ast.Constant(""))) for h in before):
+            continue
+        for raised in _raised_in(node.body):
+            exc = raised.exc.func if isinstance(raised.exc, ast.Call) else raised.exc
+            if exc is None or not HTTP_ERROR.search(dotted(exc)):
+                continue
+            status = _status(raised.exc)
+            answer = next((_status(r.exc) for r in ast.walk(broad) if isinstance(r, ast.Raise) and r.exc is not None
+                           and _status(r.exc)), "")
+            out.append(_finding(raised, "ml:http-error-swallowed", "correctness",
+                                f"`{dotted(exc)}({status})` is raised inside the `try` whose `except "
+                                f"{ast.unparse(broad.type) if broad.type else ''}` at line {broad.lineno} catches it "
+                                f"too: the client gets {'a ' + answer if answer else 'what that handler answers'} "
+                                f"instead of {'the ' + status if status else 'the status chosen here'}"))
+            break
+    return out
+
+
+def _formatted(value: ast.expr | None, fstrings: dict[str, ast.JoinedStr]) -> ast.JoinedStr | None:
+    if isinstance(value, ast.Name):
+        value = fstrings.get(value.id)
+    if isinstance(value, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in value.values):
+        return value
+    return None
+
+
+def templates_from_fstrings(tree: ast.Module) -> list[Finding]:
+    """A LangChain prompt template whose template text is an f-string with values put in: the values become template
+    text, so a `{` or `}` in them breaks formatting (a missing-variable error) and the text can add variables of its
+    own. Values belong in `input_variables` / `partial_variables`."""
+    fstrings = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Name) and isinstance(n.value, ast.JoinedStr)}
+    out = []
+    for call in (c for c in call_nodes(ast.walk(tree)) if TEMPLATE_CALL.search(dotted(c.func))):
+        found = _formatted(_kw(call, "template"), fstrings) or (_formatted(call.args[0], fstrings) if call.args
+                                                               else None)
+        if found is None:
+            continue
+        values = [ast.unparse(v.value) for v in found.values if isinstance(v, ast.FormattedValue)]
+        out.append(_finding(call, "ml:template-from-fstring", "correctness",
+                            f"the prompt template's text is an f-string that puts `{values[0][:30]}` into it: any `{{` "
+                            "or `}` in that text breaks the template (a missing-variable error), and the text can add "
+                            "template variables of its own"))
+    return out
+
+
+# where a visitor's own text comes from in an app: Streamlit inputs, and a UI callback's or route's parameters
+USER_INPUT = re.compile(r"(^|\.)(text_input|chat_input|text_area)$")
+UI_EVENTS = {"click", "change", "submit", "input", "upload", "select", "blur", "then", "Interface", "ChatInterface"}
+PROCESS_KEYS = re.compile(r"^(os\.environ\[.*\]|openai\.api_key|openai\.organization|anthropic\.api_key|"
+                          r"\w+\.api_key)$")
+
+
+def _callbacks(tree: ast.Module) -> set[str]:
+    """Functions a UI runs for a visitor (`btn.click(fn, ...)`, `gr.Interface(fn=...)`) or a route serves."""
+    out = {n.name for n in ast.walk(tree) if route_handler(n)}
+    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] in UI_EVENTS):
+        fn = _kw(call, "fn") or (call.args[0] if call.args else None)
+        if isinstance(fn, ast.Name):
+            out.add(fn.id)
+    return out
+
+
+def user_keys_in_process_state(tree: ast.Module, kind: str) -> list[Finding]:
+    """A key or token a visitor typed, stored where the whole process reads it (`os.environ[...]`,
+    `openai.api_key`): an app or service serves every visitor from one process, so the next session runs on this
+    visitor's key, and two concurrent ones swap keys mid-request. Pass it to the client built for the session."""
+    if kind not in ("app", "service"):
+        return []
+    callbacks = _callbacks(tree)
+    out = []
+    for _name, scope, _body in _scopes(tree):
+        typed = {t.id for n in own_nodes(scope) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                 and USER_INPUT.search(dotted(n.value.func)) for t in n.targets if isinstance(t, ast.Name)}
+        if isinstance(scope, FUNCTIONS) and scope.name in callbacks:
+            typed |= {a.arg for a in scope.args.args}
+        hits = sorted(((n, ast.unparse(t)) for n in own_nodes(scope) if isinstance(n, ast.Assign)
+                       and _names(n.value) & typed for t in n.targets if PROCESS_KEYS.match(ast.unparse(t))),
+                      key=lambda hit: hit[0].lineno)
+        if hits:
+            node, target = hits[0]
+            found = _finding(node, "ml:user-key-in-process", "security", f"`{target}` is set from "
+                             f"`{ast.unparse(node.value)[:30]}`, which a visitor typed: the whole process reads it, "
+                             "so the next session runs on this visitor's key and two at once swap keys mid-request")
+            found.also = sorted({n.lineno for n, _ in hits[1:]} - {node.lineno})
+            out.append(found)
+    return out

@@ -1211,6 +1211,190 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             optimizer = AdamW(model.parameters(), lr=2e-5)
             return optimizer, get_linear_schedule_with_warmup(optimizer, 0, steps)
         """),
+    ("ml:http-error-swallowed", ("""\
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        @app.get("/collections/{name}")
+        def query(name: str, q: str):
+            try:
+                collection = store.get(name)
+                if collection is None:
+                    raise HTTPException(status_code=404, detail="no such collection")
+                return collection.search(q)
+            except Exception as e:
+                logger.exception("query failed")
+                raise HTTPException(status_code=500, detail="search failed")
+        """, 10), """\
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        @app.get("/collections/{name}")
+        def query(name: str, q: str):
+            try:
+                collection = store.get(name)
+                if collection is None:
+                    raise HTTPException(status_code=404, detail="no such collection")
+                return collection.search(q)
+            except HTTPException:
+                raise
+            except Exception as e:
+                logger.exception("query failed")
+                raise HTTPException(status_code=500, detail="search failed")
+        """),
+    ("ml:template-from-fstring", ("""\
+        from langchain.prompts import PromptTemplate
+
+        def chat_prompt(summary):
+            template = f"You are a helpful assistant. The document says: {summary}\\n{{history}}\\nHuman: {{question}}"
+            return PromptTemplate(input_variables=["history", "question"], template=template)
+        """, 5), """\
+        from langchain.prompts import PromptTemplate
+
+        def chat_prompt(summary):
+            template = "You are a helpful assistant. The document says: {summary}\\n{history}\\nHuman: {question}"
+            prompt = PromptTemplate(input_variables=["summary", "history", "question"], template=template)
+            return prompt.partial(summary=summary)
+        """),
+    ("ml:train-unshuffled", ("""\
+        import torch
+        from torch.utils.data import DataLoader
+
+        torch.manual_seed(0)
+        loader = DataLoader(dataset, batch_size=16)
+        model.train()
+        for epoch in range(3):
+            for batch in loader:
+                loss = model(**batch).loss
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad()
+        """, 5), """\
+        import torch
+        from torch.utils.data import DataLoader
+
+        torch.manual_seed(0)
+        loader = DataLoader(dataset, batch_size=16, shuffle=True)
+        eval_loader = DataLoader(eval_set, batch_size=16)
+        model.train()
+        for epoch in range(3):
+            for batch in loader:
+                loss = model(**batch).loss
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad()
+        with torch.no_grad():
+            for batch in eval_loader:
+                print(model(**batch).loss.item())
+        """),
+    ("ml:user-key-in-process", ("""\
+        import os
+
+        import streamlit as st
+        from openai import OpenAI
+
+        api_key = st.sidebar.text_input("OpenAI API key", type="password")
+        if api_key:
+            os.environ["OPENAI_API_KEY"] = api_key
+        client = OpenAI()
+        """, 8), """\
+        import os
+
+        import streamlit as st
+        from openai import OpenAI
+
+        api_key = st.sidebar.text_input("OpenAI API key", type="password")
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+        client = OpenAI(api_key=api_key or None)
+        """),
+    ("ml:user-key-in-process", ("""\
+        import os
+
+        import gradio as gr
+
+        def set_key(api_key):
+            os.environ["OPENAI_API_KEY"] = api_key
+            return build_chain()
+
+        with gr.Blocks() as demo:
+            key_box = gr.Textbox(type="password")
+            key_box.change(set_key, inputs=[key_box], outputs=[state])
+        """, 6), """\
+        import os
+
+        import gradio as gr
+
+        def set_key(api_key):
+            return build_chain(api_key=api_key)
+
+        def configure(settings):
+            os.environ["OPENAI_API_KEY"] = settings.key
+
+        with gr.Blocks() as demo:
+            key_box = gr.Textbox(type="password")
+            key_box.change(set_key, inputs=[key_box], outputs=[state])
+        """),
+    ("ml:removed-api", ("""\
+        import peft
+        import transformers
+
+        def prepare(model):
+            model = peft.prepare_model_for_int8_training(model)
+            return peft.get_peft_model(model, peft.LoraConfig(r=8))
+        """, 5), """\
+        import peft
+        import transformers
+
+        def prepare(model):
+            model = peft.prepare_model_for_kbit_training(model)
+            return peft.get_peft_model(model, peft.LoraConfig(r=8))
+        """),
+    ("ml:no-seed", ("""\
+        import transformers
+        from datasets import load_dataset
+
+        data = load_dataset("json", data_files="train.jsonl")["train"].shuffle()
+        args = transformers.TrainingArguments(output_dir="out", num_train_epochs=1)
+        transformers.Trainer(model=model, args=args, train_dataset=data).train()
+        """, 4), """\
+        import transformers
+        from datasets import load_dataset
+
+        data = load_dataset("json", data_files="train.jsonl")["train"].shuffle(seed=42)
+        args = transformers.TrainingArguments(output_dir="out", num_train_epochs=1)
+        transformers.Trainer(model=model, args=args, train_dataset=data).train()
+        """),
+    ("ml:stream-unclosed", ("""\
+        import json
+
+        import requests
+
+        def generate(prompt):
+            response = requests.post("http://localhost:11434/api/generate", json={"prompt": prompt},
+                                     stream=True, timeout=60)
+            response.raise_for_status()
+            text = ""
+            for line in response.iter_lines():
+                if line:
+                    text += json.loads(line)["response"]
+            return text
+        """, 6), """\
+        import json
+
+        import requests
+
+        def generate(prompt):
+            with requests.post("http://localhost:11434/api/generate", json={"prompt": prompt},
+                               stream=True, timeout=60) as response:
+                response.raise_for_status()
+                text = ""
+                for line in response.iter_lines():
+                    if line:
+                        text += json.loads(line)["response"]
+            return text
+        """),
 ]
 
 

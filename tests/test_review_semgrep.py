@@ -1045,6 +1045,22 @@ CASES += [  # an upload route that accepts files of any size and number (dev g12
      UPLOAD_TS.replace("LIMITS", ", limits: { fileSize: 5 * 1024 * 1024, files: 10 }")),
 ]
 
+FETCH_TS = """\
+        export async function POST(req: Request) {
+          const { query } = await req.json();
+          const res = await fetch(`${process.env.EMBEDDINGS_URL}/embed`, {
+            method: "POST",
+            body: JSON.stringify({ input: query }),SIGNAL
+          });
+          if (!res.ok) return new Response("embedding failed", { status: 502 });
+          return Response.json(await res.json());
+        }
+        """
+CASES += [  # a route that waits on an upstream with no deadline (dev g145: a Next.js edge embedding route)
+    ("semgrep:http-no-timeout", "route.ts", FETCH_TS.replace("SIGNAL", ""), 3,
+     FETCH_TS.replace("SIGNAL", "\n    signal: AbortSignal.timeout(10_000),")),
+]
+
 PROXY_GO = """\
         package main
 
