@@ -533,7 +533,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *rt.blocking_in_async(scope, nodes, helpers, instances), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *rt.background_loops(tree), *sv.csrf_exempt(tree),
-            *sv.missing_auth(tree, kind == "service"),
+            *(sv.missing_auth(tree, kind == "service") or sv.exposed_without_auth(tree, kind)),
             *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
             *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),

@@ -143,6 +143,8 @@ FIX = {
     "ml:user-key-in-process": "Keep a visitor's key in their session (`st.session_state`, `gr.State`) and pass it to "
                               "the client built for that session (`OpenAI(api_key=key)`); never put it in "
                               "`os.environ` or a module-level setting.",
+    "ml:exposed-no-auth": "Bind to `127.0.0.1` unless others must reach it; if they must, put it behind a login "
+                          "(Gradio `auth=`, an API-key dependency, or a reverse proxy with authentication).",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

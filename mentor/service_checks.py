@@ -752,3 +752,27 @@ def user_keys_in_process_state(tree: ast.Module, kind: str) -> list[Finding]:
             found.also = sorted({n.lineno for n, _ in hits[1:]} - {node.lineno})
             out.append(found)
     return out
+
+
+EVERY_INTERFACE = {"0.0.0.0", "::", "[::]"}
+
+
+def exposed_without_auth(tree: ast.Module, kind: str) -> list[Finding]:
+    """A service or app started on every network interface (`host="0.0.0.0"`, Gradio's `server_name`) when nothing
+    in it checks who is calling: anyone who can reach the machine (a whole office network, or the internet on a cloud
+    VM) uses the model and whatever key is behind it. A debug server and a public share link have findings of their
+    own, and where state-changing routes are already reported for missing auth this adds nothing."""
+    if kind not in ("app", "service") or AUTH.search(ast.unparse(tree)):
+        return []
+    for call in call_nodes(ast.walk(tree)):
+        host = _kw(call, "host") or _kw(call, "server_name")
+        debug, share = _kw(call, "debug"), _kw(call, "share")
+        if not (isinstance(host, ast.Constant) and host.value in EVERY_INTERFACE) or _kw(call, "auth") is not None:
+            continue
+        if any(isinstance(flag, ast.Constant) and flag.value is True for flag in (debug, share)):
+            continue
+        name = dotted(call.func) or ast.unparse(call.func).rsplit(".", 1)[-1]
+        return [_finding(call, "ml:exposed-no-auth", "security", f"`{name}` serves on every network "
+                         f"interface (`{host.value}`) and nothing here checks who is calling: anyone who can reach "
+                         "the machine uses the model and the key behind it")]
+    return []

@@ -1366,6 +1366,42 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         args = transformers.TrainingArguments(output_dir="out", num_train_epochs=1)
         transformers.Trainer(model=model, args=args, train_dataset=data).train()
         """),
+    ("ml:exposed-no-auth", ("""\
+        import uvicorn
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.post("/generate")
+        def generate(prompt: str):
+            return {"text": model.generate(prompt)}
+
+        if __name__ == "__main__":
+            uvicorn.run(app, host="0.0.0.0", port=8000)
+        """, 11), """\
+        import uvicorn
+        from fastapi import Depends, FastAPI
+
+        app = FastAPI()
+
+        @app.post("/generate")
+        def generate(prompt: str, user=Depends(get_current_user)):
+            return {"text": model.generate(prompt)}
+
+        if __name__ == "__main__":
+            uvicorn.run(app, host="0.0.0.0", port=8000)
+        """),
+    ("ml:exposed-no-auth", ("""\
+        import gradio as gr
+
+        demo = gr.ChatInterface(fn=respond)
+        demo.queue().launch(server_name="0.0.0.0", server_port=7860)
+        """, 4), """\
+        import gradio as gr
+
+        demo = gr.ChatInterface(fn=respond)
+        demo.queue().launch(server_name="127.0.0.1", server_port=7860)
+        """),
     ("ml:stream-unclosed", ("""\
         import json
 
