@@ -547,4 +547,5 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *argparse_types(tree),
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),
-            *pc.unchecked_settings(tree, kind), *pc.local_time(tree), *pc.chained_inplace(tree)]
+            *pc.unchecked_settings(tree, kind), *pc.cwd_relative_paths(tree, kind), *pc.local_time(tree),
+            *pc.chained_inplace(tree)]

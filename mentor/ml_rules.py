@@ -145,6 +145,8 @@ FIX = {
                               "`os.environ` or a module-level setting.",
     "ml:exposed-no-auth": "Bind to `127.0.0.1` unless others must reach it; if they must, put it behind a login "
                           "(Gradio `auth=`, an API-key dependency, or a reverse proxy with authentication).",
+    "ml:cwd-relative-path": "Build paths from the file's own folder (`Path(__file__).parent / \"images\" / "
+                            "\"header.png\"`) or from a setting, so the code finds its files wherever it is started.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

@@ -290,3 +290,29 @@ def unchecked_settings(tree: ast.Module, kind: str) -> list[Finding]:
     return [_finding(first, "ml:unchecked-setting", "reliability", f"{shown} read from the environment with no "
                      "default and never checked: an unset variable becomes None and fails later with an obscure "
                      "error; check them at start-up and stop with a clear message", end=last.end_lineno)]
+
+
+# a file path written relative to the working directory: `data/x.csv`, `../data/x.csv`, `./model.pkl`, `logo.png`
+RELATIVE_FILE = re.compile(r"^(\.\.?/)?[\w.-]+(/[\w.-]+)*\.\w{2,5}$")
+
+
+def cwd_relative_paths(tree: ast.Module, kind: str) -> list[Finding]:
+    """A file opened by a relative path in code that is not started from its own folder: a Streamlit or Gradio app
+    (`streamlit run path/to/app.py` keeps the caller's directory) or an Airflow/Prefect DAG file (run by a worker in
+    a directory of its own). The path is resolved against that directory, not the file's, so it fails away from the
+    author's shell. One finding for the file, at the first such path."""
+    dag = imports_module(tree.body, "airflow") or imports_module(tree.body, "prefect")
+    if kind != "app" and not dag:
+        return []
+    hits = [c for c in call_nodes(ast.walk(tree)) if c.args and isinstance(c.args[0], ast.Constant)
+            and isinstance(c.args[0].value, str) and RELATIVE_FILE.match(c.args[0].value)
+            and "/" in c.args[0].value and not c.args[0].value.startswith(("http", "/", "~"))]
+    if not hits:
+        return []
+    first = min(hits, key=lambda c: c.lineno)
+    where = "the worker's working directory" if dag else "the directory the app is started from"
+    found = _finding(first, "ml:cwd-relative-path", "reliability", f"`{first.args[0].value}` is a relative path: it is "
+                     f"resolved against {where}, not this file's folder, so run from anywhere else the file is not "
+                     "found")
+    found.also = sorted({c.lineno for c in hits} - {first.lineno})
+    return [found]

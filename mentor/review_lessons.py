@@ -91,6 +91,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:template-from-fstring": (13, "Defence 1: fence untrusted data"),
     "ml:user-key-in-process": (13, "Secrets management"),
     "ml:exposed-no-auth": (13, "Authentication and authorization, down to the document"),
+    "ml:cwd-relative-path": (19, "Configuration and secrets per environment"),
     "ml:stream-unclosed": (8, "Python asyncio for I/O-bound LLM calls"),
     "ml:eval-mode-training": (1, "Observer and Decorator patterns for training and inference"),
     "ml:public-share": (13, "Authentication and authorization, down to the document"),

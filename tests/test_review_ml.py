@@ -1402,6 +1402,50 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         demo = gr.ChatInterface(fn=respond)
         demo.queue().launch(server_name="127.0.0.1", server_port=7860)
         """),
+    ("ml:cwd-relative-path", ("""\
+        import pandas as pd
+        import streamlit as st
+
+        st.image("assets/header.png")
+        catalogue = pd.read_csv("data/catalogue.csv")
+        st.dataframe(catalogue)
+        """, 4), """\
+        from pathlib import Path
+
+        import pandas as pd
+        import streamlit as st
+
+        HERE = Path(__file__).parent
+        st.image(str(HERE / "assets" / "header.png"))
+        catalogue = pd.read_csv(HERE / "data" / "catalogue.csv")
+        st.dataframe(catalogue)
+        """),
+    ("ml:cwd-relative-path", ("""\
+        from datetime import datetime
+
+        import pandas as pd
+        from airflow.decorators import dag, task
+
+        @dag(schedule="@daily", start_date=datetime(2024, 1, 1), catchup=False)
+        def refresh():
+            @task
+            def load():
+                return pd.read_csv("../data/metadata.csv").to_dict("records")
+            load()
+        """, 10), """\
+        from datetime import datetime
+
+        import pandas as pd
+        from airflow.decorators import dag, task
+        from airflow.models import Variable
+
+        @dag(schedule="@daily", start_date=datetime(2024, 1, 1), catchup=False)
+        def refresh():
+            @task
+            def load():
+                return pd.read_csv(Variable.get("metadata_uri")).to_dict("records")
+            load()
+        """),
     ("ml:stream-unclosed", ("""\
         import json
 
