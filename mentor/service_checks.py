@@ -33,7 +33,7 @@ PASSIVE = {"jsonify", "print", "len", "debug", "info", "warning", "dumps"}
 VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_validate|\.parse_obj|abort\(400|, 400\b|"
                        r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
-SANITISED = re.compile(r"secure_filename|basename|uuid|\.name\b|Path\(.*\)\.name")
+SANITISED = re.compile(r"secure_filename|safe_join|basename|uuid|\.name\b|Path\(.*\)\.name")
 PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
                       r"question|prompt|sample|samples|inputs?|features|sentence|sentences|document|doc|image)$")
 DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
@@ -287,19 +287,38 @@ def unvalidated_body(scope, nodes) -> list[Finding]:
     return []
 
 
+def _contained(nodes) -> set[str]:
+    """Names whose path the code checks stays inside a folder (`p.startswith(folder)`, `p.is_relative_to(folder)`,
+    `os.path.commonpath([p, folder])`)."""
+    out = set()
+    for call in call_nodes(nodes):
+        name = dotted(call.func)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("startswith", "is_relative_to"):
+            out |= _names(call.func.value)
+        elif name.endswith("commonpath"):
+            out |= {n for a in call.args for n in _names(a)}
+    return out
+
+
 def path_traversal(scope, nodes) -> list[Finding]:
-    """A client-supplied file name used in a path: `../../etc/cron.d/x` writes (or reads) outside the folder."""
+    """A client-supplied file name used in a path: `../../etc/cron.d/x` writes (or reads) outside the folder. A path
+    built with `safe_join` (None when it escapes) or checked to stay inside its folder is safe."""
+    contained = _contained(nodes)
     names = {t.id for n in nodes if isinstance(n, ast.Assign) and CLIENT_NAME.search(ast.unparse(n.value))
-             and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)}
+             and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)
+             and t.id not in contained}
+    # calls whose result is bound to a name the code then checks (`p = realpath(join(folder, name))`)
+    checked = {id(c) for n in nodes if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id in contained for t in n.targets) for c in ast.walk(n.value)}
     out = []
     for call in call_nodes(nodes):
         name = dotted(call.func)
-        if not (name in ("open", "os.path.join", "pathlib.Path", "Path", "shutil.copyfileobj") or name.endswith(
-                (".save", "path.join"))):
+        if id(call) in checked or not (name in ("open", "os.path.join", "pathlib.Path", "Path", "shutil.copyfileobj")
+                                       or name.endswith((".save", "path.join"))):
             continue
         for arg in call.args:
             text = ast.unparse(arg)
-            if SANITISED.search(text):
+            if SANITISED.search(text) or _names(arg) & contained:
                 continue
             if CLIENT_NAME.search(text) or _names(arg) & names:
                 out.append(_finding(call, "ml:path-traversal", "security", f"`{name}` builds a path from the "
@@ -377,10 +396,20 @@ def _base(node: ast.expr) -> ast.expr:
     return node
 
 
+CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass|token|secret|api_?key", re.I)
+
+
+def _compares_credentials(tree: ast.Module) -> bool:
+    """Whether the code compares a credential (`req.admin_pass != conf.admin_pass`, `token == API_TOKEN`): a
+    hand-written identity check."""
+    return any(isinstance(n, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in n.ops)
+               and CREDENTIAL.search(ast.unparse(n)) for n in ast.walk(tree))
+
+
 def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
     """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
     no auth decorator, dependency, user object or token check on the route or app-wide."""
-    if not service or AUTH.search(ast.unparse(tree)):
+    if not service or AUTH.search(ast.unparse(tree)) or _compares_credentials(tree):
         return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
     out = []
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
@@ -553,7 +582,10 @@ def tokenizers_of(tree: ast.Module) -> set[str]:
 def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
     """A Hugging Face tokenizer whose output goes to a model (padded into a batch, or returned as tensors) with no
     truncation: a text longer than the model's limit (512 tokens for BERT and RoBERTa) fails at inference or in
-    training."""
+    training. Ids cut to a length by hand afterwards (`input_ids[-max_len:]`) are truncated too."""
+    if any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice) and re.search(
+            r"input_ids|attention_mask|tokens", ast.unparse(n.value)) for n in nodes):
+        return []
     return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` "
                      + ("pads but never truncates" if _kw(c, "padding") is not None else "builds model inputs but "
                         "never truncates") + ": a text longer than the model's limit fails at inference or training")

@@ -1061,23 +1061,6 @@ CASES += [  # a route that waits on an upstream with no deadline (dev g145: a Ne
      FETCH_TS.replace("SIGNAL", "\n    signal: AbortSignal.timeout(10_000),")),
 ]
 
-HANDLER_GO = """\
-        package main
-
-        import "github.com/gin-gonic/gin"
-
-        var current *Session
-
-        func chatHandler(c *gin.Context) {
-        \tSESSION
-        \tcurrent.Reply(c.PostForm("message"))
-        }
-        """
-CASES += [  # a handler keeping its request's state in a package variable (dev g187: a WeChat bot on Gin)
-    ("semgrep:data-race", "bot.go", HANDLER_GO.replace("SESSION", "current = NewSession(c.Writer, c.Request)"), 8,
-     HANDLER_GO.replace("SESSION", "current := NewSession(c.Writer, c.Request)")),
-]
-
 PROXY_GO = """\
         package main
 
