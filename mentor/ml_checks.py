@@ -292,10 +292,16 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
     if not imports_module(tree.body, "airflow"):
         return []
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
-    reads = sorted((c for c in call_nodes(n for s in module for n in ast.walk(s)) if dotted(c.func).endswith(
-        "Variable.get")), key=lambda c: c.lineno)
+    # a `@dag` function's own body runs at parse time too (the DAG is built by calling it); its `@task`s do not
+    dag_bodies = [s for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and any(
+        dotted(d.func if isinstance(d, ast.Call) else d).split(".")[-1] == "dag" for d in f.decorator_list)
+        for s in f.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
+    reads = sorted((c for c in call_nodes(n for s in module + dag_bodies for n in ast.walk(s))
+                    if dotted(c.func).endswith("Variable.get")), key=lambda c: c.lineno)
+    where = "at the top level of a DAG file" if all(
+        any(r in ast.walk(s) for s in module) for r in reads) else "where the DAG file is parsed"
     out = [_finding(reads[0], "ml:airflow-top-level", "performance", f"{len(reads)} `Variable.get` call"
-                    f"{'s' if len(reads) > 1 else ''} at the top level of a DAG file: they run on every parse of the "
+                    f"{'s' if len(reads) > 1 else ''} {where}: they run on every parse of the "
                     "file and query the metadata database each time", end=reads[-1].end_lineno)] if reads else []
     for s in module:
         if isinstance(s, ast.Assign) and isinstance(s.value, ast.Dict) and "default_args" in ast.unparse(s.targets[0]):
@@ -540,6 +546,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
             *public_share(tree), *sv.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
+            *sv.signing_key_literals(tree, kind), *sv.credentials_logged(tree),
+            *sv.cache_decorators_called(tree),
             *sv.user_keys_in_process_state(tree, kind),
             *rt.streams_unclosed(tree),
             *rt.gather_all_or_nothing(tree),

@@ -147,6 +147,13 @@ FIX = {
                           "(Gradio `auth=`, an API-key dependency, or a reverse proxy with authentication).",
     "ml:cwd-relative-path": "Build paths from the file's own folder (`Path(__file__).parent / \"images\" / "
                             "\"header.png\"`) or from a setting, so the code finds its files wherever it is started.",
+    "ml:signing-key-literal": "Read the key from the environment or a secrets manager at start-up "
+                              "(`app.config[\"SECRET_KEY\"] = os.environ[\"SECRET_KEY\"]`), generated with "
+                              "`secrets.token_hex(32)`, and rotate the one that was committed.",
+    "ml:credential-logged": "Log that the credential is set (or its last four characters), never the value; if it "
+                            "was logged, rotate it.",
+    "ml:cache-not-applied": "Put the decorator on the function it should cache (`@st.cache_data` on the line above "
+                            "`def load_table(...)`), and check a second call returns at once.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

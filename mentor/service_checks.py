@@ -396,7 +396,10 @@ def _base(node: ast.expr) -> ast.expr:
     return node
 
 
-CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass|token|secret|api_?key", re.I)
+# a credential's name: `api_key`, `OPENAI_API_KEY`, `admin_pass`, `auth_token`, `token` alone (not the tokens of a
+# language model: `eos_token`, `total_tokens`, `max_new_tokens`)
+CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass\b|api_?key|secret|credential|\btoken\b|"
+                        r"(access|auth|bearer|api|session|bot|hf|github|slack)_?token", re.I)
 
 
 def _compares_credentials(tree: ast.Module) -> bool:
@@ -583,7 +586,7 @@ def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
     """A Hugging Face tokenizer whose output goes to a model (padded into a batch, or returned as tensors) with no
     truncation: a text longer than the model's limit (512 tokens for BERT and RoBERTa) fails at inference or in
     training. Ids cut to a length by hand afterwards (`input_ids[-max_len:]`) are truncated too."""
-    if any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice) and re.search(
+    if any(isinstance(n, ast.Subscript) and any(isinstance(x, ast.Slice) for x in ast.walk(n.slice)) and re.search(
             r"input_ids|attention_mask|tokens", ast.unparse(n.value)) for n in nodes):
         return []
     return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` "
@@ -808,3 +811,56 @@ def exposed_without_auth(tree: ast.Module, kind: str) -> list[Finding]:
                          f"interface (`{host.value}`) and nothing here checks who is calling: anyone who can reach "
                          "the machine uses the model and the key behind it")]
     return []
+
+
+SIGNING_KEY = re.compile(r"^(app\.secret_key|app\.config\[['\"]SECRET_KEY['\"]\]|SECRET_KEY|JWT_SECRET(_KEY)?)$")
+
+
+def signing_key_literals(tree: ast.Module, kind: str) -> list[Finding]:
+    """The key a web framework signs sessions or tokens with, written in the code (`app.config["SECRET_KEY"] =
+    "your_secret_key"`): anyone who reads the code can forge a session cookie or token and act as any user. A
+    placeholder value is the same problem, since the app runs with it."""
+    if kind != "service":
+        return []
+    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                 and isinstance(n.value.value, str) and n.value.value):
+        target = next((ast.unparse(t) for t in node.targets if SIGNING_KEY.match(ast.unparse(t))), None)
+        if target:
+            return [_finding(node, "ml:signing-key-literal", "security", f"`{target}` is a string written in the "
+                             "code: sessions (or tokens) are signed with it, so anyone who reads the code can forge "
+                             "one and act as any user")]
+    return []
+
+
+LOG_CALLS = re.compile(r"^(print|(\w+\.)?(debug|info|warning|warn|error|exception|critical|log))$")
+# wrappers that show something about a credential without showing it
+MASKED = {"len", "bool", "type", "hash", "mask", "redact"}
+
+
+def credentials_logged(tree: ast.Module) -> list[Finding]:
+    """A credential (a name or setting called `api_key`, `token`, `secret`, `password`) printed or logged whole: it
+    ends up in the console, container logs and whatever collects them. Its length, a prefix (`key[:4]`) or whether it
+    is set are fine."""
+    out = []
+    for call in (c for c in call_nodes(ast.walk(tree)) if LOG_CALLS.match(dotted(c.func))):
+        masked = {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Call)
+                  and dotted(n.func).split(".")[-1] in MASKED for x in ast.walk(n)}
+        masked |= {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Subscript)
+                   and isinstance(n.slice, ast.Slice) for x in ast.walk(n)}
+        shown = [n for a in call.args for n in ast.walk(a) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))
+                 and id(n) not in masked and CREDENTIAL.search(ast.unparse(n))
+                 and not isinstance(n, ast.Constant)]
+        if shown:
+            out.append(_finding(call, "ml:credential-logged", "security", f"`{dotted(call.func)}` writes "
+                                f"`{ast.unparse(shown[0])[:40]}` whole: the credential ends up in the console and "
+                                "in every log that collects it"))
+    return out[:1] if out else []
+
+
+def cache_decorators_called(tree: ast.Module) -> list[Finding]:
+    """A caching decorator called as a statement (`st.cache_data()` on a line of its own, not `@st.cache_data` on
+    the function): it builds a decorator and throws it away, so nothing is cached and the work runs on every call."""
+    return [_finding(n, "ml:cache-not-applied", "performance", f"`{ast.unparse(n.value)[:40]}` is called on a line "
+                     "of its own, not put on a function with `@`: it decorates nothing, so nothing is cached")
+            for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+            and CACHED.search(dotted(n.value.func)) and not n.value.args]

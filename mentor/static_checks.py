@@ -19,12 +19,14 @@ from .ml_rules import _kw
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
 # on, Jinja2 without autoescaping, timestamps read as local time (pipelines run on workers in any timezone), a loop
 # variable that rebinds the name its iterable came from (`for epoch in range(epoch)`), and Airflow APIs that Airflow 3
-# removed (ruff's own table: `days_ago`, `schedule_interval`...)
+# removed (ruff's own table: `days_ago`, `schedule_interval`...), and a condition that is always true or false
+# (`if "no key" or "401" in msg:`)
 RUFF_SELECT = ("F821,F822,F823,F811,B006,B020,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006,"
-               "AIR301")
+               "AIR301,SIM222,SIM223")
 RUFF_TIMEOUT_S = 30
 RUFF_META = {"F": ("error", "reliability"), "B": ("warning", "reliability"), "S": ("warning", "security"),
-             "DTZ": ("warning", "correctness"), "AIR": ("warning", "reliability")}
+             "DTZ": ("warning", "correctness"), "AIR": ("warning", "reliability"),
+             "SIM": ("warning", "correctness")}
 _SECRET_WHAT = {  # rule -> (what it is, where to read it instead); the detector is secret_scan.find_secrets
     "secret:anthropic-key": ("An Anthropic API key", "ANTHROPIC_API_KEY"),
     "secret:openai-key": ("An OpenAI API key", "OPENAI_API_KEY"),
@@ -70,6 +72,12 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
             instead = f"{fix[0].lower()}{fix[1:]} and pin" if fix else "pin"
             message = (message.replace(" is removed in ", " is gone in ") + ": with unpinned dependencies a fresh "
                        f"install fails here; {instead} the versions")
+        elif code_ in ("SIM222", "SIM223"):  # ruff says only "Use `True` instead of `True or ...`"
+            always = "true" if code_ == "SIM222" else "false"
+            message = (f"this condition is always {always}: a constant that is {always} on its own sits in an "
+                       f"`{'or' if always == 'true' else 'and'}`, so the test never looks at the rest "
+                       "(`\"a\" or \"b\" in msg` reads as `\"a\" or (\"b\" in msg)`; write `\"a\" in msg or "
+                       "\"b\" in msg`)")
         elif code_ == "B020":
             message += (": inside the loop and after it the name holds the current item, not the value the iterable "
                         "was built from, so any later use of it (a progress line, a total) reads the wrong number")

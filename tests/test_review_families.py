@@ -705,6 +705,17 @@ CASES += [  # session 9: ruff's own rules for misses on the fresh dev files g141
                     optimizer.step()
                 print(f"epoch {epoch + 1}/{epochs}")
         """),
+    ("ruff:SIM222", ("""\
+        def check(result):
+            for error in result.get("errors", []):
+                if "no api key found" or "status: 401" in error["message"]:
+                    raise RuntimeError("Check the OPENAI_API_KEY environment variable.")
+        """, 3), """\
+        def check(result):
+            for error in result.get("errors", []):
+                if "no api key found" in error["message"] or "status: 401" in error["message"]:
+                    raise RuntimeError("Check the OPENAI_API_KEY environment variable.")
+        """),
     ("ruff:AIR301", ("""\
         from airflow.decorators import dag, task
         from airflow.utils.dates import days_ago

@@ -1446,6 +1446,166 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                 return pd.read_csv(Variable.get("metadata_uri")).to_dict("records")
             load()
         """),
+    ("ml:signing-key-literal", ("""\
+        from flask import Flask
+        from flask_login import LoginManager
+
+        app = Flask(__name__)
+        app.config["SECRET_KEY"] = "your_secret_key"
+        login_manager = LoginManager(app)
+
+        @app.route("/")
+        def index():
+            return "ok"
+        """, 5), """\
+        import os
+
+        from flask import Flask
+        from flask_login import LoginManager
+
+        app = Flask(__name__)
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        login_manager = LoginManager(app)
+
+        @app.route("/")
+        def index():
+            return "ok"
+        """),
+    ("ml:credential-logged", ("""\
+        import os
+
+        from openai import OpenAI
+
+        api_key = os.getenv("OPENAI_API_KEY")
+        print(f"Key length: {len(api_key)}")
+        print(f"API key: {api_key}")
+        client = OpenAI(api_key=api_key)
+        """, 7), """\
+        import os
+
+        from openai import OpenAI
+
+        api_key = os.getenv("OPENAI_API_KEY")
+        print(f"Key length: {len(api_key)}, ends with {api_key[-4:]}")
+        print(f"tokens per step: {tokens_per_iter}, eos: {tokenizer.eos_token}")
+        client = OpenAI(api_key=api_key)
+        """),
+    ("ml:cache-not-applied", ("""\
+        import pandas as pd
+        import streamlit as st
+
+        st.cache_data()
+        def load_calls(engine):
+            return pd.read_sql("select * from calls", engine)
+        """, 4), """\
+        import pandas as pd
+        import streamlit as st
+
+        @st.cache_data()
+        def load_calls(_engine):
+            return pd.read_sql("select * from calls", _engine)
+        """),
+    ("ml:airflow-top-level", ("""\
+        from datetime import datetime
+
+        from airflow.decorators import dag, task
+        from airflow.models import Variable
+
+        @dag(schedule="@daily", start_date=datetime(2024, 1, 1), catchup=False)
+        def train():
+            bucket = Variable.get("bucket_name")
+
+            @task
+            def fit(path):
+                return path
+
+            fit(f"s3://{bucket}/train.parquet")
+
+        train()
+        """, 8), """\
+        from datetime import datetime
+
+        from airflow.decorators import dag, task
+        from airflow.models import Variable
+
+        @dag(schedule="@daily", start_date=datetime(2024, 1, 1), catchup=False)
+        def train():
+            @task
+            def fit():
+                return f"s3://{Variable.get('bucket_name')}/train.parquet"
+
+            fit()
+
+        train()
+        """),
+    ("ml:path-traversal", ("""\
+        import os
+
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            with open(os.path.join("data", file.filename), "wb") as out:
+                out.write(await file.read())
+        """, 9), """\
+        import os
+
+        from fastapi import FastAPI, HTTPException, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            folder = os.path.realpath("data")
+            path = os.path.realpath(os.path.join(folder, file.filename))
+            if not path.startswith(folder + os.sep):
+                raise HTTPException(400, "bad file name")
+            with open(path, "wb") as out:
+                out.write(await file.read())
+        """),
+    ("ml:missing-auth", ("""\
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.post("/config")
+        def post_config(body: dict):
+            settings.update(body)
+            return settings
+        """, 5), """\
+        from fastapi import FastAPI, HTTPException
+
+        app = FastAPI()
+
+        @app.post("/config")
+        def post_config(body: dict):
+            if body.get("admin_pass") != settings.admin_pass:
+                raise HTTPException(403)
+            settings.update(body)
+            return settings
+        """),
+    ("ml:no-truncation", ("""\
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("Qwen/Qwen2-0.5B-Instruct")
+        model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-0.5B-Instruct")
+
+        def generate(prompt):
+            inputs = tokenizer(prompt, return_tensors="pt")
+            return model.generate(**inputs, max_new_tokens=256)
+        """, 7), """\
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("Qwen/Qwen2-0.5B-Instruct")
+        model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-0.5B-Instruct")
+
+        def generate(prompt, context_len=4096, max_new_tokens=256):
+            inputs = tokenizer(prompt, return_tensors="pt")
+            input_ids = inputs["input_ids"][:, -(context_len - max_new_tokens):]
+            return model.generate(input_ids=input_ids, max_new_tokens=max_new_tokens)
+        """),
     ("ml:stream-unclosed", ("""\
         import json
 
