@@ -547,7 +547,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
             *public_share(tree), *sv.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
             *sv.signing_key_literals(tree, kind), *sv.credentials_logged(tree),
-            *sv.cache_decorators_called(tree),
+            *sv.cache_decorators_called(tree), *sv.failures_answered_ok(tree),
             *sv.user_keys_in_process_state(tree, kind),
             *rt.streams_unclosed(tree),
             *rt.gather_all_or_nothing(tree),

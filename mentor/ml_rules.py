@@ -154,6 +154,9 @@ FIX = {
                             "was logged, rotate it.",
     "ml:cache-not-applied": "Put the decorator on the function it should cache (`@st.cache_data` on the line above "
                             "`def load_table(...)`), and check a second call returns at once.",
+    "ml:failure-as-200": "Answer failures with their status: `return jsonify(error=\"...\"), 500` (Flask), "
+                         "`raise HTTPException(400, \"message is required\")` (FastAPI), 400 for bad input, 5xx for "
+                         "the server's own errors.",
     "ml:retry-no-backoff": "Back off exponentially with jitter (`time.sleep(min(cap, base * 2 ** attempt) + "
                            "random.random())`) or use `tenacity`/the SDK's retries; fixed-interval retries hammer an "
                            "overloaded service.",

@@ -95,6 +95,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:signing-key-literal": (13, "Secrets management"),
     "ml:credential-logged": (13, "Secrets management"),
     "ml:cache-not-applied": (6, "Cache-aside (lazy loading)"),
+    "ml:failure-as-200": (10, "Classify errors before reacting"),
     "ml:stream-unclosed": (8, "Python asyncio for I/O-bound LLM calls"),
     "ml:eval-mode-training": (1, "Observer and Decorator patterns for training and inference"),
     "ml:public-share": (13, "Authentication and authorization, down to the document"),

@@ -864,3 +864,51 @@ def cache_decorators_called(tree: ast.Module) -> list[Finding]:
                      "of its own, not put on a function with `@`: it decorates nothing, so nothing is cached")
             for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
             and CACHED.search(dotted(n.value.func)) and not n.value.args]
+
+
+def _sets_status(value: ast.expr) -> bool:
+    """Whether a returned value carries a status: `(body, 500)`, `JSONResponse(..., status_code=500)`,
+    `Response(status=400)`, `abort(...)`, `make_response(body, 404)`."""
+    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+        return True
+    return any(isinstance(c, ast.Call) and (any(k.arg in ("status", "status_code") for k in c.keywords) or (
+        dotted(c.func).endswith("make_response") and len(c.args) >= 2)) for c in ast.walk(value))
+
+
+def _answers(stmts: list[ast.stmt]) -> list[ast.Return]:
+    """Returns of a body (`jsonify(...)`, a dict or a string) that set no status."""
+    return [r for s in stmts for r in ast.walk(s) if isinstance(r, ast.Return) and r.value is not None
+            and isinstance(r.value, (ast.Dict, ast.Constant, ast.JoinedStr, ast.Call))
+            and not (isinstance(r.value, ast.Call) and not re.search(r"(^|\.)(jsonify|JSONResponse|Response|dict)$",
+                                                                      dotted(r.value.func)))
+            and not _sets_status(r.value)]
+
+
+def failures_answered_ok(tree: ast.Module) -> list[Finding]:
+    """A route that answers a failure with status 200: a handler's `except` (or the branch for a missing required
+    input) returns a body, an error dict or a message, and sets no status. Clients, load balancers and retry logic
+    read 200 as success, so the failure is invisible to all of them."""
+    # an HTML app answers a form error with a page that says so: only its data (JSON) answers count there
+    pages = re.search(r"render_template|TemplateResponse|HTMLResponse", ast.unparse(tree)) is not None
+    out = []
+    for func in (n for n in ast.walk(tree) if route_handler(n)):
+        params = {a.arg for a in func.args.args}
+        failing = []
+        for node in ast.walk(func):
+            if isinstance(node, ast.ExceptHandler):
+                failing += _answers(node.body)
+            elif isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id in params:
+                failing += _answers(node.orelse)  # `if message: ... else: return "No message"`
+            elif (isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
+                  and isinstance(node.test.operand, ast.Name) and node.test.operand.id in params):
+                failing += _answers(node.body)
+        if pages:
+            failing = [r for r in failing if not isinstance(r.value, (ast.Constant, ast.JoinedStr))]
+        if failing:
+            first = min(failing, key=lambda r: r.lineno)
+            found = _finding(first, "ml:failure-as-200", "correctness", f"`{func.name}` answers a failure with "
+                             f"`{ast.unparse(first.value)[:40]}` and no status code: the client gets 200 OK, so "
+                             "callers, load balancers and retries take the failure for success")
+            found.also = sorted({r.lineno for r in failing} - {first.lineno})
+            out.append(found)
+    return out

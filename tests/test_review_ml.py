@@ -1606,6 +1606,55 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             input_ids = inputs["input_ids"][:, -(context_len - max_new_tokens):]
             return model.generate(input_ids=input_ids, max_new_tokens=max_new_tokens)
         """),
+    ("ml:failure-as-200", ("""\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            try:
+                return jsonify({"prediction": model.predict(request.json["rows"]).tolist()})
+            except Exception:
+                app.logger.exception("prediction failed")
+                return jsonify({"error": "prediction failed"})
+        """, 11), """\
+        from flask import Flask, jsonify, request
+
+        app = Flask(__name__)
+
+        @app.route("/predict", methods=["POST"])
+        def predict():
+            try:
+                return jsonify({"prediction": model.predict(request.json["rows"]).tolist()})
+            except Exception:
+                app.logger.exception("prediction failed")
+                return jsonify({"error": "prediction failed"}), 500
+        """),
+    ("ml:failure-as-200", ("""\
+        from fastapi import FastAPI
+        from fastapi.responses import StreamingResponse
+
+        app = FastAPI()
+
+        @app.get("/stream")
+        async def stream(message: str | None = None):
+            if message:
+                return StreamingResponse(generate(message))
+            else:
+                return "No message received"
+        """, 11), """\
+        from fastapi import FastAPI, HTTPException
+        from fastapi.responses import StreamingResponse
+
+        app = FastAPI()
+
+        @app.get("/stream")
+        async def stream(message: str | None = None):
+            if not message:
+                raise HTTPException(status_code=400, detail="message is required")
+            return StreamingResponse(generate(message))
+        """),
     ("ml:stream-unclosed", ("""\
         import json
 
