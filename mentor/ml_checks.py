@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import frameworks, portability_checks, runtime_checks, service_checks
+from . import credential_checks, frameworks, portability_checks, runtime_checks, service_checks, status_checks
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
 from .review_triage import context_of, route_handler
@@ -545,10 +545,10 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
-            *public_share(tree), *sv.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
-            *sv.signing_key_literals(tree, kind), *sv.credentials_logged(tree),
-            *sv.cache_decorators_called(tree), *sv.failures_answered_ok(tree),
-            *sv.user_keys_in_process_state(tree, kind),
+            *public_share(tree), *status_checks.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
+            *credential_checks.signing_key_literals(tree, kind), *credential_checks.credentials_logged(tree),
+            *sv.cache_decorators_called(tree), *status_checks.failures_answered_ok(tree),
+            *credential_checks.user_keys_in_process_state(tree, kind),
             *rt.streams_unclosed(tree),
             *rt.gather_all_or_nothing(tree),
             *pc.dataframe_append(tree),

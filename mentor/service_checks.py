@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 import re
 
+from .credential_checks import compares_credentials
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .frameworks import framework_of
 from .ml_rules import _const, _finding, _kw, _names
-from .ml_rules import scopes as _scopes
 from .review_triage import route_handler
 from .smells import CLIENTS
 
@@ -45,9 +45,6 @@ SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_byte
 ERROR_RESPONSE = re.compile(r"(^|\.)(jsonify|JSONResponse|HTTPException|Response|make_response|abort|JsonResponse|"
                             r"HttpResponse|PlainTextResponse)$")
 GENERIC_HTTP_ERRORS = {"InternalServerError", "HTTPException"}  # werkzeug errors with fixed texts
-# an HTTP error the framework turns into a status: FastAPI/Starlette/werkzeug `HTTPException` and its subclasses
-HTTP_ERROR = re.compile(r"(^|\.)\w*HTTPException$")
-BROAD = {"Exception", "BaseException"}
 # LangChain's ways to build a prompt template from text
 TEMPLATE_CALL = re.compile(r"(^|\.)(PromptTemplate|from_template)$")
 
@@ -396,23 +393,10 @@ def _base(node: ast.expr) -> ast.expr:
     return node
 
 
-# a credential's name: `api_key`, `OPENAI_API_KEY`, `admin_pass`, `auth_token`, `token` alone (not the tokens of a
-# language model: `eos_token`, `total_tokens`, `max_new_tokens`)
-CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass\b|api_?key|secret|credential|\btoken\b|"
-                        r"(access|auth|bearer|api|session|bot|hf|github|slack)_?token", re.I)
-
-
-def _compares_credentials(tree: ast.Module) -> bool:
-    """Whether the code compares a credential (`req.admin_pass != conf.admin_pass`, `token == API_TOKEN`): a
-    hand-written identity check."""
-    return any(isinstance(n, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in n.ops)
-               and CREDENTIAL.search(ast.unparse(n)) for n in ast.walk(tree))
-
-
 def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
     """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
     no auth decorator, dependency, user object or token check on the route or app-wide."""
-    if not service or AUTH.search(ast.unparse(tree)) or _compares_credentials(tree):
+    if not service or AUTH.search(ast.unparse(tree)) or compares_credentials(tree):
         return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
     out = []
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
@@ -655,69 +639,6 @@ def shared_upload_path(scope, nodes, kind: str) -> list[Finding]:
     return []
 
 
-def _broad(handler: ast.ExceptHandler) -> bool:
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return handler.type is None or any(dotted(t) in BROAD for t in types)
-
-
-def _reraises(handler: ast.ExceptHandler) -> bool:
-    """Whether the handler hands the error on unchanged somewhere (`raise`, `raise e`)."""
-    caught = handler.name
-    return any(isinstance(n, ast.Raise) and (n.exc is None or (isinstance(n.exc, ast.Name) and n.exc.id == caught))
-               for n in ast.walk(handler))
-
-
-def _raised_in(stmts: list[ast.stmt]):
-    """The `raise` statements that leave these statements: nested functions are skipped (they raise when called),
-    and so is the body of an inner `try` that catches everything (that `try` is checked on its own)."""
-    todo = list(stmts)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (*FUNCTIONS, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Raise):
-            yield node
-        if isinstance(node, ast.Try) and any(_broad(h) for h in node.handlers):
-            todo += [*node.handlers, *node.orelse, *node.finalbody]
-            continue
-        todo += list(ast.iter_child_nodes(node))
-
-
-def _status(call: ast.expr) -> str:
-    if not isinstance(call, ast.Call):
-        return ""
-    code = _kw(call, "status_code") or (call.args[0] if call.args else None)
-    return str(code.value) if isinstance(code, ast.Constant) and isinstance(code.value, int) else ""
-
-
-def http_errors_swallowed(tree: ast.Module) -> list[Finding]:
-    """`raise HTTPException(404)` inside a `try` whose `except Exception` catches it too: the client gets what that
-    handler answers (usually a 500) instead of the status the code chose. An `except HTTPException: raise` before
-    the broad handler, or a broad handler that re-raises, lets it through."""
-    out = []
-    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Try)):
-        broad = next((h for h in node.handlers if _broad(h)), None)
-        if broad is None or _reraises(broad):
-            continue
-        before = node.handlers[:node.handlers.index(broad)]
-        if any(HTTP_ERROR.search(ast.unparse(h.type or ast.Constant(""))) for h in before):
-            continue
-        for raised in _raised_in(node.body):
-            exc = raised.exc.func if isinstance(raised.exc, ast.Call) else raised.exc
-            if exc is None or not HTTP_ERROR.search(dotted(exc)):
-                continue
-            status = _status(raised.exc)
-            answer = next((_status(r.exc) for r in ast.walk(broad) if isinstance(r, ast.Raise) and r.exc is not None
-                           and _status(r.exc)), "")
-            out.append(_finding(raised, "ml:http-error-swallowed", "correctness",
-                                f"`{dotted(exc)}({status})` is raised inside the `try` whose `except "
-                                f"{ast.unparse(broad.type) if broad.type else ''}` at line {broad.lineno} catches it "
-                                f"too: the client gets {'a ' + answer if answer else 'what that handler answers'} "
-                                f"instead of {'the ' + status if status else 'the status chosen here'}"))
-            break
-    return out
-
-
 def _formatted(value: ast.expr | None, fstrings: dict[str, ast.JoinedStr]) -> ast.JoinedStr | None:
     if isinstance(value, ast.Name):
         value = fstrings.get(value.id)
@@ -746,49 +667,6 @@ def templates_from_fstrings(tree: ast.Module) -> list[Finding]:
     return out
 
 
-# where a visitor's own text comes from in an app: Streamlit inputs, and a UI callback's or route's parameters
-USER_INPUT = re.compile(r"(^|\.)(text_input|chat_input|text_area)$")
-UI_EVENTS = {"click", "change", "submit", "input", "upload", "select", "blur", "then", "Interface", "ChatInterface"}
-PROCESS_KEYS = re.compile(r"^(os\.environ\[.*\]|openai\.api_key|openai\.organization|anthropic\.api_key|"
-                          r"\w+\.api_key)$")
-
-
-def _callbacks(tree: ast.Module) -> set[str]:
-    """Functions a UI runs for a visitor (`btn.click(fn, ...)`, `gr.Interface(fn=...)`) or a route serves."""
-    out = {n.name for n in ast.walk(tree) if route_handler(n)}
-    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] in UI_EVENTS):
-        fn = _kw(call, "fn") or (call.args[0] if call.args else None)
-        if isinstance(fn, ast.Name):
-            out.add(fn.id)
-    return out
-
-
-def user_keys_in_process_state(tree: ast.Module, kind: str) -> list[Finding]:
-    """A key or token a visitor typed, stored where the whole process reads it (`os.environ[...]`,
-    `openai.api_key`): an app or service serves every visitor from one process, so the next session runs on this
-    visitor's key, and two concurrent ones swap keys mid-request. Pass it to the client built for the session."""
-    if kind not in ("app", "service"):
-        return []
-    callbacks = _callbacks(tree)
-    out = []
-    for _name, scope, _body in _scopes(tree):
-        typed = {t.id for n in own_nodes(scope) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                 and USER_INPUT.search(dotted(n.value.func)) for t in n.targets if isinstance(t, ast.Name)}
-        if isinstance(scope, FUNCTIONS) and scope.name in callbacks:
-            typed |= {a.arg for a in scope.args.args}
-        hits = sorted(((n, ast.unparse(t)) for n in own_nodes(scope) if isinstance(n, ast.Assign)
-                       and _names(n.value) & typed for t in n.targets if PROCESS_KEYS.match(ast.unparse(t))),
-                      key=lambda hit: hit[0].lineno)
-        if hits:
-            node, target = hits[0]
-            found = _finding(node, "ml:user-key-in-process", "security", f"`{target}` is set from "
-                             f"`{ast.unparse(node.value)[:30]}`, which a visitor typed: the whole process reads it, "
-                             "so the next session runs on this visitor's key and two at once swap keys mid-request")
-            found.also = sorted({n.lineno for n, _ in hits[1:]} - {node.lineno})
-            out.append(found)
-    return out
-
-
 EVERY_INTERFACE = {"0.0.0.0", "::", "[::]"}
 
 
@@ -813,50 +691,6 @@ def exposed_without_auth(tree: ast.Module, kind: str) -> list[Finding]:
     return []
 
 
-SIGNING_KEY = re.compile(r"^(app\.secret_key|app\.config\[['\"]SECRET_KEY['\"]\]|SECRET_KEY|JWT_SECRET(_KEY)?)$")
-
-
-def signing_key_literals(tree: ast.Module, kind: str) -> list[Finding]:
-    """The key a web framework signs sessions or tokens with, written in the code (`app.config["SECRET_KEY"] =
-    "your_secret_key"`): anyone who reads the code can forge a session cookie or token and act as any user. A
-    placeholder value is the same problem, since the app runs with it."""
-    if kind != "service":
-        return []
-    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
-                 and isinstance(n.value.value, str) and n.value.value):
-        target = next((ast.unparse(t) for t in node.targets if SIGNING_KEY.match(ast.unparse(t))), None)
-        if target:
-            return [_finding(node, "ml:signing-key-literal", "security", f"`{target}` is a string written in the "
-                             "code: sessions (or tokens) are signed with it, so anyone who reads the code can forge "
-                             "one and act as any user")]
-    return []
-
-
-LOG_CALLS = re.compile(r"^(print|(\w+\.)?(debug|info|warning|warn|error|exception|critical|log))$")
-# wrappers that show something about a credential without showing it
-MASKED = {"len", "bool", "type", "hash", "mask", "redact"}
-
-
-def credentials_logged(tree: ast.Module) -> list[Finding]:
-    """A credential (a name or setting called `api_key`, `token`, `secret`, `password`) printed or logged whole: it
-    ends up in the console, container logs and whatever collects them. Its length, a prefix (`key[:4]`) or whether it
-    is set are fine."""
-    out = []
-    for call in (c for c in call_nodes(ast.walk(tree)) if LOG_CALLS.match(dotted(c.func))):
-        masked = {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Call)
-                  and dotted(n.func).split(".")[-1] in MASKED for x in ast.walk(n)}
-        masked |= {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Subscript)
-                   and isinstance(n.slice, ast.Slice) for x in ast.walk(n)}
-        shown = [n for a in call.args for n in ast.walk(a) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))
-                 and id(n) not in masked and CREDENTIAL.search(ast.unparse(n))
-                 and not isinstance(n, ast.Constant)]
-        if shown:
-            out.append(_finding(call, "ml:credential-logged", "security", f"`{dotted(call.func)}` writes "
-                                f"`{ast.unparse(shown[0])[:40]}` whole: the credential ends up in the console and "
-                                "in every log that collects it"))
-    return out[:1] if out else []
-
-
 def cache_decorators_called(tree: ast.Module) -> list[Finding]:
     """A caching decorator called as a statement (`st.cache_data()` on a line of its own, not `@st.cache_data` on
     the function): it builds a decorator and throws it away, so nothing is cached and the work runs on every call."""
@@ -864,51 +698,3 @@ def cache_decorators_called(tree: ast.Module) -> list[Finding]:
                      "of its own, not put on a function with `@`: it decorates nothing, so nothing is cached")
             for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
             and CACHED.search(dotted(n.value.func)) and not n.value.args]
-
-
-def _sets_status(value: ast.expr) -> bool:
-    """Whether a returned value carries a status: `(body, 500)`, `JSONResponse(..., status_code=500)`,
-    `Response(status=400)`, `abort(...)`, `make_response(body, 404)`."""
-    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
-        return True
-    return any(isinstance(c, ast.Call) and (any(k.arg in ("status", "status_code") for k in c.keywords) or (
-        dotted(c.func).endswith("make_response") and len(c.args) >= 2)) for c in ast.walk(value))
-
-
-def _answers(stmts: list[ast.stmt]) -> list[ast.Return]:
-    """Returns of a body (`jsonify(...)`, a dict or a string) that set no status."""
-    return [r for s in stmts for r in ast.walk(s) if isinstance(r, ast.Return) and r.value is not None
-            and isinstance(r.value, (ast.Dict, ast.Constant, ast.JoinedStr, ast.Call))
-            and not (isinstance(r.value, ast.Call) and not re.search(r"(^|\.)(jsonify|JSONResponse|Response|dict)$",
-                                                                      dotted(r.value.func)))
-            and not _sets_status(r.value)]
-
-
-def failures_answered_ok(tree: ast.Module) -> list[Finding]:
-    """A route that answers a failure with status 200: a handler's `except` (or the branch for a missing required
-    input) returns a body, an error dict or a message, and sets no status. Clients, load balancers and retry logic
-    read 200 as success, so the failure is invisible to all of them."""
-    # an HTML app answers a form error with a page that says so: only its data (JSON) answers count there
-    pages = re.search(r"render_template|TemplateResponse|HTMLResponse", ast.unparse(tree)) is not None
-    out = []
-    for func in (n for n in ast.walk(tree) if route_handler(n)):
-        params = {a.arg for a in func.args.args}
-        failing = []
-        for node in ast.walk(func):
-            if isinstance(node, ast.ExceptHandler):
-                failing += _answers(node.body)
-            elif isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id in params:
-                failing += _answers(node.orelse)  # `if message: ... else: return "No message"`
-            elif (isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
-                  and isinstance(node.test.operand, ast.Name) and node.test.operand.id in params):
-                failing += _answers(node.body)
-        if pages:
-            failing = [r for r in failing if not isinstance(r.value, (ast.Constant, ast.JoinedStr))]
-        if failing:
-            first = min(failing, key=lambda r: r.lineno)
-            found = _finding(first, "ml:failure-as-200", "correctness", f"`{func.name}` answers a failure with "
-                             f"`{ast.unparse(first.value)[:40]}` and no status code: the client gets 200 OK, so "
-                             "callers, load balancers and retries take the failure for success")
-            found.also = sorted({r.lineno for r in failing} - {first.lineno})
-            out.append(found)
-    return out
