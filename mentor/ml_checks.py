@@ -105,6 +105,15 @@ def _exits(stmts) -> bool:
     return any(isinstance(n, (ast.Raise, ast.Return, ast.Continue, ast.Break)) for s in stmts for n in ast.walk(s))
 
 
+# calls that put an error in front of the user: a failure shown this way is not mistaken for "no data"
+SHOWN = re.compile(r"^(st|streamlit)\.(sidebar\.)?(error|warning|exception|toast)$|^(flask\.)?flash$|"
+                   r"^(gr|gradio)\.(Warning|Info)$|messagebox\.show(error|warning)$")
+
+
+def _shows_error(stmts) -> bool:
+    return any(SHOWN.search(dotted(c.func)) for c in call_nodes(n for s in stmts for n in ast.walk(s)))
+
+
 def handlers(scope, nodes) -> list[Finding]:
     """Errors logged and then reported as success; broad excepts returning an empty default."""
     out = []
@@ -119,10 +128,10 @@ def handlers(scope, nodes) -> list[Finding]:
                 out.append(_finding(h, "ml:log-then-success", "reliability", "the error is logged and then success "
                                     "is returned: callers and schedulers see a failed step as done"))
                 continue
-        if broad and returns and all(r.value is None or (isinstance(r.value, ast.Constant) and r.value.value in EMPTY)
-                                     or (isinstance(r.value, (ast.List, ast.Dict, ast.Tuple)) and not (
-                                         getattr(r.value, "elts", None) or getattr(r.value, "keys", None)))
-                                     for r in returns) and len(h.body) <= 3:
+        empty = all(r.value is None or (isinstance(r.value, ast.Constant) and r.value.value in EMPTY)
+                    or (isinstance(r.value, (ast.List, ast.Dict, ast.Tuple)) and not (
+                        getattr(r.value, "elts", None) or getattr(r.value, "keys", None))) for r in returns)
+        if broad and returns and empty and len(h.body) <= 3 and not _shows_error(h.body):
             out.append(_finding(h, "ml:except-default", "reliability", "a broad `except` returns an empty default: a "
                                 "failure looks like 'no data' to the caller"))
     return out

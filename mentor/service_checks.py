@@ -33,7 +33,7 @@ PASSIVE = {"jsonify", "print", "len", "debug", "info", "warning", "dumps"}
 VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_validate|\.parse_obj|abort\(400|, 400\b|"
                        r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
-SANITISED = re.compile(r"secure_filename|safe_join|basename|uuid|\.name\b|Path\(.*\)\.name")
+SANITISED = re.compile(r"secure_filename|safe_join|basename|uuid|\.name\b|Path\(.*\)\.(name|suffix|stem)\b")
 PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
                       r"question|prompt|sample|samples|inputs?|features|sentence|sentences|document|doc|image)$")
 DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
@@ -307,6 +307,8 @@ def path_traversal(scope, nodes) -> list[Finding]:
     # calls whose result is bound to a name the code then checks (`p = realpath(join(folder, name))`)
     checked = {id(c) for n in nodes if isinstance(n, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id in contained for t in n.targets) for c in ast.walk(n.value)}
+    # `Path(file.filename).suffix`: only the last part is kept, which cannot hold a `/`
+    checked |= {id(n.value) for n in nodes if isinstance(n, ast.Attribute) and n.attr in ("name", "suffix", "stem")}
     out = []
     for call in call_nodes(nodes):
         name = dotted(call.func)
@@ -438,7 +440,10 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and _route_methods(n)):
         uploads = {a.arg for a in func.args.args if a.annotation is not None and "UploadFile" in ast.unparse(
             a.annotation)}
-        reads = [n for n in ast.walk(func) if isinstance(n, ast.Attribute) and (
+        # `shutil.copyfileobj(upload.file, out)` streams the upload in chunks: it never holds the whole file
+        streamed = {id(a) for c in call_nodes(ast.walk(func)) if dotted(c.func).endswith("copyfileobj")
+                    for a in c.args}
+        reads = [n for n in ast.walk(func) if isinstance(n, ast.Attribute) and id(n) not in streamed and (
             (isinstance(n.value, ast.Name) and n.value.id in uploads and n.attr in ("file", "read"))
             or re.match(r"^request\.files\b", ast.unparse(n)) and n.attr in ("read", "save"))]
         if reads:

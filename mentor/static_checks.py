@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 from . import secret_scan
@@ -44,6 +46,15 @@ _DS_RULES = {"AWS Access Key": "secret:aws-key", "Secret Keyword": "secret:keywo
              "Hex High Entropy String": "secret:high-entropy", "OpenAI Token": "secret:openai-key"}
 
 
+def _string_spans(code: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) of every string literal in the code, as (row, column) pairs; empty when it does not tokenise."""
+    try:
+        return [(t.start, t.end) for t in tokenize.generate_tokens(io.StringIO(code).readline)
+                if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        return []
+
+
 def ruff_findings(code: str) -> tuple[list[Finding], str]:
     """ruff's lint of the code, run as a subprocess on stdin; a note instead when ruff cannot run."""
     exe = shutil.which("ruff", path=str(Path(sys.executable).parent))
@@ -57,9 +68,12 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
         return [], f"ruff did not run ({exc}); its lint checks were skipped."
     if not isinstance(items, list):
         return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
-    out, lines = [], code.splitlines()
+    out, lines, quoted = [], code.splitlines(), _string_spans(code)
     for item in (i for i in items if i.get("code") and "seems safe" not in i.get("message", "")):
         code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
+        at = (item["location"]["row"], item["location"]["column"] - 1)
+        if code_ == "F821" and any(start <= at < end for start, end in quoted):
+            continue  # a name inside a string (a forward reference, a pipeline's type name) is never evaluated
         severity, principle = RUFF_META.get(prefix, ("warning", "reliability"))
         fix = (item.get("fix") or {}).get("message")
         row = item["location"]["row"]

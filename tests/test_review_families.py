@@ -807,6 +807,18 @@ def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_finding
     assert ("ruff:F821", 6) in found(one_typo)
 
 
+def test_a_name_inside_a_string_is_not_an_undefined_name():
+    pipeline = """\
+        from typing import NamedTuple
+
+        def evaluate(model_path: str) -> NamedTuple("Outputs", [("metrics", "Metrics"), ("score", float)]):
+            score = load(model_path).score()
+            return (metrics_of(score), score)
+        """
+    assert ("ruff:F821", 3) not in found(pipeline)
+    assert ("ruff:F821", 4) in found(pipeline)  # `load` is really undefined
+
+
 def test_a_model_helper_whose_callers_catch_its_errors_is_not_unguarded():
     code = """\
         import ollama

@@ -729,6 +729,73 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
             frame = pd.read_csv(upload.file)
             return {"rows": len(frame)}
         """),
+    ("ml:unbounded-payload", ("""\
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload_pdf(file: UploadFile):
+            data = await file.read()
+            store.save(file.filename, data)
+            return {"bytes": len(data)}
+        """, 7), """\
+        import shutil
+        import tempfile
+
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload_pdf(file: UploadFile):
+            with tempfile.NamedTemporaryFile(delete=False, suffix=".pdf") as out:
+                shutil.copyfileobj(file.file, out)
+            return {"path": out.name}
+        """),
+    ("ml:path-traversal", ("""\
+        import tempfile
+        from pathlib import Path
+
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            with open(Path("uploads", file.filename), "wb") as out:
+                out.write(await file.read())
+        """, 10), """\
+        import tempfile
+        from pathlib import Path
+
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            with tempfile.NamedTemporaryFile(delete=False, suffix=Path(file.filename).suffix) as out:
+                out.write(await file.read())
+        """),
+    ("ml:except-default", ("""\
+        import streamlit as st
+
+        def load_comments(client):
+            try:
+                return client.query.get("Comment", ["text"]).do()["data"]
+            except Exception:
+                return []
+        """, 6), """\
+        import streamlit as st
+
+        def load_comments(client):
+            try:
+                return client.query.get("Comment", ["text"]).do()["data"]
+            except Exception as exc:
+                st.error(f"Could not load the comments: {exc}")
+                return []
+        """),
     ("ml:unclosed-client", ("""\
         import aiohttp
 
