@@ -71,6 +71,7 @@ def check_code(code) -> str:
 def analyse(code: str, filename: str | None = None) -> Analysis:
     """Every offline check for the code's language: Python gets the AST checks, radon and ruff; JavaScript,
     TypeScript and Go get Semgrep; every language gets the secret and generic checks."""
+    code = code.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors) is not part of the code
     result = Analysis(language=languages.detect_language(code, filename), findings=[])
     tree = None
     if result.language == "python":

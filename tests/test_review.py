@@ -670,3 +670,14 @@ def test_claude_gets_the_redacted_code_and_the_answer_is_restored(tmp_path, anth
     assert body["tools"][0]["input_schema"]["properties"]["findings"]["items"]["properties"]["principle"]["enum"]
     assert result["summary"].startswith("Mail to alice@example.com is hard-wired.")
     assert [f["message"] for f in result["findings"] if f["rule"] == "model"] == ["alice@example.com is baked in"]
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_reviewed_like_the_same_file_without_one(tmp_path):
+    code = "import requests\n\n\ndef weather(city):\n    return requests.get(f'https://wttr.in/{city}').json()\n"
+    path = tmp_path / "weather.py"
+    path.write_bytes("\ufeff".encode() + code.encode())  # what Notepad and some Windows editors write
+    with_bom = analyse(path.read_text(encoding="utf-8"), path.name)
+    plain = analyse(code, "weather.py")
+    assert not with_bom.syntax_error
+    assert [(f.rule, f.line) for f in with_bom.findings] == [(f.rule, f.line) for f in plain.findings]
+    assert ("ml:http-no-timeout", 5) in [(f.rule, f.line) for f in with_bom.findings]
