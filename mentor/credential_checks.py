@@ -10,9 +10,9 @@ from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _finding, _kw, _names, scopes
 from .review_triage import route_handler
 
-# a credential's name: `api_key`, `OPENAI_API_KEY`, `admin_pass`, `auth_token`, `token` alone (not the tokens of a
-# language model: `eos_token`, `total_tokens`, `max_new_tokens`)
-CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass\b|api_?key|secret|credential|\btoken\b|"
+# a credential's name: `api_key`, `OPENAI_API_KEY`, `admin_pass`, `auth_token` (not a bare `token`, which in model
+# code is usually a piece of text: `for token in stream: print(token)`, `eos_token`, `total_tokens`)
+CREDENTIAL = re.compile(r"pass(word|wd)?\b|_pass\b|api_?key|secret|credential|"
                         r"(access|auth|bearer|api|session|bot|hf|github|slack)_?token", re.I)
 
 
@@ -93,18 +93,16 @@ MASKED = {"len", "bool", "type", "hash", "mask", "redact"}
 def credentials_logged(tree: ast.Module) -> list[Finding]:
     """A credential (a name or setting called `api_key`, `token`, `secret`, `password`) printed or logged whole: it
     ends up in the console, container logs and whatever collects them. Its length, a prefix (`key[:4]`) or whether it
-    is set are fine."""
-    out = []
+    is set are fine. One finding per file, at the first."""
     for call in (c for c in call_nodes(ast.walk(tree)) if LOG_CALLS.match(dotted(c.func))):
         masked = {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Call)
                   and dotted(n.func).split(".")[-1] in MASKED for x in ast.walk(n)}
         masked |= {id(x) for a in call.args for n in ast.walk(a) if isinstance(n, ast.Subscript)
                    and isinstance(n.slice, ast.Slice) for x in ast.walk(n)}
         shown = [n for a in call.args for n in ast.walk(a) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))
-                 and id(n) not in masked and CREDENTIAL.search(ast.unparse(n))
-                 and not isinstance(n, ast.Constant)]
+                 and id(n) not in masked and CREDENTIAL.search(ast.unparse(n))]
         if shown:
-            out.append(_finding(call, "ml:credential-logged", "security", f"`{dotted(call.func)}` writes "
-                                f"`{ast.unparse(shown[0])[:40]}` whole: the credential ends up in the console and "
-                                "in every log that collects it"))
-    return out[:1] if out else []
+            return [_finding(call, "ml:credential-logged", "security", f"`{dotted(call.func)}` writes "
+                             f"`{ast.unparse(shown[0])[:40]}` whole: the credential ends up in the console and in "
+                             "every log that collects it")]
+    return []

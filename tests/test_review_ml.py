@@ -1556,6 +1556,8 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         print(f"Key length: {len(api_key)}, ends with {api_key[-4:]}")
         print(f"tokens per step: {tokens_per_iter}, eos: {tokenizer.eos_token}")
         client = OpenAI(api_key=api_key)
+        for token in client.responses.create(model="gpt-4o-mini", input="hi", stream=True):
+            print(token, end="")
         """),
     ("ml:cache-not-applied", ("""\
         import pandas as pd
