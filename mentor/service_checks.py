@@ -290,7 +290,8 @@ def _contained(nodes) -> set[str]:
     out = set()
     for call in call_nodes(nodes):
         name = dotted(call.func)
-        if isinstance(call.func, ast.Attribute) and call.func.attr in ("startswith", "is_relative_to"):
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("startswith", "is_relative_to") and not (
+                call.args and isinstance(call.args[0], ast.Constant)):  # `name.startswith(".")` checks no folder
             out |= _names(call.func.value)
         elif name.endswith("commonpath"):
             out |= {n for a in call.args for n in _names(a)}
