@@ -53,16 +53,11 @@ def user_keys_in_process_state(tree: ast.Module, kind: str) -> list[Finding]:
                  and USER_INPUT.search(dotted(n.value.func)) for t in n.targets if isinstance(t, ast.Name)}
         if isinstance(scope, FUNCTIONS) and scope.name in callbacks:
             typed |= {a.arg for a in scope.args.args}
-        hits = sorted(((n, ast.unparse(t)) for n in own_nodes(scope) if isinstance(n, ast.Assign)
-                       and _names(n.value) & typed for t in n.targets if PROCESS_KEYS.match(ast.unparse(t))),
-                      key=lambda hit: hit[0].lineno)
-        if hits:
-            node, target = hits[0]
-            found = _finding(node, "ml:user-key-in-process", "security", f"`{target}` is set from "
-                             f"`{ast.unparse(node.value)[:30]}`, which a visitor typed: the whole process reads it, "
-                             "so the next session runs on this visitor's key and two at once swap keys mid-request")
-            found.also = sorted({n.lineno for n, _ in hits[1:]} - {node.lineno})
-            out.append(found)
+        out += [_finding(n, "ml:user-key-in-process", "security", f"`{ast.unparse(t)}` is set from "
+                         f"`{ast.unparse(n.value)[:30]}`, which a visitor typed: the whole process reads it, so the "
+                         "next session runs on this visitor's key and two at once swap keys mid-request")
+                for n in own_nodes(scope) if isinstance(n, ast.Assign) and _names(n.value) & typed
+                for t in n.targets if PROCESS_KEYS.match(ast.unparse(t))]
     return out
 
 

@@ -116,11 +116,7 @@ def failures_answered_ok(tree: ast.Module) -> list[Finding]:
                 failing += _answers(node.body)
         if pages:
             failing = [r for r in failing if not isinstance(r.value, (ast.Constant, ast.JoinedStr))]
-        if failing:
-            first = min(failing, key=lambda r: r.lineno)
-            found = _finding(first, "ml:failure-as-200", "correctness", f"`{func.name}` answers a failure with "
-                             f"`{ast.unparse(first.value)[:40]}` and no status code: the client gets 200 OK, so "
-                             "callers, load balancers and retries take the failure for success")
-            found.also = sorted({r.lineno for r in failing} - {first.lineno})
-            out.append(found)
+        out += [_finding(r, "ml:failure-as-200", "correctness", f"`{func.name}` answers a failure with "
+                         f"`{ast.unparse(r.value)[:40]}` and no status code: the client gets 200 OK, so callers, "
+                         "load balancers and retries take the failure for success") for r in failing]
     return out
