@@ -305,10 +305,11 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
     dag_bodies = [s for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and any(
         dotted(d.func if isinstance(d, ast.Call) else d).split(".")[-1] == "dag" for d in f.decorator_list)
         for s in f.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
-    reads = sorted((c for c in call_nodes(n for s in module + dag_bodies for n in ast.walk(s))
-                    if dotted(c.func).endswith("Variable.get")), key=lambda c: c.lineno)
-    where = "at the top level of a DAG file" if all(
-        any(r in ast.walk(s) for s in module) for r in reads) else "where the DAG file is parsed"
+    top, in_dag = (
+        [c for c in call_nodes(n for s in stmts for n in ast.walk(s)) if dotted(c.func).endswith("Variable.get")]
+        for stmts in (module, dag_bodies))
+    reads = sorted(top + in_dag, key=lambda c: c.lineno)
+    where = "where the DAG file is parsed" if in_dag else "at the top level of a DAG file"
     out = [_finding(reads[0], "ml:airflow-top-level", "performance", f"{len(reads)} `Variable.get` call"
                     f"{'s' if len(reads) > 1 else ''} {where}: they run on every parse of the "
                     "file and query the metadata database each time", end=reads[-1].end_lineno)] if reads else []
@@ -405,7 +406,7 @@ def training_loaders_unshuffled(tree: ast.Module) -> list[Finding]:
     """A DataLoader a training loop iterates (its loop calls `.backward()`) built with neither `shuffle=True` nor a
     sampler: every epoch sees the examples in the same order. An explicit `shuffle=False` is taken as a choice
     (sequences, curricula) and an `IterableDataset` cannot be shuffled by the loader."""
-    if re.search(r"IterableDataset", ast.unparse(tree)):
+    if "IterableDataset" in ast.unparse(tree):
         return []
     loaders = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                and dotted(n.value.func).rsplit(".", 1)[-1] == "DataLoader" for t in n.targets

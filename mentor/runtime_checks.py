@@ -310,18 +310,18 @@ def unclosed_clients(scope, nodes) -> list[Finding]:
 def streams_unclosed(tree: ast.Module) -> list[Finding]:
     """`requests.post(..., stream=True)` bound to a name outside `with` and never closed: the connection goes back
     to the pool only once the body is read to the end, so an exception or an early `break` leaks it."""
-    managed = {id(i.context_expr) for n in ast.walk(tree) if isinstance(n, (ast.With, ast.AsyncWith))
-               for i in n.items}
-    closed = {dotted(c.func.value) for c in call_nodes(ast.walk(tree))
+    nodes = list(ast.walk(tree))
+    managed = {id(i.context_expr) for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) for i in n.items}
+    closed = {dotted(c.func.value) for c in call_nodes(nodes)
               if isinstance(c.func, ast.Attribute) and c.func.attr == "close"}
     out = []
-    for node in (n for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)):
+    for node in (n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)):
         call = node.value
         flag = _kw(call, "stream")
         if not (STREAMING.search(dotted(call.func)) and isinstance(flag, ast.Constant) and flag.value is True):
             continue
         names = [ast.unparse(t) for t in node.targets]
-        if id(call) in managed or any(n in closed for n in names) or _handed_on(call, list(ast.walk(tree))):
+        if id(call) in managed or any(n in closed for n in names) or _handed_on(call, nodes):
             continue
         out.append(_finding(call, "ml:stream-unclosed", "reliability", f"`{names[0]}` is a streamed response "
                             "(`stream=True`) that is never closed: its connection goes back to the pool only when the "
@@ -426,7 +426,6 @@ def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
                                     "code (a FastAPI or aiohttp handler, a notebook cell) it raises \"cannot be called "
                                     "from a running event loop\"; offer an async method the caller can await"))
     return out
-
 
 
 def gather_all_or_nothing(tree: ast.Module) -> list[Finding]:

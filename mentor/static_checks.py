@@ -20,8 +20,8 @@ from .ml_rules import _kw
 # ruff rules a reviewer would raise that our own checks do not cover: undefined names, mutable defaults, late-bound
 # loop variables, eval, shell injection, SQL built from strings, TLS verification off, unsafe YAML, Flask's debugger
 # on, Jinja2 without autoescaping, timestamps read as local time (pipelines run on workers in any timezone), a loop
-# variable that rebinds the name its iterable came from (`for epoch in range(epoch)`), and Airflow APIs that Airflow 3
-# removed (ruff's own table: `days_ago`, `schedule_interval`...), and a condition that is always true or false
+# variable that rebinds the name its iterable came from (`for epoch in range(epoch)`), Airflow APIs that Airflow 3
+# removed (ruff's own table: `days_ago`, `schedule_interval`...), and conditions that are always true or false
 # (`if "no key" or "401" in msg:`)
 RUFF_SELECT = ("F821,F822,F823,F811,B006,B020,B023,S307,S602,S605,S608,S501,S506,S201,S701,DTZ003,DTZ004,DTZ006,"
                "AIR301,SIM222,SIM223")
@@ -68,7 +68,8 @@ def ruff_findings(code: str) -> tuple[list[Finding], str]:
         return [], f"ruff did not run ({exc}); its lint checks were skipped."
     if not isinstance(items, list):
         return [], "ruff did not run (" + (proc.stderr.strip().splitlines() or ["no output"])[-1] + ")."
-    out, lines, quoted = [], code.splitlines(), _string_spans(code)
+    out, lines = [], code.splitlines()
+    quoted = _string_spans(code) if any(i.get("code") == "F821" for i in items) else []
     for item in (i for i in items if i.get("code") and "seems safe" not in i.get("message", "")):
         code_, prefix = item["code"], re.match(r"[A-Z]*", item["code"]).group(0)
         at = (item["location"]["row"], item["location"]["column"] - 1)

@@ -13,6 +13,8 @@ from .review_triage import route_handler
 # an HTTP error the framework turns into a status: FastAPI/Starlette/werkzeug `HTTPException` and its subclasses
 HTTP_ERROR = re.compile(r"(^|\.)\w*HTTPException$")
 BROAD = {"Exception", "BaseException"}
+# calls that build a response body without a status of their own
+BODY_CALL = re.compile(r"(^|\.)(jsonify|JSONResponse|Response|dict)$")
 
 
 def _broad(handler: ast.ExceptHandler) -> bool:
@@ -80,7 +82,7 @@ def http_errors_swallowed(tree: ast.Module) -> list[Finding]:
 
 def _sets_status(value: ast.expr) -> bool:
     """Whether a returned value carries a status: `(body, 500)`, `JSONResponse(..., status_code=500)`,
-    `Response(status=400)`, `abort(...)`, `make_response(body, 404)`."""
+    `Response(status=400)`, `make_response(body, 404)`."""
     if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
         return True
     return any(isinstance(c, ast.Call) and (any(k.arg in ("status", "status_code") for k in c.keywords) or (
@@ -91,8 +93,7 @@ def _answers(stmts: list[ast.stmt]) -> list[ast.Return]:
     """Returns of a body (`jsonify(...)`, a dict or a string) that set no status."""
     return [r for s in stmts for r in ast.walk(s) if isinstance(r, ast.Return) and r.value is not None
             and isinstance(r.value, (ast.Dict, ast.Constant, ast.JoinedStr, ast.Call))
-            and not (isinstance(r.value, ast.Call) and not re.search(r"(^|\.)(jsonify|JSONResponse|Response|dict)$",
-                                                                      dotted(r.value.func)))
+            and (not isinstance(r.value, ast.Call) or BODY_CALL.search(dotted(r.value.func)))
             and not _sets_status(r.value)]
 
 
