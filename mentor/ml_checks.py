@@ -10,7 +10,15 @@ from __future__ import annotations
 import ast
 import re
 
-from . import credential_checks, frameworks, portability_checks, runtime_checks, service_checks, status_checks
+from . import (
+    credential_checks,
+    frameworks,
+    load_checks,
+    portability_checks,
+    runtime_checks,
+    service_checks,
+    status_checks,
+)
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
 from .review_triage import context_of, route_handler
@@ -541,7 +549,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
                 *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
-                *sv.path_traversal(scope, nodes), *sv.load_per_call(scope, nodes), *sv.dangerous_opt_ins(nodes),
+                *sv.path_traversal(scope, nodes), *load_checks.load_per_call(scope, nodes),
+                *sv.dangerous_opt_ins(nodes),
                 *sv.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
@@ -551,13 +560,13 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *rt.unbounded_fanout(tree), *rt.background_loops(tree), *sv.csrf_exempt(tree),
             *(sv.missing_auth(tree, kind == "service") or sv.exposed_without_auth(tree, kind)),
             *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
-            *sv.main_only_globals(tree, kind == "service"), *sv.load_per_request(tree, kind),
+            *sv.main_only_globals(tree, kind == "service"), *load_checks.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
             *public_share(tree), *status_checks.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
             *credential_checks.signing_key_literals(tree, kind), *credential_checks.credentials_logged(tree),
-            *sv.cache_decorators_called(tree), *status_checks.failures_answered_ok(tree),
+            *load_checks.cache_decorators_called(tree), *status_checks.failures_answered_ok(tree),
             *credential_checks.user_keys_in_process_state(tree, kind),
             *rt.streams_unclosed(tree),
             *rt.gather_all_or_nothing(tree),

@@ -7,10 +7,8 @@ import re
 
 from .credential_checks import compares_credentials
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .frameworks import framework_of
 from .ml_rules import _const, _finding, _kw, _names
 from .review_triage import route_handler
-from .smells import CLIENTS
 
 # evidence that the service checks identity somewhere (decorators, dependencies, user objects, tokens, API keys)
 AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_required|auth_required|requires_auth|"
@@ -20,11 +18,6 @@ AUTH = re.compile(r"login_required|permission_required|permission_classes|jwt_re
 # a POST whose name or path says it changes stored state (a POST that predicts, chats or searches does not)
 MUTATING = re.compile(r"delete|remove|reset|clear|update|upload|create|add|edit|save|admin|register|import|write|"
                       r"destroy|drop|purge|set_|config|train|deploy", re.I)
-# loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
-EXPENSIVE = re.compile(r"(^|\.)(from_pretrained|SentenceTransformer|load_model|load_learner|read_index|from_documents|"
-                       r"from_texts|load_local|create_engine|from_uri|pipeline)$|^(joblib|pickle|torch|dill)\.load$")
-BUILDS = re.compile(r"(^|\.)(from_documents|from_texts)$")
-CACHED = re.compile(r"cache_resource|cache_data|experimental_singleton|lru_cache|(^|\.)cache$")
 JSON_BODY = re.compile(r"^(await )?(flask\.)?request\.(json|get_json\(.*\)|json\(\))$")
 # calls that only reshape the body (it stays the body), calls that only show or log it, and evidence of a check
 RESHAPES = {"np.array", "numpy.array", "np.asarray", "pd.DataFrame", "pandas.DataFrame", "list", "dict", "json.loads",
@@ -34,8 +27,6 @@ VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_val
                        r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
 SANITISED = re.compile(r"secure_filename|safe_join|basename|uuid|\.name\b|Path\(.*\)\.(name|suffix|stem)\b")
-PER_ITEM = re.compile(r"^(batch|batches|item|items|example|examples|record|records|row|rows|text|texts|query|"
-                      r"question|prompt|sample|samples|inputs?|features|sentence|sentences|document|doc|image)$")
 DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
                        r"check_hostname|verify_ssl|ssl_verify)$")
 DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
@@ -358,7 +349,7 @@ def _route_methods(func) -> tuple[str, str] | None:
     return None
 
 
-def _serves_requests(func) -> bool:
+def serves_requests(func) -> bool:
     """A function a web framework calls for requests: a route decorator, or a view that reads a mutating method."""
     return isinstance(func, FUNCTIONS) and bool(route_handler(func) or _route_methods(func))
 
@@ -454,42 +445,10 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
     return out
 
 
-def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
-    """Models, indexes and engines loaded inside a route handler (every request) or, in a Streamlit app, in the
-    script body or an uncached function (every rerun, that is every widget interaction). Only Streamlit reruns the
-    script: Gradio, Dash, Panel and Chainlit run it once and call back."""
-    if kind not in ("service", "app") or (kind == "app" and framework_of(tree) != "streamlit"):
-        return []
-    scopes = [f for f in ast.walk(tree) if _serves_requests(f)] if kind == "service" else \
-        [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
-            f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
-                CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]
-    when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
-    out = []
-    for scope in scopes:
-        # in an app's function, building an index (`FAISS.from_texts`) is the action a button asked for, not a reload
-        built = kind == "app" and isinstance(scope, FUNCTIONS)
-        loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))
-                        and not (built and BUILDS.search(dotted(c.func)))), key=lambda c: c.lineno)
-        if loads:
-            out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
-                                f"{when}: the model or index is loaded again each time, adding seconds of latency and "
-                                "memory"))
-        if kind == "service":
-            clients = sorted((c for c in call_nodes(own_nodes(scope)) if CLIENTS.match(dotted(c.func))),
-                             key=lambda c: c.lineno)
-            if clients:
-                out.append(_finding(clients[0], "ml:client-per-request", "performance", f"`{dotted(clients[0].func)}` "
-                                    "is built on every request: each one opens its own connections (a TLS handshake, "
-                                    "a gRPC channel or a pool), adding latency and leaving sockets behind under "
-                                    "load"))
-    return out
-
-
 def waits_without_timeout(scope, nodes) -> list[Finding]:
     """A route handler that waits on a future (`publisher.publish(...).result()`, `executor.submit(...).result()`)
     with no timeout: when the backend stalls, the request, and the worker serving it, wait forever."""
-    if not _serves_requests(scope):
+    if not serves_requests(scope):
         return []
     futures = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                and re.search(r"(^|\.)(publish|submit|run_in_executor|apply_async|send)$", dotted(n.value.func))
@@ -527,28 +486,6 @@ def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
                                 "with `==`/`!=`, which stops at the first wrong character: response times tell an "
                                 "attacker how much of a guess was right"))
     return out[:1]
-
-
-def load_per_call(scope, nodes) -> list[Finding]:
-    """A function that takes the data to process (a batch, a text, a query) and loads the model or tokenizer it
-    applies, then drops it: every call, or every batch, pays the load again. A loader that returns what it
-    loaded is a factory and is not flagged."""
-    if not isinstance(scope, FUNCTIONS) or any(CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d))
-                                               for d in scope.decorator_list):
-        return []
-    if not any(PER_ITEM.match(a.arg) for a in scope.args.args):
-        return []
-    values = [r.value for r in nodes if isinstance(r, (ast.Return, ast.Yield)) and r.value is not None]
-    returned = {n.id for v in values for n in ([v] if isinstance(v, ast.Name) else getattr(v, "elts", []))
-                if isinstance(n, ast.Name)}  # `return tokenizer` or `return model, tokenizer`: a factory
-    for n in sorted((n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                     and EXPENSIVE.search(dotted(n.value.func))), key=lambda n: n.lineno):
-        names = {t.id for t in n.targets if isinstance(t, ast.Name)}
-        if names and not names & returned:
-            return [_finding(n.value, "ml:load-per-request", "performance", f"`{scope.name}` loads "
-                             f"`{dotted(n.value.func)}` on every call and drops it: each batch or request pays the "
-                             "load again")]
-    return []
 
 
 def dangerous_opt_ins(nodes) -> list[Finding]:
@@ -608,7 +545,7 @@ def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
                                    for n in own_nodes(f))}
     missing = {}  # name -> (its assignment, the first handler that uses it)
     for name, stmt in in_main.items():
-        users = [f.name for f in ast.walk(tree) if _serves_requests(f)
+        users = [f.name for f in ast.walk(tree) if serves_requests(f)
                  and any(isinstance(n, ast.Name) and n.id == name for n in own_nodes(f))]
         if name not in bound and users:
             missing[name] = (stmt, users[0])
@@ -695,12 +632,3 @@ def exposed_without_auth(tree: ast.Module, kind: str) -> list[Finding]:
                          f"interface (`{host.value}`) and nothing here checks who is calling: anyone who can reach "
                          "the machine uses the model and the key behind it")]
     return []
-
-
-def cache_decorators_called(tree: ast.Module) -> list[Finding]:
-    """A caching decorator called as a statement (`st.cache_data()` on a line of its own, not `@st.cache_data` on
-    the function): it builds a decorator and throws it away, so nothing is cached and the work runs on every call."""
-    return [_finding(n, "ml:cache-not-applied", "performance", f"`{ast.unparse(n.value)[:40]}` is called on a line "
-                     "of its own, not put on a function with `@`: it decorates nothing, so nothing is cached")
-            for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-            and CACHED.search(dotted(n.value.func)) and not n.value.args]
