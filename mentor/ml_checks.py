@@ -35,8 +35,8 @@ LOADS = {"pickle.load", "pickle.loads", "torch.load", "joblib.load", "dill.load"
 # expressions that carry data from outside the program into it
 OUTSIDE_SOURCE = re.compile(r"\brequest\.(files|data|body|json|form|get_data|stream)\b|\bfile_uploader\(|"
                             r"\b(requests|httpx)\.(get|post|request)\(|\burlopen\(|\bUploadFile\b|\.recv\(")
-HELD_OUT = re.compile(r"^(X|x|y|df|data|features)?_?(test|val|valid|validation|holdout)(_\w+)?$|"
-                      r"^(test|val)_?(X|x|df|data)$")
+# a name that says the data is held out: `X_val`, `test_df`, `valid_loader`, `dataset["validation"]`
+HELD_OUT = re.compile(r"(?<![a-z])(val|valid|validation|test|eval|evaluation|dev|holdout)(?![a-z])", re.I)
 TRANSFORMER = re.compile(r"(Scaler|Encoder|Vectorizer|Imputer|PCA|Normalizer|Binarizer|Discretizer|"
                          r"Transformer|SelectKBest|TruncatedSVD)$")
 LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
@@ -385,10 +385,6 @@ def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
     first = min(sources or training, key=lambda c: c.lineno)
     return [_finding(first, "ml:no-seed", "reliability", "training code never sets a random seed: runs are not "
                      "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
-
-
-# a name that says the data is held out: `valid_loader`, `X_val`, `dataset["validation"]`, `test_ds`
-HELD_OUT = re.compile(r"(?<![a-z])(val|valid|validation|test|eval|evaluation|dev|holdout)(?![a-z])", re.I)
 
 
 def eval_drop_last(tree: ast.Module) -> list[Finding]:
