@@ -1,8 +1,9 @@
 """Checks that matter in ML and LLM services, on the Python AST: each is a failure a senior reviewer would raise.
 
 Every scope is checked like a function, the module's own top-level code included (a training script's usual shape).
-This module holds the data, artifact and pipeline checks; service_checks.py the web-facing ones, runtime_checks.py
-those about long-running state and waits.
+This module holds the data, artifact and pipeline checks and runs the others: training_checks.py (seeds, loaders,
+train and eval mode), service_checks.py and its neighbours (the web-facing ones), runtime_checks.py (long-running
+state and waits) and portability_checks.py (what breaks away from the author's machine).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from . import (
     runtime_checks,
     service_checks,
     status_checks,
+    training_checks,
 )
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
+from .ml_rules import HELD_OUT, _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
 from .review_triage import context_of, route_handler
 
 HTTP_CALL = re.compile(r"^(requests|httpx)\.(get|post|put|patch|delete|head|request)$")
@@ -35,23 +37,13 @@ LOADS = {"pickle.load", "pickle.loads", "torch.load", "joblib.load", "dill.load"
 # expressions that carry data from outside the program into it
 OUTSIDE_SOURCE = re.compile(r"\brequest\.(files|data|body|json|form|get_data|stream)\b|\bfile_uploader\(|"
                             r"\b(requests|httpx)\.(get|post|request)\(|\burlopen\(|\bUploadFile\b|\.recv\(")
-# a name that says the data is held out: `X_val`, `test_df`, `valid_loader`, `dataset["validation"]`
-HELD_OUT = re.compile(r"(?<![a-z])(val|valid|validation|test|eval|evaluation|dev|holdout)(?![a-z])", re.I)
 TRANSFORMER = re.compile(r"(Scaler|Encoder|Vectorizer|Imputer|PCA|Normalizer|Binarizer|Discretizer|"
                          r"Transformer|SelectKBest|TruncatedSVD)$")
 LOG_ERROR = {"error", "exception", "critical", "warning", "warn"}
 SUCCESS = {True, "success", "ok", "OK", "done", "Success", "SUCCESS", 200, 0}
 EMPTY = (None, False, 0, "", 0.0)
-SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
 METRIC = re.compile(r"(^|\.)(accuracy_score|f1_score|precision_score|recall_score|roc_auc_score|log_loss|"
                     r"mean_squared_error|mean_absolute_error|r2_score|classification_report|score|evaluate)$")
-# what draws random numbers in training: splits, shuffles, samplers, and models with random initialisation or bagging
-RANDOMNESS = re.compile(r"(train_test_split|shuffle|permutation|sample|random_split|DataLoader|KFold|RandomForest|"
-                        r"ExtraTrees|GradientBoosting|XGB|LGBM|CatBoost|SGD|KMeans|MLP|Dropout|Bagging|"
-                        r"RandomizedSearch|np\.random\.|^random\.)")
-# training: a fit, a backward pass, or an optimizer built (the loop itself may live in a helper module)
-TRAINING = re.compile(r"(^|\.)(fit|backward|train_test_split|fit_transform|zero_grad|"
-                      r"AdamW|Adam|SGD|RMSprop|Adagrad|Adafactor)$")
 
 
 def http_calls(nodes, imports: dict[str, str], stall: str = "blocks the caller forever") -> list[Finding]:
@@ -355,102 +347,6 @@ def _dynamic_start_dates(module: list[ast.stmt]) -> list[Finding]:
                      "runs are scheduled, skipped or backfilled unpredictably") for v in values if dynamic(v)][:1]
 
 
-def no_seed(tree: ast.Module, script: bool) -> list[Finding]:
-    """Training code that never seeds its randomness: runs cannot be reproduced or compared. Raised in a training
-    script; in a library the caller seeds, so it is only noted."""
-    calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call)]
-    training = [c for c in calls if TRAINING.search(dotted(c.func) or ast.unparse(c.func))]
-    # Hugging Face's trainers seed the run themselves (`TrainingArguments(seed=42)` by default)
-    trainer = [c for c in calls if re.search(r"(^|\.)\w*Trainer$", dotted(c.func))]
-    seeded = bool(trainer) or any(SEEDS.search(dotted(c.func)) for c in calls) or any(
-        isinstance(n, ast.keyword) and n.arg in ("random_state", "seed") for n in ast.walk(tree))
-    training += trainer
-    random = any(RANDOMNESS.search(dotted(c.func) or "") for c in calls) or any(
-        isinstance(n, (ast.Import, ast.ImportFrom)) and re.search(r"\b(torch|tensorflow|keras|jax)\b", ast.unparse(n))
-        for n in ast.walk(tree))
-    global_seed = any(SEEDS.search(dotted(c.func)) for c in calls)
-    # a shuffle or sample that takes no seed of its own, where nothing seeds the global generator either
-    unseeded = [c for c in calls if isinstance(c.func, ast.Attribute) and not global_seed and (
-        (c.func.attr == "shuffle" and not c.args and not c.keywords) or (
-            c.func.attr == "sample" and _kw(c, "frac") is not None and _kw(c, "random_state") is None))]
-    if training and seeded and unseeded:
-        return [_finding(unseeded[0], "ml:no-seed", "reliability", f"`{ast.unparse(unseeded[0])[:40]}` draws a new "
-                         "random order on every run while the rest of the pipeline is seeded: the data order, and so "
-                         "the result, cannot be reproduced", end=unseeded[-1].end_lineno,
-                         severity="warning" if script else "info")]
-    if not training or seeded or not random:
-        return []  # a deterministic fit (least squares on a fixed split) has nothing to seed
-    # point at the first thing that draws random numbers (a shuffling loader, a random split), else the first fit
-    sources = [c for c in calls if RANDOMNESS.search(dotted(c.func) or "")]
-    first = min(sources or training, key=lambda c: c.lineno)
-    return [_finding(first, "ml:no-seed", "reliability", "training code never sets a random seed: runs are not "
-                     "reproducible, so two results cannot be compared", severity="warning" if script else "info")]
-
-
-def eval_drop_last(tree: ast.Module) -> list[Finding]:
-    """A validation or test DataLoader with `drop_last=True`: the last partial batch is left out of every evaluation,
-    so the metric, and the checkpoint chosen on it, comes from an incomplete set (drop_last is for training, where a
-    small last batch upsets batch norm)."""
-    named = {id(n.value): [ast.unparse(t) for t in n.targets] for n in ast.walk(tree)
-             if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)}
-    out = []
-    for call in (c for c in call_nodes(ast.walk(tree)) if dotted(c.func).rsplit(".", 1)[-1] == "DataLoader"):
-        dropped = _kw(call, "drop_last")
-        data = call.args[0] if call.args else _kw(call, "dataset")
-        names = named.get(id(call), []) + ([ast.unparse(data)] if data is not None else [])
-        if isinstance(dropped, ast.Constant) and dropped.value is True and any(HELD_OUT.search(n) for n in names):
-            out.append(_finding(call, "ml:eval-drop-last", "correctness", f"`{names[0][:40]}` is evaluation data "
-                                "loaded with `drop_last=True`: the last partial batch is left out of every "
-                                "evaluation, so the metric (and the checkpoint chosen on it) comes from an "
-                                "incomplete set"))
-    return out
-
-
-def training_loaders_unshuffled(tree: ast.Module) -> list[Finding]:
-    """A DataLoader a training loop iterates (its loop calls `.backward()`) built with neither `shuffle=True` nor a
-    sampler: every epoch sees the examples in the same order. An explicit `shuffle=False` is taken as a choice
-    (sequences, curricula) and an `IterableDataset` cannot be shuffled by the loader."""
-    if "IterableDataset" in ast.unparse(tree):
-        return []
-    loaders = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-               and dotted(n.value.func).rsplit(".", 1)[-1] == "DataLoader" for t in n.targets
-               if isinstance(t, ast.Name)}
-    out, seen = [], set()
-    for loop in (n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor))):
-        loader = next((loaders[x.id] for x in ast.walk(loop.iter) if isinstance(x, ast.Name) and x.id in loaders),
-                      None)
-        trains = any(isinstance(c.func, ast.Attribute) and c.func.attr == "backward" for c in call_nodes(
-            ast.walk(loop)))
-        if loader is None or not trains or id(loader) in seen or any(
-                _kw(loader, k) is not None for k in ("shuffle", "sampler", "batch_sampler")):
-            continue
-        seen.add(id(loader))
-        out.append(_finding(loader, "ml:train-unshuffled", "correctness", "the training loop reads this DataLoader, "
-                            "built without `shuffle=True` or a sampler: every epoch sees the examples in the same "
-                            "order, so batches are correlated and the order is learned along with the data"))
-    return out
-
-
-def eval_mode_training(tree: ast.Module) -> list[Finding]:
-    """A hand-written training loop (`loss.backward()`) over a Hugging Face model that nothing puts in train mode:
-    `from_pretrained` returns the model in eval mode, so the pretrained layers' dropout stays off for the whole run
-    (layers added afterwards, such as peft's LoRA, start in train mode). The Trainer and Lightning switch modes
-    themselves, and have no `.backward()` here."""
-    calls = list(call_nodes(ast.walk(tree)))
-    # a pretrained model: loaded here, or wrapped by peft (which adapts a model loaded with `from_pretrained`)
-    loaded = [c for c in calls if dotted(c.func).endswith((".from_pretrained", "get_peft_model"))
-              and not re.search(r"(Tokenizer|Processor|Config|FeatureExtractor)\w*\.from_pretrained$", dotted(c.func))]
-    backward = [c for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "backward"]
-    train_mode = any(isinstance(c.func, ast.Attribute) and c.func.attr == "train" and not (
-        c.args and isinstance(c.args[0], ast.Constant) and c.args[0].value is False) for c in calls)
-    if not loaded or not backward or train_mode:
-        return []
-    return [_finding(backward[0], "ml:eval-mode-training", "correctness", "the model is a pretrained one "
-                     "(`from_pretrained` returns it in eval mode) and nothing calls `.train()` before this loop: the "
-                     "pretrained layers' dropout stays off for the whole run, so it trains with less regularisation "
-                     "than configured")]
-
-
 def public_share(tree: ast.Module) -> list[Finding]:
     """A Gradio app launched with `share=True` and no `auth`: it is published on a public gradio.live link that
     anyone who finds it can use, with the model, the GPU and any API key behind it."""
@@ -558,8 +454,9 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
             *sv.main_only_globals(tree, kind == "service"), *load_checks.load_per_request(tree, kind),
             *sv.timing_unsafe_compare(tree, kind == "service"),
-            *airflow_top_level(tree), *no_seed(tree, kind == "script"), *train_only_evaluation(tree),
-            *eval_drop_last(tree), *training_loaders_unshuffled(tree), *eval_mode_training(tree),
+            *airflow_top_level(tree), *training_checks.no_seed(tree, kind == "script"), *train_only_evaluation(tree),
+            *training_checks.eval_drop_last(tree), *training_checks.training_loaders_unshuffled(tree),
+            *training_checks.eval_mode_training(tree),
             *public_share(tree), *status_checks.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
             *credential_checks.signing_key_literals(tree, kind), *credential_checks.credentials_logged(tree),
             *load_checks.cache_decorators_called(tree), *status_checks.failures_answered_ok(tree),

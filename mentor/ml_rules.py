@@ -162,6 +162,9 @@ FIX = {
                            "overloaded service.",
 }
 
+# a name that says the data is held out: `X_val`, `test_df`, `valid_loader`, `dataset["validation"]`
+HELD_OUT = re.compile(r"(?<![a-z])(val|valid|validation|test|eval|evaluation|dev|holdout)(?![a-z])", re.I)
+
 
 def _finding(node, rule: str, principle: str, message: str, severity: str = "warning", end: int | None = None
              ) -> Finding:
