@@ -116,7 +116,7 @@ def round_grades(prefixes: list[Path]) -> dict[tuple, str]:
     grade: dict[tuple, str] = {}
     for prefix in prefixes:
         seen = {r["finding_id"]: (r["file"], r["line"], r["message"])
-                for r in load(prefix.with_name(prefix.name + ".findings.jsonl"))}
+                for r in round_findings(prefix)}
         grade |= {seen[r["finding_id"]]: grade_of(r) for r in load(prefix.with_name(prefix.name + ".graded.jsonl"))}
     return grade
 
@@ -134,6 +134,11 @@ def with_grades(findings: list[dict], grade: dict[tuple, str]) -> list[dict]:
     return out
 
 
+def round_findings(prefix: Path) -> list[dict]:
+    """What a round's grader was given: PREFIX.findings.jsonl, each finding with its id."""
+    return load(prefix.with_name(prefix.name + ".findings.jsonl"))
+
+
 def round_versions(prefix: Path) -> dict:
     return json.loads(prefix.with_name(prefix.name + ".versions.json").read_text())
 
@@ -141,7 +146,7 @@ def round_versions(prefix: Path) -> dict:
 def version_in_round(prefix: Path, version: str, ids: set[str], earlier: list[Path] | None = None) -> list[dict]:
     """The findings a named version gave when the round was made, with the grades of this and earlier rounds."""
     wanted = set(round_versions(prefix)["versions"][version])
-    given = [f for f in load(prefix.with_name(prefix.name + ".findings.jsonl"))
+    given = [f for f in round_findings(prefix)
              if f["finding_id"] in wanted and f["file"].split(".")[0] in ids]
     return with_grades(given, round_grades([*(earlier or []), prefix]))
 
@@ -198,9 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     kind = "recall of model-free problems" if graded else "line-overlap recall of model-free problems (ungraded)"
     print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")
     if args.matched:
-        last = args.round[-1]
-        keyed = {(f["file"], f["line"], f["message"]): f["finding_id"]
-                 for f in load(last.with_name(last.name + ".findings.jsonl"))}
+        keyed = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
         matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
         caught, total, missed = matched_recall(labels, findings, ids, matches, keyed)
         print(f"recall of model-free problems, matched blind: {caught / max(1, total):.0%} ({caught}/{total})")

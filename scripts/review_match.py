@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_review import DATA, label_keys, load, round_versions  # noqa: E402
+from eval_review import DATA, label_keys, load, round_findings, round_versions  # noqa: E402
 
 
 def write(prefix: Path, blind: Path) -> int:
     files = set(round_versions(prefix)["files"])
-    findings = load(prefix.with_name(prefix.name + ".findings.jsonl"))
+    findings = round_findings(prefix)
     wanted = [(k, lab) for k, lab in label_keys(load(DATA / "labels.jsonl"))
               if lab["id"] in files and lab.get("model_free")]
     (blind / "files").mkdir(parents=True, exist_ok=True)
