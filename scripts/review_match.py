@@ -12,6 +12,12 @@ finding any version gave on that file and says which findings raise that same pr
         --matched eval/review/round13.matched.jsonl
 
 A label's key is `<file id>#<its index among that file's labels in labels.jsonl>`.
+
+A new round keeps an earlier round's answers for the findings both rounds gave (the same file, line and message),
+so a matcher reads only the new files; the answers for the new files are appended:
+
+    python scripts/review_match.py carry eval/review/round16 eval/review/round16.matched.jsonl eval/review/round17 \
+        > eval/review/round17.matched.jsonl
 """
 
 from __future__ import annotations
@@ -51,7 +57,23 @@ def write(prefix: Path, blind: Path) -> int:
     return 0
 
 
+def carry(old: Path, matched: Path, new: Path) -> int:
+    """Print an earlier round's answers with the new round's finding ids, for the files both rounds cover; a finding
+    the new round does not have is dropped from the answer."""
+    key = lambda f: (f["file"], f["line"], f["message"])  # noqa: E731
+    renamed = {f["finding_id"]: key(f) for f in round_findings(old)}
+    ids = {key(f): f["finding_id"] for f in round_findings(new)}
+    files = set(round_versions(new)["files"])
+    for row in load(matched):
+        if row["label"].split("#")[0] in files:
+            found = [ids[renamed[i]] for i in row["findings"] if renamed[i] in ids]
+            print(json.dumps({**row, "findings": found}))
+    return 0
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] != "write":
-        raise SystemExit(__doc__)
-    raise SystemExit(write(Path(sys.argv[2]), Path(sys.argv[3])))
+    if len(sys.argv) == 4 and sys.argv[1] == "write":
+        raise SystemExit(write(Path(sys.argv[2]), Path(sys.argv[3])))
+    if len(sys.argv) == 5 and sys.argv[1] == "carry":
+        raise SystemExit(carry(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))
+    raise SystemExit(__doc__)
