@@ -185,7 +185,7 @@ def cmd_review(args) -> int:
         except UnicodeDecodeError:
             raise InputError(f"{args.file} is not UTF-8 text; only source code can be reviewed.") from None
         name = path.name
-    result = ReviewService(m).review(code, filename=name, kind=args.kind)
+    result = ReviewService(m).review(code, filename=name, kind=args.kind, serves_others=args.serves_others)
     if args.json:
         _out(args, result)
         return 0
@@ -197,6 +197,10 @@ def cmd_review(args) -> int:
             print(f"      ask: {f['question']}")
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
+    if result.get("hardening"):
+        print("\nBefore other people use this (or run again with --serves-others to raise these as findings):")
+        for f in result["hardening"]:
+            print(f"{f['line']:>4}  {f['message']}")
     return 0
 
 
@@ -340,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file", nargs="?", help="a file, or - for standard input")
     r.add_argument("--kind", choices=["auto", "code", "design"], default="auto",
                    help="what the text is (auto: .md/.txt files and markdown prose are design documents)")
+    r.add_argument("--serves-others", action="store_true",
+                   help="the code already serves other people: raise auth, limits and error exposure as findings "
+                        "(otherwise they are listed apart, as hardening to do before others use it)")
 
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)

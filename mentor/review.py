@@ -50,6 +50,7 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     syntax_error: str = ""
     minor: list[Finding] = field(default_factory=list)  # correct but low-value here: one summary line, not findings
+    hardening: list[Finding] = field(default_factory=list)  # before other people use it (review_triage.HARDENING)
     context: review_triage.Context = review_triage.Context("unknown")
 
 
@@ -68,9 +69,10 @@ def check_code(code) -> str:
     return code.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def analyse(code: str, filename: str | None = None) -> Analysis:
+def analyse(code: str, filename: str | None = None, serves_others: bool = False) -> Analysis:
     """Every offline check for the code's language: Python gets the AST checks, radon and ruff; JavaScript,
-    TypeScript and Go get Semgrep; every language gets the secret and generic checks."""
+    TypeScript and Go get Semgrep; every language gets the secret and generic checks. Unless the code already
+    serves other people, the hardening findings are listed apart (`Analysis.hardening`)."""
     code = code.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors) is not part of the code
     result = Analysis(language=languages.detect_language(code, filename), findings=[])
     tree = None
@@ -109,8 +111,10 @@ def analyse(code: str, filename: str | None = None) -> Analysis:
         result.findings += found
         result.notes += [note] if note else []
     result.context = review_triage.context_of(tree)
-    result.findings, result.minor = review_triage.triage(_deduplicate(result.findings), result.context)
+    result.findings, result.minor, result.hardening = review_triage.triage(
+        _deduplicate(result.findings), result.context, serves_others)
     result.findings = raised_once(result.findings)
+    result.hardening = sorted(raised_once(result.hardening), key=lambda f: (f.line, f.rule))
     return result
 
 
@@ -212,34 +216,39 @@ class ReviewService:
         opened = getattr(self.m, "_index", None) is not None
         return self._retriever_override or (self.m.retriever if opened else None)
 
-    def review(self, code: str, filename: str | None = None, store_it: bool = True, kind: str = "auto") -> dict:
-        """Review code, or a design document (kind "design", or "auto" and it looks like one)."""
+    def review(self, code: str, filename: str | None = None, store_it: bool = True, kind: str = "auto",
+               serves_others: bool = False) -> dict:
+        """Review code, or a design document (kind "design", or "auto" and it looks like one). Code that already
+        serves other people gets its hardening raised as findings; other code gets it as a list apart."""
         with self.m.telemetry.trace("review"):
-            return self._review(code, filename, store_it, kind)
+            return self._review(code, filename, store_it, kind, serves_others)
 
-    def _review(self, code: str, filename: str | None, store_it: bool, kind: str) -> dict:
+    def _review(self, code: str, filename: str | None, store_it: bool, kind: str, serves_others: bool) -> dict:
         code = check_code(code)
         if kind == "design" or (kind == "auto" and design_review.is_document(code, filename)):
             return self._review_design(code, filename, store_it)
         with tracing.current().stage("analyse") as span:
-            analysis = analyse(code, filename)
+            analysis = analyse(code, filename, serves_others)
             span.update({"findings": len(analysis.findings), "language": analysis.language})
         findings = analysis.findings
         passages = references(findings, self.retriever)
         references(analysis.minor)
+        references(analysis.hardening)
+        known = findings + analysis.hardening + analysis.minor
         masked = secret_scan.mask_secrets(code)  # on the original text: a key's body goes with its header
         lines = len(code.splitlines())
-        # the model sees the minor findings too, so it does not report them again as its own
-        request = code_request(masked, analysis.language, filename, findings + analysis.minor, passages)
+        # the model sees the hardening and minor findings too, so it does not report them again as its own
+        request = code_request(masked, analysis.language, filename, known, passages)
         model_summary, extra, provider, model, notes, usage = self._ask_model(
             masked, request, lambda text: parse_model_review(text, lines))
-        extra = [f for f in extra if not _overlaps(f, findings + analysis.minor)]
+        extra = [f for f in extra if not _overlaps(f, known)]
         references(extra, self.retriever)
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731
                                                            notes + analysis.notes)
         return self._finish(findings + extra, summary_of, notes, {
             "provider": provider, "model": model, "language": analysis.language, "kind": "code",
-            "context": analysis.context.kind, "minor": [f.as_dict() for f in analysis.minor]},
+            "context": analysis.context.kind, "minor": [f.as_dict() for f in analysis.minor],
+            "hardening": [f.as_dict() for f in analysis.hardening], "serves_others": serves_others},
             _title(code, filename, analysis.language), masked, store_it, usage)
 
     def _review_design(self, text: str, filename: str | None, store_it: bool) -> dict:
@@ -334,7 +343,10 @@ def _summary(analysis: Analysis, counts: dict, findings: list[Finding], model_su
         themes = sorted({f.principle for f in findings}, key=lambda p: (-sum(f.principle == p for f in findings), p))
         parts.append(f"{tally(counts)}; the main themes are {', '.join(themes[:3])}.")
     elif analysis.language in CHECKED_LANGUAGES and not analysis.syntax_error and not analysis.notes:
-        parts.append("The offline checks found nothing to raise.")
+        parts.append("The offline checks found no defects." if analysis.hardening else
+                     "The offline checks found nothing to raise.")
+    if analysis.hardening:
+        parts.append(review_triage.hardening_line(analysis.hardening))
     if analysis.minor:
         parts.append(review_triage.minor_line(analysis.minor))
     if analysis.syntax_error:

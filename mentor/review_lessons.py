@@ -65,6 +65,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "semgrep:missing-auth": (13, "Authorization: RBAC, ABAC and per-document ACLs"),
     "semgrep:secret": (13, "Secrets management"),
     "semgrep:http-no-timeout": (10, "Timeouts"),
+    "semgrep:slow-clients": (10, "Timeouts"),
     "semgrep:http-no-status": (10, "Classify errors before reacting"),
     "semgrep:exception-to-client": (13, "The OWASP Top 10 for LLM applications (2025)"),
     "semgrep:unbounded-growth": (6, "TTL and eviction policies"),

@@ -1,9 +1,10 @@
 """Which findings a review raises. A finding must be worth a senior reviewer's time: the file's context (a web
 service, an interactive app, a script, a library) and each rule's value decide, and the rest are folded into one
-"minor" summary line that is not a finding.
+"minor" summary line that is not a finding. The hardening a service adds before other people use it (who may
+call, how much they may send, what a failure shows them) is its own list unless the code already serves others.
 
     context = context_of(tree)                       # Context(kind="service", evidence="imports flask")
-    raised, minor = triage(findings, context)
+    raised, minor, hardening = triage(findings, context, serves_others=False)
 """
 
 from __future__ import annotations
@@ -39,6 +40,21 @@ MINOR_RULES = {
     "smell:dip": "clients or files built inside logic",
     "smell:srp": "classes with several responsibilities",
     "smell:type-switch": "switches on a type",
+}
+# the protections a service puts around working code before other people use it: their consequence falls only on
+# callers other than the author, so for code that only its author runs they are a checklist, not defects (listed
+# under "Before other people use this", by this label). Injection, secrets in code, client timeouts and concurrency
+# are not here: that code is wrong wherever it runs.
+HARDENING = {
+    "ml:missing-auth": "who may call", "semgrep:missing-auth": "who may call", "ml:exposed-no-auth": "who may call",
+    "ml:csrf-exempt": "who may call", "ml:timing-compare": "who may call", "ml:cors-any-origin": "who may call",
+    "semgrep:cors-any-origin": "who may call", "semgrep:least-privilege": "who may call",
+    "ml:unbounded-payload": "how much callers may send", "semgrep:unbounded-payload": "how much callers may send",
+    "semgrep:slow-clients": "how much callers may send",
+    "ml:exception-to-client": "what a failure shows callers",
+    "semgrep:exception-to-client": "what a failure shows callers", "ruff:S201": "what a failure shows callers",
+    "ml:llm-unguarded": "what a failure shows callers", "semgrep:llm-unguarded": "what a failure shows callers",
+    "ml:unvalidated-input": "what a failure shows callers",
 }
 # rules that only matter in some contexts: module-level state is shared by every request only in a service
 RAISED_IN = {"smell:mutable-global": {"service"}}
@@ -107,14 +123,19 @@ def raised(finding: Finding, context: Context) -> bool:
     return context.kind in RAISED_IN.get(finding.rule, {context.kind})
 
 
-def triage(findings: list[Finding], context: Context) -> tuple[list[Finding], list[Finding]]:
-    """(raised findings, minor ones folded into the summary)."""
+def triage(findings: list[Finding], context: Context, serves_others: bool = False
+           ) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """(raised findings, minor ones folded into the summary, hardening to do before other people use the code; empty
+    when `serves_others`, whose hardening findings are raised)."""
     keep = [raised(f, context) for f in findings]
     for f, k in zip(findings, keep, strict=True):
         if k and f.rule == "smell:mutable-global":  # raised only in a service, where this is the consequence
             f.message += ": every request and every user of the service shares it"
-    return [f for f, k in zip(findings, keep, strict=True) if k], [f for f, k in zip(findings, keep, strict=True)
-                                                                     if not k]
+    raised_here = [f for f, k in zip(findings, keep, strict=True) if k]
+    minor = [f for f, k in zip(findings, keep, strict=True) if not k]
+    hardening = [] if serves_others else [f for f in raised_here if f.rule in HARDENING]
+    held = {id(f) for f in hardening}
+    return [f for f in raised_here if id(f) not in held], minor, hardening
 
 
 def minor_line(minor: list[Finding]) -> str:
@@ -123,3 +144,13 @@ def minor_line(minor: list[Finding]) -> str:
         return ""
     counts = Counter(MINOR_RULES.get(f.rule) or NOTE_LABELS.get(f.rule, "other notes") for f in minor)
     return "Minor, not raised as findings: " + ", ".join(f"{n} {label}" for label, n in counts.most_common()) + "."
+
+
+def hardening_line(hardening: list[Finding]) -> str:
+    """'Before other people use this: 2 on who may call, 1 on what a failure shows callers (listed apart from the
+    findings).' (empty when there is nothing to harden)."""
+    if not hardening:
+        return ""
+    counts = Counter(HARDENING[f.rule] for f in hardening)
+    return ("Before other people use this: " + ", ".join(f"{n} on {label}" for label, n in counts.most_common())
+            + " (listed apart from the findings).")

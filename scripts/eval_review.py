@@ -50,16 +50,17 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def review_files(data: Path, split: str, prefix: str = "") -> list[dict]:
+def review_files(data: Path, split: str, prefix: str = "", serves_others: bool = False) -> list[dict]:
     """The tool's offline findings on every file of the split (whose id starts with `prefix`, or one of several
-    comma-separated prefixes)."""
+    comma-separated prefixes), and its "before other people use this" items, marked `_hardening`."""
     out = []
     starts = tuple(prefix.split(","))
     for item in (m for m in load(data / "manifest.jsonl") if m["split"] == split and m["id"].startswith(starts)):
         path = next((data / "files").glob(f"{item['id']}.*"))
-        for f in analyse(path.read_text(encoding="utf-8"), path.name).findings:
+        analysis = analyse(path.read_text(encoding="utf-8"), path.name, serves_others)
+        for f, held in [(f, False) for f in analysis.findings] + [(f, True) for f in analysis.hardening]:
             out.append({"file": path.name, "line": f.line, "end_line": f.end_line, "also": f.also,
-                        "message": f.message, "_rule": f.rule})
+                        "message": f.message, "_rule": f.rule, "_hardening": held})
     return out
 
 
@@ -162,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="print each finding and each missed problem")
     ap.add_argument("--matched", type=Path,
                     help="with --round: recall by a blind matcher's answers (review_match.py) on the last round's ids")
+    ap.add_argument("--serves-others", action="store_true",
+                    help="review as code that already serves other people (hardening raised as findings, as before "
+                         "session 11)")
+    ap.add_argument("--with-hardening", action="store_true",
+                    help="count the 'before other people use this' items in recall too (they are shown with lines)")
     ap.add_argument("--prefix", default="",
                     help="only the files whose id starts with this (g: the second dev batch; g5,g6: g51-g60)")
     args = ap.parse_args(argv)
@@ -175,10 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.round and args.version:
         findings, graded = version_in_round(args.round[-1], args.version, ids, args.round[:-1]), True
     elif args.round:
-        reviewed = [f for f in review_files(args.data, args.split, args.prefix) if f["file"].split(".")[0] in ids]
+        reviewed = [f for f in review_files(args.data, args.split, args.prefix, args.serves_others)
+                    if f["file"].split(".")[0] in ids]
         findings, graded = with_grades(reviewed, round_grades(args.round)), True
     elif args.write or not graded_path.is_file():
-        findings = review_files(args.data, args.split, args.prefix)
+        findings = [f for f in review_files(args.data, args.split, args.prefix, args.serves_others)
+                    if not f["_hardening"]]
         if args.write:
             args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
                                           for f in findings), encoding="utf-8")
@@ -193,7 +201,17 @@ def main(argv: list[str] | None = None) -> int:
             assert (f["file"], f["line"]) == (g["file"], g["line"]), (f, g)
             f.setdefault("end_line", g["end_line"])
 
-    print(f"split: {args.split} · files: {len(ids)} · findings: {len(findings)}")
+    hardening = [f for f in findings if f.get("_hardening")]
+    findings = [f for f in findings if not f.get("_hardening")]
+    print(f"split: {args.split} · files: {len(ids)} · findings: {len(findings)}"
+          + (f" · before other people use this: {len(hardening)}" if hardening else ""))
+    if graded and hardening:
+        grades = Counter(grade_of(f) for f in hardening)
+        print(f"  those {len(hardening)} items, as graded when they were findings: {grades['true']} true, "
+              f"{grades['debatable']} debatable, {grades['wrong']} wrong")
+    if args.with_hardening:
+        findings += hardening
+        print("recall below counts the 'before other people use this' items too")
     if graded:
         grades = Counter(grade_of(f) for f in findings)
         n = max(1, len(findings))

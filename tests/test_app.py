@@ -105,6 +105,34 @@ def test_review_page_shows_findings_first_marks_the_lines_and_reopens_a_stored_r
     assert any("reliability" in e.label for e in again.expander)
 
 
+UNHARDENED = """from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/run", methods=["POST"])
+def run():
+    try:
+        return jsonify(ok=do_work())
+    except Exception as exc:
+        return jsonify(error=str(exc)), 500
+"""
+
+
+def test_review_page_lists_hardening_apart_unless_the_code_serves_other_people():
+    at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
+    at.text_area[0].set_value(UNHARDENED)
+    at.button[0].click().run()
+    assert not at.exception
+    (apart,) = [e for e in at.expander if e.label.startswith("Before other people use this")]
+    assert any("exception text is sent back" in m.value for m in apart.markdown)
+    assert not any("exception text" in e.label for e in at.expander if e is not apart)
+    at.toggle[0].set_value(True)
+    at.button[0].click().run()
+    assert not [e for e in at.expander if e.label.startswith("Before other people use this")]
+    assert any("security" in e.label and "line 11" in e.label for e in at.expander)
+
+
 def test_review_page_clears_an_old_error_on_the_next_run_and_reviews_a_design():
     at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     at.button[0].click().run()

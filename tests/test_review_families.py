@@ -14,7 +14,7 @@ from mentor.review_triage import minor_line
 
 def found(code: str, filename: str = "service.py") -> list[tuple[str, int]]:
     """(rule, line) of every raised finding."""
-    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename, serves_others=True).findings]
 
 
 CASES = [  # (rule, code that triggers it at the line, code doing the right thing)
@@ -793,7 +793,7 @@ def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_finding
             writer.add_scalar("loss", loss, epoch)
         torch.save(model.state_dict(), "model.pth")
         """
-    result = analyse(textwrap.dedent(fragment), "train.py")
+    result = analyse(textwrap.dedent(fragment), "train.py", serves_others=True)
     assert not [f for f in result.findings if f.rule == "ruff:F821"]
     assert "names defined elsewhere" in minor_line(result.minor)
     one_typo = """\
@@ -877,7 +877,7 @@ def test_one_problem_on_consecutive_lines_is_one_finding():
         tokenizer = AutoTokenizer.from_pretrained("THUDM/chatglm-6b", trust_remote_code=True)
         model = AutoModel.from_pretrained("THUDM/chatglm-6b", trust_remote_code=True)
         """
-    result = analyse(textwrap.dedent(code), "load.py")
+    result = analyse(textwrap.dedent(code), "load.py", serves_others=True)
     hits = [f for f in result.findings + result.minor if f.rule == "ml:dangerous-opt-in"]
     assert [(f.line, f.end_line) for f in hits] == [(3, 4)]
 

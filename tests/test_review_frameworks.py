@@ -65,7 +65,7 @@ if __name__ == "__main__":
 
 
 def _unguarded(code: str, name: str) -> str:
-    result = analyse(textwrap.dedent(code), name)
+    result = analyse(textwrap.dedent(code), name, serves_others=True)
     return next(f.message for f in result.findings if f.rule == "ml:llm-unguarded")
 
 
@@ -87,7 +87,7 @@ def test_a_guarded_model_call_in_a_streamlit_page_is_not_raised():
                                 f"        st.error(f'The model is unavailable: {{exc}}')\n    else:\n"
                                 f"        st.write(answer.choices[0].message.content)\n")
     assert "try:" in guarded
-    result = analyse(guarded, "app.py")
+    result = analyse(guarded, "app.py", serves_others=True)
     assert "ml:llm-unguarded" not in [f.rule for f in result.findings + result.minor]
 
 
@@ -125,7 +125,7 @@ func main() {
 @pytest.mark.skipif(__import__("mentor.semgrep_review").semgrep_review.semgrep_command() is None,
                     reason="semgrep is a declared dependency; CI installs it")
 def test_go_findings_claim_only_what_each_line_shows():
-    result = analyse(GO_SERVER, "main.go")
+    result = analyse(GO_SERVER, "main.go", serves_others=True)
     by_line = {n: f.message for f in result.findings + result.minor if f.rule.startswith("semgrep:")
                for n in [f.line, *f.also]}  # a point made once names the other lines where it holds
     assert "assigned to `_`" in by_line[17]          # `_ = c.ShouldBindJSON(&n)`
@@ -177,14 +177,14 @@ FASTIFY = EXPRESS.replace('const express = require("express");', 'const fastify 
     (FASTIFY, "server.js", "Fastify catches the rejection and answers a 500", "Express"),
 ], ids=["next", "express", "fastify"])
 def test_an_unguarded_js_route_call_states_what_this_framework_does(code, name, says, not_says):
-    result = analyse(code, name)
+    result = analyse(code, name, serves_others=True)
     message = next(f.message for f in result.findings if f.rule == "semgrep:llm-unguarded")
     assert says in message and not_says not in message and "{unhandled}" not in message
     call = next(line for line in code.splitlines() if "completions.create" in line)
     guarded = code.replace(call, "  let completion;\n  try {\n  " + call.replace("const completion", "completion")
                            + "\n  } catch (err) {\n    console.error(err);\n    throw new Error(\"unavailable\");\n  }")
     assert "try {" in guarded
-    assert "semgrep:llm-unguarded" not in [f.rule for f in analyse(guarded, name).findings]
+    assert "semgrep:llm-unguarded" not in [f.rule for f in analyse(guarded, name, serves_others=True).findings]
 
 
 @pytest.mark.parametrize(("head", "name", "says"), [
@@ -226,6 +226,6 @@ func main() {
 @pytest.mark.skipif(__import__("mentor.semgrep_review").semgrep_review.semgrep_command() is None,
                     reason="semgrep is a declared dependency; CI installs it")
 def test_a_webhook_route_is_not_said_to_lack_auth_middleware_but_an_order_route_is():
-    result = analyse(WEBHOOK_SERVER, "main.go")
+    result = analyse(WEBHOOK_SERVER, "main.go", serves_others=True)
     lines = [f.line for f in result.findings + result.minor if f.rule == "semgrep:missing-auth"]
     assert lines == [13]  # a signed callback is checked in its handler; `/orders` is an ordinary mutating route

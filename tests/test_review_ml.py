@@ -12,7 +12,7 @@ from mentor.review_lessons import RULE_LESSONS, reference, section_text
 
 def checked(code: str, filename: str = "service.py") -> list:
     """Every finding of the checks, raised or folded into the minor line."""
-    result = analyse(textwrap.dedent(code), filename)
+    result = analyse(textwrap.dedent(code), filename, serves_others=True)
     return result.findings + result.minor
 
 

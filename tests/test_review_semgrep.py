@@ -484,7 +484,7 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
         \tc.Status(http.StatusNoContent)
         }
         """),
-    ("semgrep:http-no-timeout", "server.go", """\
+    ("semgrep:slow-clients", "server.go", """\
         package main
 
         import (

@@ -7,9 +7,11 @@ import textwrap
 
 import pytest
 
+from mentor import review_triage
 from mentor.config import Config
 from mentor.core import Mentor
 from mentor.review import ReviewService, analyse
+from mentor.review_lessons import RULE_LESSONS, rule_key
 from mentor.review_triage import context_of
 from mentor.secret_scan import find_secrets, is_placeholder
 
@@ -115,7 +117,8 @@ def test_placeholder_credentials_are_masked_but_not_reported():
 
 
 def _raised(code: str, filename: str = "train.py") -> list[tuple[str, int]]:
-    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename).findings]
+    """What is raised for code that serves other people (hardening raised too: what each context raises)."""
+    return [(f.rule, f.line) for f in analyse(textwrap.dedent(code), filename, serves_others=True).findings]
 
 
 def test_a_checkpoint_rewritten_every_epoch_is_raised_and_a_final_save_is_only_noted():
@@ -185,7 +188,7 @@ def test_a_function_defined_twice_is_raised_and_eval_is_reported_once():
 def test_flask_debugger_is_raised_and_a_module_imported_twice_is_only_noted():
     code = "import os\nfrom flask import Flask\nimport os\n\napp = Flask(__name__)\n\nif __name__ == '__main__':\n" \
            "    app.run(debug=os.environ.get('DEBUG') == '1')\n    app.run(debug=True)\n"
-    result = analyse(code, "app.py")
+    result = analyse(code, "app.py", serves_others=True)
     assert [(f.rule, f.line) for f in result.findings if f.rule.startswith("ruff:")] == [("ruff:S201", 9)]
     assert [(f.rule, f.line) for f in result.minor if f.rule.startswith("ruff:")] == [("ruff:F811", 3)]
 
@@ -222,7 +225,7 @@ def test_a_json_body_read_by_key_is_raised_and_a_form_field_only_noted():
         def search():
             return jsonify(q=request.args["q"])
         '''
-    result = analyse(textwrap.dedent(code), "app.py")
+    result = analyse(textwrap.dedent(code), "app.py", serves_others=True)
     assert [f.line for f in result.findings if f.rule == "ml:unvalidated-input"] == [7]
     assert [f.line for f in result.minor if f.rule == "ml:unvalidated-input"] == [11]
     assert "500" in next(f.message for f in result.findings if f.rule == "ml:unvalidated-input")
@@ -241,7 +244,7 @@ def test_an_unguarded_model_call_is_raised_in_an_app_and_only_noted_in_a_library
           f"if q:\n    st.write({call})\n"
     assert ("ml:llm-unguarded", 7) in _raised(app, "app.py")
     library = f"def ask(client, q):\n    return {call}\n"
-    result = analyse(library, "llm.py")
+    result = analyse(library, "llm.py", serves_others=True)
     assert not result.findings and [f.rule for f in result.minor] == ["ml:llm-unguarded"]
 
 
@@ -313,3 +316,68 @@ def test_a_traceback_sent_to_the_client_is_exception_text_too():
     assert ("ml:exception-to-client", 11) in _raised(code, "api.py")
     logged = code.replace("detail=traceback.format_exc())", "detail='internal error')")
     assert not [r for r, _ in _raised(logged, "api.py") if r == "ml:exception-to-client"]
+
+
+HARDENING_DEMO = '''\
+import requests
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+notes = {}
+
+
+@app.route("/notes", methods=["POST"])
+def add_note():
+    try:
+        page = requests.get(request.json["url"])
+        notes[request.json["id"]] = page.text
+        return jsonify(ok=True)
+    except Exception as exc:
+        return jsonify(error=str(exc)), 500
+'''
+
+
+def test_hardening_is_listed_apart_unless_the_code_already_serves_other_people():
+    demo = analyse(HARDENING_DEMO, "app.py")
+    raised, held = {f.rule for f in demo.findings}, {f.rule for f in demo.hardening}
+    assert "ml:http-no-timeout" in raised  # a stalled server hangs this code wherever it runs: a defect
+    assert {"ml:missing-auth", "ml:exception-to-client"} <= held and not held & raised
+    assert held <= set(review_triage.HARDENING)
+    service = analyse(HARDENING_DEMO, "app.py", serves_others=True)
+    assert service.hardening == [] and {f.rule for f in service.findings} == raised | held
+    line = review_triage.hardening_line(demo.hardening)
+    assert line.startswith("Before other people use this: ") and "who may call" in line
+
+
+def test_every_hardening_rule_is_a_rule_the_lesson_table_knows():
+    assert all(rule_key(rule) in RULE_LESSONS and rule_key(rule) != "model" for rule in review_triage.HARDENING)
+    assert not set(review_triage.HARDENING) & set(review_triage.MINOR_RULES)
+
+
+def test_a_review_stores_the_hardening_apart_and_says_so_in_the_summary(tmp_path):
+    m = Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "offline"}))
+    result = ReviewService(m).review(HARDENING_DEMO, filename="app.py")
+    assert {f["rule"] for f in result["hardening"]} >= {"ml:missing-auth", "ml:exception-to-client"}
+    assert all(f["references"] for f in result["hardening"])  # each with the lesson that teaches the fix
+    assert "Before other people use this" in result["summary"] and result["serves_others"] is False
+    assert m.store.review(result["review_id"])["result"]["hardening"] == result["hardening"]
+    served = ReviewService(m).review(HARDENING_DEMO, filename="app.py", serves_others=True, store_it=False)
+    assert served["hardening"] == [] and "Before other people" not in served["summary"]
+    assert {f["rule"] for f in served["findings"]} >= {"ml:missing-auth", "ml:exception-to-client"}
+
+
+def test_mentor_review_lists_the_hardening_after_the_findings_and_raises_it_when_asked(tmp_path, monkeypatch,
+                                                                                        capsys):
+    from mentor import cli
+
+    monkeypatch.setenv("MENTOR_HOME", str(tmp_path))
+    monkeypatch.setenv("MENTOR_PROVIDER", "offline")
+    path = tmp_path / "app.py"
+    path.write_text(HARDENING_DEMO, encoding="utf-8")
+    assert cli.main(["review", str(path)]) == 0
+    findings, _, apart = capsys.readouterr().out.partition("\nBefore other people use this (")
+    assert "no timeout" in findings and "exception text" not in findings
+    assert "--serves-others" in apart and "exception text is sent back" in apart
+    assert cli.main(["review", str(path), "--serves-others"]) == 0
+    out = capsys.readouterr().out
+    assert "Before other people use this (" not in out and "exception text is sent back" in out

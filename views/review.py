@@ -18,6 +18,9 @@ with st.form("review"):
     upload = st.file_uploader("Upload a file", type=None)
     code = st.text_area("…or paste it here", height=260, placeholder="def train(...):\n    ...\n\n# ADR-0007: ...")
     kind = st.segmented_control("It is", list(KINDS), default="Detect")
+    serves_others = st.toggle("It already serves other people", help=(
+        "On: who may call, request limits and what a failure shows callers are raised as findings. Off: they are "
+        "listed apart, as the hardening to do before other people use the code."))
     submitted = st.form_submit_button("Review", type="primary")
 
 status = st.empty()  # errors live here, so the next run replaces them instead of leaving a stale one on screen
@@ -33,7 +36,8 @@ if submitted:
         from mentor.review import ReviewService
 
         with st.spinner("Reviewing…"):
-            result = ReviewService(m).review(code, filename=name, kind=KINDS.get(kind or "Detect", "auto"))
+            result = ReviewService(m).review(code, filename=name, kind=KINDS.get(kind or "Detect", "auto"),
+                                             serves_others=serves_others)
         st.session_state.review_result = (code, result)
         st.session_state.review_scroll = True
     except MentorError as exc:
@@ -76,6 +80,12 @@ if "review_result" in st.session_state:
                     section = f" · {ref['section']}" if ref.get("section") else ""
                     st.caption("Learn more: " + markdown_link(f"{ref.get('title') or ref.get('source') or ''}{section}",
                                                               ref.get("source") or "", ref.get("section")))
+        if result.get("hardening"):  # what a service adds before others use it: apart from the defects
+            with st.expander(f"Before other people use this ({len(result['hardening'])})"):
+                for f in result["hardening"]:
+                    show_markdown(f"Line {f['line']}: {f['message']}")
+                    if f.get("suggestion"):
+                        st.caption(f"Suggested change: {f['suggestion']}")
         if result.get("minor"):  # correct but low-value here: listed for the learner, not raised as findings
             with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
