@@ -372,9 +372,20 @@ def _escapes(name: str, nodes: list) -> bool:
         if (isinstance(parent, ast.Call) and parent.func is not n) or isinstance(parent, (ast.keyword,
                                                                                          ast.FormattedValue)):
             continue  # handed to a call as an argument: read (a callee that mutates its argument is rare)
+        if isinstance(parent, ast.Starred) or (isinstance(parent, ast.Dict) and any(
+                k is None and v is n for k, v in zip(parent.keys, parent.values, strict=True))):
+            continue  # `{**x}`, `[*x]`: unpacked into a new container, a copy
         return True
     return any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and ast.unparse(n.value) == name
                for n in nodes)
+
+
+def _finished_sets(nodes: list) -> set[str]:
+    """Names bound to the finished tasks of `done, pending = await asyncio.wait(...)`: gathering them waits for
+    nothing and leaves nothing running."""
+    return {ast.unparse(n.targets[0].elts[0]) for n in nodes if isinstance(n, ast.Assign)
+            and isinstance(n.targets[0], ast.Tuple) and n.targets[0].elts and isinstance(n.value, ast.Await)
+            and isinstance(n.value.value, ast.Call) and dotted(n.value.value.func) in ("asyncio.wait", "wait")}
 
 
 def background_loops(tree: ast.Module) -> list[Finding]:
@@ -418,14 +429,24 @@ def event_loop_in_methods(tree: ast.Module) -> list[Finding]:
     notebook cell, an async job). A synchronous API over async code needs an async variant the caller can await."""
     out, imports = [], imported_names(tree)
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        awaitable = {m.name for m in cls.body if isinstance(m, ast.AsyncFunctionDef)}
         for method in (m for m in cls.body if isinstance(m, ast.FunctionDef)):
-            runs = [c for c in call_nodes(ast.walk(method)) if qualified(c, imports) == "asyncio.run"]
+            runs = [c for c in call_nodes(ast.walk(method)) if qualified(c, imports) == "asyncio.run"
+                    and not _runs_own_async_method(c, awaitable)]
             if runs:
                 out.append(_finding(runs[0], "ml:event-loop-in-method", "reliability", f"`{cls.name}.{method.name}` "
                                     "calls `asyncio.run`, which starts an event loop of its own: called from async "
                                     "code (a FastAPI or aiohttp handler, a notebook cell) it raises \"cannot be called "
                                     "from a running event loop\"; offer an async method the caller can await"))
     return out
+
+
+def _runs_own_async_method(run: ast.Call, awaitable: set[str]) -> bool:
+    """`asyncio.run(self.x_async(...))` where `x_async` is a public async method of the same class: a synchronous
+    convenience over an API the async caller can already await (a private `_x` is not offered to callers)."""
+    arg = run.args[0] if run.args else None
+    return (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and dotted(arg.func.value) == "self"
+            and arg.func.attr in awaitable and not arg.func.attr.startswith("_"))
 
 
 def gather_all_or_nothing(tree: ast.Module) -> list[Finding]:
@@ -436,8 +457,10 @@ def gather_all_or_nothing(tree: ast.Module) -> list[Finding]:
     for _name, scope, _body in scopes(tree):
         nodes = list(own_nodes(scope))
         tried = {id(n) for t in nodes if isinstance(t, ast.Try) and t.handlers for s in t.body for n in ast.walk(s)}
+        finished = _finished_sets(nodes)
         batch = [c for c in call_nodes(nodes) if dotted(c.func) in ("asyncio.gather", "gather") and id(c) not in tried
                  and any(isinstance(a, ast.Starred) for a in c.args)
+                 and not all(isinstance(a, ast.Starred) and ast.unparse(a.value) in finished for a in c.args)
                  and not (isinstance(_kw(c, "return_exceptions"), ast.Constant) and _kw(c, "return_exceptions").value)]
         out += [_finding(c, "ml:gather-all-or-nothing", "reliability", f"`{ast.unparse(c)[:50]}` has no "
                          "`return_exceptions=True` and no `try`: the first call that fails raises out of it, every "

@@ -1128,6 +1128,13 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 
         def main():
             print(asyncio.run(BatchClient("http://localhost:8000").completion("hi")))
+
+        class EmbeddingClient:
+            def embed(self, texts):
+                return asyncio.run(self.embed_async(texts))
+
+            async def embed_async(self, texts):
+                ...
         """),
     ("ml:unsafe-html", ("""\
         import streamlit as st
@@ -1179,6 +1186,12 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
                     log.warning("%s failed: %s", f, r)
             first, second = await asyncio.gather(analyse(files[0]), analyse(files[1]))
             return [r for r in results if not isinstance(r, Exception)]
+
+        async def race(coros):
+            done, pending = await asyncio.wait(map(asyncio.create_task, coros), return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            return (await asyncio.gather(*done))[0]
         """),
     ("ml:public-share", ("""\
         import gradio as gr

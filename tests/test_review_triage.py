@@ -195,12 +195,13 @@ def test_flask_debugger_is_raised_and_a_module_imported_twice_is_only_noted():
 
 def test_a_mutable_default_is_raised_only_when_it_can_carry_state_between_calls():
     shared = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
-    safe = "class Pre:\n    def __init__(self, index={}):\n        self.index = index or {}\n"
+    safe = ("class Pre:\n    def __init__(self, index={},\n                 opts={}):\n"
+            "        self.index = index or {}\n        self.opts = {'lr': 0.1, **opts}\n")
     assert ("ruff:B006", 1) in _raised(shared, "util.py")
     assert "shared by every call" in next(f.message for f in analyse(shared, "util.py").findings
                                           if f.rule == "ruff:B006")
     assert not [r for r, _ in _raised(safe, "pre.py") if r == "ruff:B006"]
-    assert [f.rule for f in analyse(safe, "pre.py").minor] == ["ruff:B006"]
+    assert [(f.rule, f.line) for f in analyse(safe, "pre.py").minor] == [("ruff:B006", 2), ("ruff:B006", 3)]
 
 
 def test_a_growing_history_is_reported_once_not_also_as_mutable_global_state():
