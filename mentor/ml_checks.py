@@ -15,6 +15,7 @@ from . import (
     credential_checks,
     frameworks,
     load_checks,
+    model_input_checks,
     portability_checks,
     runtime_checks,
     service_checks,
@@ -424,11 +425,11 @@ def argparse_types(tree: ast.Module) -> list[Finding]:
 
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
-    sv, rt, pc = service_checks, runtime_checks, portability_checks
+    sv, rt, pc, mi = service_checks, runtime_checks, portability_checks, model_input_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     instances = rt.instances_of(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
-    framework, tokenizers = frameworks.framework_of(tree), sv.tokenizers_of(tree)
+    framework, tokenizers = frameworks.framework_of(tree), mi.tokenizers_of(tree)
     markup_free = sv.markup_free_names(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
     out = []
@@ -442,8 +443,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
                 *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *load_checks.load_per_call(scope, nodes),
-                *sv.dangerous_opt_ins(nodes),
-                *sv.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
+                *mi.dangerous_opt_ins(nodes),
+                *mi.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),

@@ -27,9 +27,6 @@ VALIDATES = re.compile(r"isinstance\(|\.validate\(|Schema\b|\.load\(|\.model_val
                        r"status=400|status_code=4\d\d|HTTPException\(4")
 CLIENT_NAME = re.compile(r"\.filename\b|request\.(args|form|values|json|get_json\(\))\b.*(file|path|name)", re.I)
 SANITISED = re.compile(r"secure_filename|safe_join|basename|uuid|\.name\b|Path\(.*\)\.(name|suffix|stem)\b")
-DANGEROUS = re.compile(r"^(trust_remote_code|allow_dangerous\w*|dangerously\w*|allow_pickle|weights_only|"
-                       r"check_hostname|verify_ssl|ssl_verify)$")
-DANGEROUS_VALUE = {"weights_only": False, "check_hostname": False, "verify_ssl": False, "ssl_verify": False}
 # a size bound on uploads (a bare `limit` is not one: `limit: int = 10` in a search route bounds results)
 SIZE_CHECK = re.compile(r"MAX_CONTENT_LENGTH|content[-_]length|max_size|max_bytes|\.size\b|file_size|MAX_UPLOAD|"
                         r"SpooledTemporaryFile|size_limit|limit_bytes|upload_limit|max_file|max_length", re.I)
@@ -486,42 +483,6 @@ def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
                                 "with `==`/`!=`, which stops at the first wrong character: response times tell an "
                                 "attacker how much of a guess was right"))
     return out[:1]
-
-
-def dangerous_opt_ins(nodes) -> list[Finding]:
-    """Keyword switches that turn a safety check off by name: remote code, pickle deserialisation, TLS checks."""
-    out = []
-    for call in call_nodes(nodes):
-        for k in call.keywords:
-            if k.arg and DANGEROUS.match(k.arg) and isinstance(k.value, ast.Constant) and k.value.value is \
-                    DANGEROUS_VALUE.get(k.arg, True):
-                out.append(_finding(k.value, "ml:dangerous-opt-in", "security", f"`{k.arg}={k.value.value}` in "
-                                    f"`{dotted(call.func) or ast.unparse(call.func)[:40]}` turns a safety check off: "
-                                    "a tampered model, index or server can run code or read traffic",
-                                    severity="error"))
-    return out
-
-
-def tokenizers_of(tree: ast.Module) -> set[str]:
-    """The names the module binds to a Hugging Face tokenizer (`tok = AutoTokenizer.from_pretrained(...)`)."""
-    return {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-            and re.search(r"Tokenizer\w*\.from_pretrained$", dotted(n.value.func)) for t in n.targets
-            if isinstance(t, ast.Name)}
-
-
-def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
-    """A Hugging Face tokenizer whose output goes to a model (padded into a batch, or returned as tensors) with no
-    truncation: a text longer than the model's limit (512 tokens for BERT and RoBERTa) fails at inference or in
-    training. Ids cut to a length by hand afterwards (`input_ids[-max_len:]`) are truncated too."""
-    if any(isinstance(n, ast.Subscript) and any(isinstance(x, ast.Slice) for x in ast.walk(n.slice)) and re.search(
-            r"input_ids|attention_mask|tokens", ast.unparse(n.value)) for n in nodes):
-        return []
-    return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` "
-                     + ("pads but never truncates" if _kw(c, "padding") is not None else "builds model inputs but "
-                        "never truncates") + ": a text longer than the model's limit fails at inference or training")
-            for c in call_nodes(nodes) if dotted(c.func) in tokenizers
-            and (_kw(c, "padding") is not None or _kw(c, "return_tensors") is not None)
-            and _kw(c, "truncation") is None and _kw(c, "max_length") is None]
 
 
 def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
