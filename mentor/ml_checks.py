@@ -69,6 +69,12 @@ def http_calls(nodes, imports: dict[str, str], stall: str = "blocks the caller f
     return out
 
 
+# what an unnoticed failure of a shell command that is not a download leaves behind
+SHELL_FAILURE = {"pip install": "a failed install goes unnoticed and the code fails later, at an import, far from the "
+                                "cause",
+                 "git clone": "a failed clone goes unnoticed and the next step runs on a missing or stale checkout"}
+
+
 def shell_downloads(nodes) -> list[Finding]:
     out = []
     for call in call_nodes(nodes):
@@ -81,10 +87,13 @@ def shell_downloads(nodes) -> list[Finding]:
         curl = re.search(r"\bcurl\b", text) and not re.search(r"(^|\s)(-\w*f\w*|--fail(-with-body)?)\b", text)
         unchecked = not operator and name in ("os.system", "subprocess.call", "os.popen") or (
             name == "subprocess.run" and not isinstance(_kw(call, "check"), ast.Constant))
-        if curl or (unchecked and re.search(r"\b(wget|curl|gsutil|aws s3|git clone|pip install)\b", text)):
+        fetch = re.search(r"\b(wget|curl|gsutil|aws s3|git clone|pip install)\b", text)
+        if curl or (unchecked and fetch):
             why = "`curl` without `--fail` exits 0 on an HTTP error" if curl else "its exit code is never checked"
-            out.append(_finding(call, "ml:shell-unchecked", "reliability", f"shell download via `{name}`: {why}, so "
-                                "an error page is saved as the data and the pipeline carries on"))
+            step = fetch.group(1) if fetch and not curl else ""
+            out.append(_finding(call, "ml:shell-unchecked", "reliability", f"`{step}` via `{name}`: {why}, so "
+                                f"{SHELL_FAILURE[step]}" if step in SHELL_FAILURE else f"shell download via `{name}`: "
+                                f"{why}, so an error page is saved as the data and the pipeline carries on"))
     return out
 
 

@@ -293,7 +293,11 @@ def unchecked_settings(tree: ast.Module, kind: str) -> list[Finding]:
 
 
 # a file path written relative to the working directory: `data/x.csv`, `../data/x.csv`, `./model.pkl`, `logo.png`
-RELATIVE_FILE = re.compile(r"^(\.\.?/)?[\w.-]+(/[\w.-]+)*\.\w{2,5}$")
+# (an extension starts with a letter: `Qwen2.5-0.5B` is a model name, not a file)
+RELATIVE_FILE = re.compile(r"^(\.\.?/)?[\w.-]+(/[\w.-]+)*\.[A-Za-z]\w{1,4}$")
+# loaders whose argument is a Hugging Face Hub id (`org/name`) or a path: not a file the code opens itself
+HUB_LOADER = re.compile(r"(^|\.)(from_pretrained|snapshot_download|hf_hub_download|load_dataset|pipeline|"
+                        r"SentenceTransformer|CrossEncoder)$")
 
 
 def cwd_relative_paths(tree: ast.Module, kind: str) -> list[Finding]:
@@ -306,7 +310,8 @@ def cwd_relative_paths(tree: ast.Module, kind: str) -> list[Finding]:
         return []
     hits = [c for c in call_nodes(ast.walk(tree)) if c.args and isinstance(c.args[0], ast.Constant)
             and isinstance(c.args[0].value, str) and RELATIVE_FILE.match(c.args[0].value)
-            and "/" in c.args[0].value and not c.args[0].value.startswith(("http", "/", "~"))]
+            and "/" in c.args[0].value and not c.args[0].value.startswith(("http", "/", "~"))
+            and not HUB_LOADER.search(dotted(c.func))]
     if not hits:
         return []
     first = min(hits, key=lambda c: c.lineno)

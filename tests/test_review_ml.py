@@ -1495,10 +1495,14 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         import pandas as pd
         import streamlit as st
 
+        from transformers import AutoTokenizer
+
         HERE = Path(__file__).parent
         st.image(str(HERE / "assets" / "header.png"))
         catalogue = pd.read_csv(HERE / "data" / "catalogue.csv")
         st.dataframe(catalogue)
+        tokenizer = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-0.5B")  # a Hub id, not a file
+        st.write(str(Path("Qwen/Qwen2.5-0.5B")))  # a version number is not an extension
         """),
     ("ml:cwd-relative-path", ("""\
         from datetime import datetime

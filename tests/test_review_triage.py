@@ -269,6 +269,20 @@ def test_a_long_class_name_is_not_an_aws_secret_but_a_random_one_is():
     assert [s.rule for s in find_secrets(f'AWS = "{key}"\n')] == ["secret:aws-secret"]
 
 
+def test_forty_path_characters_of_a_link_are_masked_but_not_raised_as_a_key():
+    link = "https://pages.example.edu/staff/fabi/ph101/classnotes/8RotD101.pdf"
+    code = f'pdf_url = "{link}"\nKEY = "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9"\n'
+    assert [s.rule for s in find_secrets(code)] == ["secret:aws-secret", "secret:aws-secret"]  # redaction: both
+    assert [(f.rule, f.line) for f in analyse(code, "upload.py").findings] == [("secret:aws-secret", 2)]
+
+
+def test_an_unchecked_pip_install_is_not_said_to_save_an_error_page():
+    code = 'import os\n\nos.system("pip install flash-attn --upgrade")\nos.system("wget https://x.example/a.csv")\n'
+    said = {f.line: f.message for f in analyse(code, "setup_env.py").findings if f.rule == "ml:shell-unchecked"}
+    assert "failed install goes unnoticed" in said[3] and "error page" not in said[3]
+    assert "error page is saved as the data" in said[4]
+
+
 def test_an_llm_key_setting_is_not_an_identity_check():
     code = SERVICE.replace("app = Flask(__name__)", 'import os\nimport openai\n\nopenai.api_key = os.environ["KEY"]\n'
                            'app = Flask(__name__)').replace('"/jobs"', '"/jobs/delete"')
