@@ -824,6 +824,46 @@ CASES = [  # (rule, filename, code that breaks it, line, code that does not)
 ]
 
 
+CASES += [  # what is a route: a wrapped Express handler is one; a client call with an options object and a library's
+    # async generator that streams to its caller are not
+    ("semgrep:missing-auth", "routes.js", """\
+        const asyncHandler = require("express-async-handler");
+        router.post("/documents", asyncHandler(async (req, res) => {
+          await store.add(req.body);
+          res.json({ ok: true });
+        }));
+        """, 2, """\
+        export async function dropSource(client, store, filename) {
+          await client.delete(store.collectionName, {
+            wait: true,
+            filter: { must: [{ key: "metadata.source", match: { value: filename } }] },
+          });
+        }
+        """),
+    ("semgrep:missing-auth", "notes.js", """\
+        export default async function handler(req, res) {
+          await db.insert(req.body);
+          res.json({ ok: true });
+        }
+        """, 1, """\
+        export default async function* askVideo(videoUrl, question) {
+          yield await model.invoke(question);
+        }
+        """),
+    ("semgrep:llm-unguarded", "ask.js", """\
+        export default async function handler(req, res) {
+          const answer = await model.invoke(req.body.question);
+          res.json({ answer });
+        }
+        """, 2, """\
+        export default async function* askVideo(videoUrl, question) {
+          const docs = await loader.load(videoUrl);
+          const answer = await model.invoke(question);
+          yield answer;
+        }
+        """),
+]
+
 CASES += [  # CORS that lets any website in: Go echoing the Origin header, Express with origin: true and credentials
     ("semgrep:cors-any-origin", "cors.go", """\
         package main
