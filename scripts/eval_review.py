@@ -207,16 +207,16 @@ def main(argv: list[str] | None = None) -> int:
           + (f" · before other people use this: {len(hardening)}" if hardening else ""))
     if graded and hardening:
         grades = Counter(grade_of(f) for f in hardening)
-        print(f"  those {len(hardening)} items, as graded when they were findings: {grades['true']} true, "
+        print(f"those {len(hardening)} items, as graded when they were findings: {grades['true']} true, "
               f"{grades['debatable']} debatable, {grades['wrong']} wrong")
-    if args.with_hardening:
-        findings += hardening
-        print("recall below counts the 'before other people use this' items too")
     if graded:
         grades = Counter(grade_of(f) for f in findings)
         n = max(1, len(findings))
         print(f"precision (true/all): {grades['true'] / n:.0%} ({grades['true']}/{len(findings)}) · "
               f"debatable: {grades['debatable'] / n:.0%} · wrong: {grades['wrong'] / n:.0%} ({grades['wrong']})")
+    if args.with_hardening:
+        findings += hardening
+        print("recall below counts the 'before other people use this' items too")
     caught, total, missed = recall(labels, findings, ids)
     kind = "recall of model-free problems" if graded else "line-overlap recall of model-free problems (ungraded)"
     print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")

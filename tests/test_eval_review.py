@@ -71,3 +71,27 @@ def test_matched_recall_counts_the_finding_the_matcher_named_not_one_that_shares
     assert (caught, total, [m["problem"] for m in missed]) == (1, 2, ["no timeout"])
     wrong = {**seed, "grade": "wrong"}
     assert eval_review.matched_recall(labels, [wrong, status], {"g1"}, matches, ids)[:2] == (0, 2)
+
+
+def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_asked(tmp_path, capsys):
+    from tests.test_review_triage import HARDENING_DEMO
+
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "h1.py").write_text(HARDENING_DEMO)
+    _write(tmp_path / "manifest.jsonl", [{"id": "h1", "split": "test"}])
+    _write(tmp_path / "labels.jsonl", [{"id": "h1", "line_start": 15, "line_end": 15, "model_free": True,
+                                        "problem": "the exception's text goes back to the caller"}])
+    every = eval_review.review_files(tmp_path, "test", serves_others=True)
+    _write(tmp_path / "r.findings.jsonl", [{"finding_id": f"h{i}", **{k: f[k] for k in ("file", "line", "message")}}
+                                           for i, f in enumerate(every)])
+    _write(tmp_path / "r.graded.jsonl", [{"finding_id": f"h{i}", "grade": "true"} for i in range(len(every))])
+    (tmp_path / "r.versions.json").write_text(json.dumps({"files": ["h1"], "versions": {}}))
+    shown = eval_review.review_files(tmp_path, "test")
+    apart = [f for f in shown if f["_hardening"]]
+    assert {f["_rule"] for f in apart} == {"ml:missing-auth", "ml:exception-to-client"}
+    assert eval_review.main(["--data", str(tmp_path), "--round", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert f"findings: {len(shown) - 2} · before other people use this: 2" in out
+    assert f"precision (true/all): 100% ({len(shown) - 2}/{len(shown) - 2})" in out and "(0/1)" in out
+    assert eval_review.main(["--data", str(tmp_path), "--round", str(tmp_path / "r"), "--with-hardening"]) == 0
+    assert "recall of model-free problems: 100% (1/1)" in capsys.readouterr().out
