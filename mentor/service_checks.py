@@ -384,10 +384,16 @@ def _base(node: ast.expr) -> ast.expr:
     return node
 
 
+def checks_identity(tree: ast.Module) -> bool:
+    """Whether the code checks who is calling anywhere: an auth decorator, dependency, user object or token check,
+    or a credential it compares itself (`if request.headers["X-Key"] != API_KEY`)."""
+    return bool(AUTH.search(ast.unparse(tree))) or compares_credentials(tree)
+
+
 def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
     """State-changing routes (delete, reset, upload, create...) in a service whose code checks no identity anywhere:
     no auth decorator, dependency, user object or token check on the route or app-wide."""
-    if not service or AUTH.search(ast.unparse(tree)) or compares_credentials(tree):
+    if not service or checks_identity(tree):
         return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
     out = []
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
@@ -579,7 +585,7 @@ def exposed_without_auth(tree: ast.Module, kind: str) -> list[Finding]:
     in it checks who is calling: anyone who can reach the machine (a whole office network, or the internet on a cloud
     VM) uses the model and whatever key is behind it. A debug server and a public share link have findings of their
     own, and where state-changing routes are already reported for missing auth this adds nothing."""
-    if kind not in ("app", "service") or AUTH.search(ast.unparse(tree)):
+    if kind not in ("app", "service") or checks_identity(tree):
         return []
     for call in call_nodes(ast.walk(tree)):
         host = _kw(call, "host") or _kw(call, "server_name")

@@ -1482,6 +1482,37 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         demo = gr.ChatInterface(fn=respond)
         demo.queue().launch(server_name="127.0.0.1", server_port=7860)
         """),
+    ("ml:exposed-no-auth", ("""\
+        import os
+
+        import uvicorn
+        from fastapi import FastAPI, Header
+
+        app = FastAPI()
+
+        @app.post("/generate")
+        def generate(prompt: str):
+            return {"text": model.generate(prompt)}
+
+        if __name__ == "__main__":
+            uvicorn.run(app, host="0.0.0.0", port=8000)
+        """, 13), """\
+        import os
+
+        import uvicorn
+        from fastapi import FastAPI, Header, HTTPException
+
+        app = FastAPI()
+
+        @app.post("/generate")
+        def generate(prompt: str, x_api_key: str = Header("")):
+            if x_api_key != os.environ["API_KEY"]:  # a credential compared by hand is an identity check too
+                raise HTTPException(401)
+            return {"text": model.generate(prompt)}
+
+        if __name__ == "__main__":
+            uvicorn.run(app, host="0.0.0.0", port=8000)
+        """),
     ("ml:cwd-relative-path", ("""\
         import pandas as pd
         import streamlit as st
