@@ -52,3 +52,42 @@ def test_a_review_shows_findings_first_and_tints_the_flagged_line(server, width,
         assert flagged.first.inner_text().startswith("10")  # the flagged line is the one with requests.get
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # long lines wrap
         browser.close()
+
+
+SERVICE = '''from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/run", methods=["POST"])
+def run():
+    try:
+        return jsonify(ok=do_work())
+    except Exception as exc:
+        return jsonify(error=str(exc)), 500
+'''
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed (scripts/test installs it)")
+def test_hardening_is_listed_apart_until_the_code_is_said_to_serve_other_people(server):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(server + "/review")
+        page.get_by_role("heading", name="Code review").wait_for(timeout=120_000)
+        page.get_by_label("…or paste it here").fill(SERVICE)
+        page.get_by_role("button", name="Review").click()
+        apart = page.get_by_text("Before other people use this (1)")
+        expect(apart).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("line 11 · security")).to_have_count(0)
+        apart.click()
+        expect(page.get_by_text("Line 11: the exception text is sent back to the client")).to_be_visible()
+        page.get_by_text("It already serves other people").click()
+        page.get_by_role("button", name="Review").click()
+        expect(page.get_by_text("line 11 · security").first).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("Before other people use this (")).to_have_count(0)
+        browser.close()
