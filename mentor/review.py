@@ -238,7 +238,7 @@ class ReviewService:
         masked = secret_scan.mask_secrets(code)  # on the original text: a key's body goes with its header
         lines = len(code.splitlines())
         # the model sees the hardening and minor findings too, so it does not report them again as its own
-        request = code_request(masked, analysis.language, filename, known, passages)
+        request = code_request(masked, analysis.language, filename, known, passages, serves_others)
         model_summary, extra, provider, model, notes, usage = self._ask_model(
             masked, request, lambda text: parse_model_review(text, lines))
         extra = [f for f in extra if not _overlaps(f, known)]

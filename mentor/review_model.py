@@ -64,16 +64,26 @@ def rubric(rules: list[str], default: tuple[str, ...] = ("model",)) -> str:
     return "<rubric>\n" + prompts.fence("\n\n".join(texts)) + "\n</rubric>"
 
 
-def code_request(code: str, language: str, filename: str | None, findings: list[Finding], passages: list
-                 ) -> LLMRequest:
-    """The model's request: numbered code fenced as untrusted data, the static findings, the rubric, passages."""
+# what the author said about who uses the code (review_triage.HARDENING), so the model weighs its points the same way
+AUDIENCE = {False: "The author says this code does not serve other people yet: lead with defects that are wrong "
+                   "wherever it runs; hardening for other users (authentication, request limits, error text shown to "
+                   "callers) comes after them.",
+            True: "The author says this code already serves other people: weigh who may call it, what callers may "
+                  "send and what a failure shows them as fully as any defect."}
+
+
+def code_request(code: str, language: str, filename: str | None, findings: list[Finding], passages: list,
+                 serves_others: bool = False) -> LLMRequest:
+    """The model's request: numbered code fenced as untrusted data, the static findings, the rubric, passages, and
+    who the author says uses the code."""
     shown = code[:MAX_MODEL_CODE_CHARS]
     numbered = "\n".join(f"{n:>4} | {line}" for n, line in enumerate(shown.splitlines(), start=1))
     cut = "\n(The code was cut here; review only what is shown.)" if len(code) > len(shown) else ""
     static = "\n".join(f"- line {f.line}-{f.end_line} [{f.severity}] ({f.principle}): {f.message}"
                        for f in findings[:40]) or "- none"
     name = f' (file name: "{prompts.attribute(filename)}")' if filename else ""  # untrusted too: quoted, escaped
-    body = (f"Review this {language} code{name}.\n\n<code language=\"{language}\">\n{prompts.fence(numbered)}\n"
+    body = (f"Review this {language} code{name}. {AUDIENCE[serves_others]}\n\n"
+            f"<code language=\"{language}\">\n{prompts.fence(numbered)}\n"
             f"</code>{cut}\n\n<static_findings>\n{prompts.fence(static)}\n</static_findings>\n\n"
             f"{rubric([f.rule for f in findings])}\n\n"
             + (prompts.format_passages(passages) if passages else "<passages>\n</passages>"))

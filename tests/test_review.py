@@ -621,6 +621,9 @@ def test_a_local_model_review_is_merged_and_secrets_never_leave(tmp_path, openai
     assert "(SRP): class `ReportManager` mixes" in user and "<static_findings>" in user
     assert "<rubric>" in user and "### Single Responsibility Principle (SRP)" in user  # the lesson section
     assert m.store.review(result["review_id"])["provider"] == "local"
+    assert "does not serve other people yet: lead with defects" in user  # what the author said about its users
+    ReviewService(m).review(SMELLY, filename="report.py", serves_others=True, store_it=False)
+    assert "already serves other people" in openai_server.requests[-1].body["messages"][1]["content"]
 
 
 def test_a_malformed_model_answer_keeps_the_offline_review(tmp_path, openai_server):
