@@ -126,6 +126,7 @@ def test_review_page_lists_hardening_apart_unless_the_code_serves_other_people()
     assert not at.exception
     (apart,) = [e for e in at.expander if e.label.startswith("Before other people use this")]
     assert any("exception text is sent back" in m.value for m in apart.markdown)
+    assert any("Learn more:" in c.value and "Week 13" in c.value for c in apart.caption)  # the lesson that teaches it
     assert not any("exception text" in e.label for e in at.expander if e is not apart)
     at.toggle[0].set_value(True)
     at.button[0].click().run()

@@ -10,6 +10,15 @@ from mentor.ui import mentor, show_markdown
 
 KINDS = {"Detect": "auto", "Code": "code", "Design doc": "design"}
 
+
+def learn_more(f: dict) -> None:
+    """The lesson sections that teach the fix, as links into the reader."""
+    for ref in f.get("references") or []:
+        section = f" · {ref['section']}" if ref.get("section") else ""
+        st.caption("Learn more: " + markdown_link(f"{ref.get('title') or ref.get('source') or ''}{section}",
+                                                  ref.get("source") or "", ref.get("section")))
+
+
 m = mentor()
 st.title("Code review and design review")
 st.caption("Paste code, or an ADR, design doc, capacity estimate, threat model or DR plan.")
@@ -76,16 +85,14 @@ if "review_result" in st.session_state:
                     show_markdown(f"**Suggested change:** {f['suggestion']}")
                 if not design:
                     st.caption(f"lines {f['line']}–{f['end_line']} · {f['rule']}")
-                for ref in f.get("references") or []:
-                    section = f" · {ref['section']}" if ref.get("section") else ""
-                    st.caption("Learn more: " + markdown_link(f"{ref.get('title') or ref.get('source') or ''}{section}",
-                                                              ref.get("source") or "", ref.get("section")))
+                learn_more(f)
         if result.get("hardening"):  # what a service adds before others use it: apart from the defects
             with st.expander(f"Before other people use this ({len(result['hardening'])})"):
                 for f in result["hardening"]:
                     show_markdown(f"Line {f['line']}: {f['message']}")
                     if f.get("suggestion"):
-                        st.caption(f"Suggested change: {f['suggestion']}")
+                        show_markdown(f"**Suggested change:** {f['suggestion']}")
+                    learn_more(f)
         if result.get("minor"):  # correct but low-value here: listed for the learner, not raised as findings
             with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
