@@ -201,6 +201,8 @@ def cmd_review(args) -> int:
         print("\nBefore other people use this (or run again with --serves-others to raise these as findings):")
         for f in result["hardening"]:
             print(f"{f['line']:>4}  {f['message']}")
+            if f.get("suggestion"):
+                print(f"      fix: {f['suggestion']}")
     return 0
 
 

@@ -392,7 +392,7 @@ def test_mentor_review_lists_the_hardening_after_the_findings_and_raises_it_when
     assert cli.main(["review", str(path)]) == 0
     findings, _, apart = capsys.readouterr().out.partition("\nBefore other people use this (")
     assert "no timeout" in findings and "exception text" not in findings
-    assert "--serves-others" in apart and "exception text is sent back" in apart
+    assert "--serves-others" in apart and "exception text is sent back" in apart and "fix: " in apart
     assert cli.main(["review", str(path), "--serves-others"]) == 0
     out = capsys.readouterr().out
     assert "Before other people use this (" not in out and "exception text is sent back" in out
