@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from tests.test_app import UNHARDENED
 from tests.test_e2e import CHROMIUM, server  # noqa: F401 - the fixture serves the real app on loopback
 
 pytestmark = pytest.mark.e2e
@@ -54,20 +55,6 @@ def test_a_review_shows_findings_first_and_tints_the_flagged_line(server, width,
         browser.close()
 
 
-SERVICE = '''from flask import Flask, jsonify
-
-app = Flask(__name__)
-
-
-@app.route("/run", methods=["POST"])
-def run():
-    try:
-        return jsonify(ok=do_work())
-    except Exception as exc:
-        return jsonify(error=str(exc)), 500
-'''
-
-
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed (scripts/test installs it)")
 def test_hardening_is_listed_apart_until_the_code_is_said_to_serve_other_people(server):  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
@@ -79,7 +66,7 @@ def test_hardening_is_listed_apart_until_the_code_is_said_to_serve_other_people(
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(server + "/review")
         page.get_by_role("heading", name="Code review").wait_for(timeout=120_000)
-        page.get_by_label("…or paste it here").fill(SERVICE)
+        page.get_by_label("…or paste it here").fill(UNHARDENED)
         page.get_by_role("button", name="Review").click()
         apart = page.get_by_text("Before other people use this (1)")
         expect(apart).to_be_visible(timeout=120_000)
