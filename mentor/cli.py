@@ -346,9 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file", nargs="?", help="a file, or - for standard input")
     r.add_argument("--kind", choices=["auto", "code", "design"], default="auto",
                    help="what the text is (auto: .md/.txt files and markdown prose are design documents)")
-    r.add_argument("--serves-others", action="store_true",
+    r.add_argument("--serves-others", action=argparse.BooleanOptionalAction, default=None,
                    help="the code already serves other people: raise auth, limits and error exposure as findings "
-                        "(otherwise they are listed apart, as hardening to do before others use it)")
+                        "(otherwise they are listed apart, as hardening to do before others use it); remembered, "
+                        "as on the Review page")
 
     pl = add("plan", cmd_plan, "propose next week's plan")
     pl.add_argument("--week", type=int)

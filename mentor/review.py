@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_CODE_BYTES = 200 * 1024
 FRAGMENT_UNDEFINED = 3  # more undefined names than this: the code is an excerpt, and they are listed as minor
 SHOWN_PLACES = 8  # a point raised once names this many of the other places it holds, then counts the rest
+SERVES_OTHERS = "review_serves_others"  # the setting that remembers the learner's last answer ("1" or "0")
 # a specific finding makes a generic one on the same line redundant
 SUPERSEDES = {"ml:except-default": {"smell:swallowed-exception", "smell:bare-except"},
               "ml:log-then-success": {"smell:swallowed-exception"},
@@ -217,11 +218,20 @@ class ReviewService:
         return self._retriever_override or (self.m.retriever if opened else None)
 
     def review(self, code: str, filename: str | None = None, store_it: bool = True, kind: str = "auto",
-               serves_others: bool = False) -> dict:
+               serves_others: bool | None = None) -> dict:
         """Review code, or a design document (kind "design", or "auto" and it looks like one). Code that already
-        serves other people gets its hardening raised as findings; other code gets it as a list apart."""
+        serves other people gets its hardening raised as findings; other code gets it as a list apart. The answer
+        is remembered; None takes the last one (at first: it does not)."""
         with self.m.telemetry.trace("review"):
-            return self._review(code, filename, store_it, kind, serves_others)
+            return self._review(code, filename, store_it, kind, self.audience(serves_others))
+
+    def audience(self, serves_others: bool | None = None) -> bool:
+        """Whether the learner says their code serves other people: the answer given now (remembered, as the Plan
+        page remembers the weekly hours), else the last one given."""
+        if serves_others is None:
+            return self.m.store.setting(SERVES_OTHERS) == "1"
+        self.m.store.set_setting(SERVES_OTHERS, "1" if serves_others else "0")
+        return serves_others
 
     def _review(self, code: str, filename: str | None, store_it: bool, kind: str, serves_others: bool) -> dict:
         code = check_code(code)

@@ -132,6 +132,8 @@ def test_review_page_lists_hardening_apart_unless_the_code_serves_other_people()
     at.button[0].click().run()
     assert not [e for e in at.expander if e.label.startswith("Before other people use this")]
     assert any("security" in e.label and "line 11" in e.label for e in at.expander)
+    again = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
+    assert again.toggle[0].value is True  # the answer is remembered for the next review
 
 
 def test_review_page_clears_an_old_error_on_the_next_run_and_reviews_a_design():

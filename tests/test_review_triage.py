@@ -396,3 +396,7 @@ def test_mentor_review_lists_the_hardening_after_the_findings_and_raises_it_when
     assert cli.main(["review", str(path), "--serves-others"]) == 0
     out = capsys.readouterr().out
     assert "Before other people use this (" not in out and "exception text is sent back" in out
+    assert cli.main(["review", str(path)]) == 0  # the answer is remembered, as on the Review page
+    assert "Before other people use this (" not in capsys.readouterr().out
+    assert cli.main(["review", str(path), "--no-serves-others"]) == 0
+    assert "Before other people use this (" in capsys.readouterr().out

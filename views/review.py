@@ -5,6 +5,7 @@ import streamlit.components.v1 as components
 
 from mentor.errors import MentorError
 from mentor.reader import markdown_link
+from mentor.review import ReviewService
 from mentor.review_display import code_html, finding_title
 from mentor.ui import mentor, show_markdown
 
@@ -27,9 +28,9 @@ with st.form("review"):
     upload = st.file_uploader("Upload a file", type=None)
     code = st.text_area("…or paste it here", height=260, placeholder="def train(...):\n    ...\n\n# ADR-0007: ...")
     kind = st.segmented_control("It is", list(KINDS), default="Detect")
-    serves_others = st.toggle("It already serves other people", help=(
+    serves_others = st.toggle("It already serves other people", value=ReviewService(m).audience(), help=(
         "On: who may call, request limits and what a failure shows callers are raised as findings. Off: they are "
-        "listed apart, as the hardening to do before other people use the code."))
+        "listed apart, as the hardening to do before other people use the code. Remembered for the next review."))
     submitted = st.form_submit_button("Review", type="primary")
 
 status = st.empty()  # errors live here, so the next run replaces them instead of leaving a stale one on screen
@@ -42,8 +43,6 @@ if submitted:
                 code, name = upload.getvalue().decode("utf-8"), upload.name
             except UnicodeDecodeError:
                 raise MentorError(f"{upload.name} is not UTF-8 text; only text can be reviewed.") from None
-        from mentor.review import ReviewService
-
         with st.spinner("Reviewing…"):
             result = ReviewService(m).review(code, filename=name, kind=KINDS.get(kind or "Detect", "auto"),
                                              serves_others=serves_others)
