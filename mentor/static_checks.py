@@ -138,12 +138,13 @@ def _constant_argument(tree: ast.Module, func, name: str) -> bool:
     return bool(calls) and all(g is not None and _constant_text(tree, g) for g in given)
 
 
-_URL_START = re.compile(r"[a-z][a-z0-9+.-]*://\S*$", re.I)
+_URL_START = re.compile(r"[a-z][a-z0-9+.-]*://\S*\Z", re.I)  # a URL that runs, unbroken, to the end of the text
 
 
 def _in_url(code: str, start: int) -> bool:
-    """Whether the text at `start` is part of a URL (`https://host/a/long/path`): the URL's token runs up to it."""
-    return bool(_URL_START.search(code[max(0, start - 500):start].split()[-1] if code[:start].split() else ""))
+    """Whether the text at `start` is part of a URL (`https://host/a/long/path`): a URL runs up to it with no space
+    between (a URL followed by a space and then the text does not count)."""
+    return bool(_URL_START.search(code[max(0, start - 500):start]))
 
 
 def secret_findings(code: str, notes: list[str]) -> list[Finding]:

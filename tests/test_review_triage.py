@@ -274,6 +274,8 @@ def test_forty_path_characters_of_a_link_are_masked_but_not_raised_as_a_key():
     code = f'pdf_url = "{link}"\nKEY = "wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9"\n'
     assert [s.rule for s in find_secrets(code)] == ["secret:aws-secret", "secret:aws-secret"]  # redaction: both
     assert [(f.rule, f.line) for f in analyse(code, "upload.py").findings] == [("secret:aws-secret", 2)]
+    after = 'DOCS = "see https://docs.example.com/keys wJalrXUtnFEMIK7MDENGbPxRfiCYzEXAMPLEKEY9"\n'
+    assert [f.rule for f in analyse(after, "keys.py").findings] == ["secret:aws-secret"]  # after a URL, not in one
 
 
 def test_an_unchecked_pip_install_is_not_said_to_save_an_error_page():
