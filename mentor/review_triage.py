@@ -45,17 +45,14 @@ MINOR_RULES = {
 # callers other than the author, so for code that only its author runs they are a checklist, not defects (listed
 # under "Before other people use this", by this label). Injection, secrets in code, client timeouts and concurrency
 # are not here: that code is wrong wherever it runs.
-HARDENING = {
-    "ml:missing-auth": "who may call", "semgrep:missing-auth": "who may call", "ml:exposed-no-auth": "who may call",
-    "ml:csrf-exempt": "who may call", "ml:timing-compare": "who may call", "ml:cors-any-origin": "who may call",
-    "semgrep:cors-any-origin": "who may call", "semgrep:least-privilege": "who may call",
-    "ml:unbounded-payload": "how much callers may send", "semgrep:unbounded-payload": "how much callers may send",
-    "semgrep:slow-clients": "how much callers may send",
-    "ml:exception-to-client": "what a failure shows callers",
-    "semgrep:exception-to-client": "what a failure shows callers", "ruff:S201": "what a failure shows callers",
-    "ml:llm-unguarded": "what a failure shows callers", "semgrep:llm-unguarded": "what a failure shows callers",
-    "ml:unvalidated-input": "what a failure shows callers",
+HARDENING_GROUPS = {
+    "who may call": ("ml:missing-auth", "semgrep:missing-auth", "ml:exposed-no-auth", "ml:csrf-exempt",
+                     "ml:timing-compare", "ml:cors-any-origin", "semgrep:cors-any-origin", "semgrep:least-privilege"),
+    "how much callers may send": ("ml:unbounded-payload", "semgrep:unbounded-payload", "semgrep:slow-clients"),
+    "what a failure shows callers": ("ml:exception-to-client", "semgrep:exception-to-client", "ruff:S201",
+                                     "ml:llm-unguarded", "semgrep:llm-unguarded", "ml:unvalidated-input"),
 }
+HARDENING = {rule: label for label, rules in HARDENING_GROUPS.items() for rule in rules}
 # rules that only matter in some contexts: module-level state is shared by every request only in a service
 RAISED_IN = {"smell:mutable-global": {"service"}}
 # what the minor line calls the other rules when their finding is folded (note-level, or out of context)
