@@ -91,9 +91,12 @@ def shell_downloads(nodes) -> list[Finding]:
         if curl or (unchecked and fetch):
             why = "`curl` without `--fail` exits 0 on an HTTP error" if curl else "its exit code is never checked"
             step = fetch.group(1) if fetch and not curl else ""
-            out.append(_finding(call, "ml:shell-unchecked", "reliability", f"`{step}` via `{name}`: {why}, so "
-                                f"{SHELL_FAILURE[step]}" if step in SHELL_FAILURE else f"shell download via `{name}`: "
-                                f"{why}, so an error page is saved as the data and the pipeline carries on"))
+            if step in SHELL_FAILURE:
+                message = f"`{step}` via `{name}`: {why}, so {SHELL_FAILURE[step]}"
+            else:
+                message = (f"shell download via `{name}`: {why}, so an error page is saved as the data and the "
+                           "pipeline carries on")
+            out.append(_finding(call, "ml:shell-unchecked", "reliability", message))
     return out
 
 
