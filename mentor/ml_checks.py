@@ -453,6 +453,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes)]
         out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
+                *sv.prefix_containment(nodes),
                 *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
                 *sv.path_traversal(scope, nodes), *load_checks.load_per_call(scope, nodes),
                 *mi.dangerous_opt_ins(nodes),
@@ -481,4 +482,4 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),
             *pc.unchecked_settings(tree, kind), *pc.cwd_relative_paths(tree, kind), *pc.local_time(tree),
-            *pc.chained_inplace(tree)]
+            *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree)]

@@ -116,6 +116,13 @@ FIX = {
                          "whether to exit; `sys.exit` belongs in `main`.",
     "ml:unchecked-setting": "Read settings once at start-up into a typed config (pydantic-settings, or a dataclass "
                             "with `os.environ[\"NAME\"]`) and stop with a clear message naming what is missing.",
+    "ml:retry-forever": "Give every retry a stop: `@backoff.on_exception(backoff.expo, RateLimitError, max_tries=6, "
+                        "max_time=120)`, or tenacity's `stop=stop_after_attempt(6) | stop_after_delay(120)`, then let "
+                        "the error surface.",
+    "ml:prefix-containment": "Compare whole path parts: `Path(path).resolve().is_relative_to(base.resolve())`, or "
+                             "`os.path.commonpath([base, path]) == base`.",
+    "ml:exit-status-zero": "Exit with a failure status on an error path: `sys.exit(\"what went wrong\")` (status 1) "
+                           "or `raise SystemExit(1)`, so a scheduler or shell pipeline sees the failure.",
     "ml:local-time": "Keep datetimes timezone-aware (`datetime.fromtimestamp(ts, tz=UTC)`) and convert with "
                      "`dt.timestamp()`; never round-trip through `timetuple()`/`mktime`.",
     "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",

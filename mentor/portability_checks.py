@@ -39,6 +39,7 @@ REMOVED_IMPORTS = [
       for name in ("initialize_agent", "AgentType", "AgentExecutor", "load_tools")),
     *((f"langchain.{name}", f"`langchain_classic.{name}` (or LCEL runnables and `create_agent`)", "LangChain 1.0")
       for name in ("chains", "retrievers", "indexes", "hub")),
+    ("gradio.Box", "`gr.Group`", "Gradio 4"),
     ("datasets.load_metric", "`evaluate.load` from the evaluate package", "datasets 3.0"),
     *((name, "`torch.optim.AdamW`", "transformers 4.50") for name in ("transformers.AdamW",
                                                                      "transformers.optimization.AdamW")),
@@ -114,6 +115,9 @@ def removed_apis(tree: ast.Module) -> list[Finding]:
     if imports_module(tree.body, "gradio"):
         hits += [(c, ".style(...)", "the component's own arguments", "Gradio 4")
                  for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "style"]
+        hits += [(kw, "queue(concurrency_count=...)", "`default_concurrency_limit`", "Gradio 4")
+                 for c in call_nodes(ast.walk(tree)) if isinstance(c.func, ast.Attribute) and c.func.attr == "queue"
+                 for kw in c.keywords if kw.arg == "concurrency_count"]
     block = _import_block(tree)
     groups: list[list[tuple]] = []  # one library's adjacent imports (or one import block) are one finding
     for hit in sorted(hits, key=lambda h: h[0].lineno):
@@ -230,6 +234,57 @@ def exits_in_helpers(tree: ast.Module) -> list[Finding]:
                                 "the entry point decide"))
             break
     return out
+
+
+def exits_reporting_success(tree: ast.Module) -> list[Finding]:
+    """`exit()` with no status (or 0) on an error path: inside an `except`, or in a branch taken when a check fails
+    (`if not ...`, `not in`, `is None`) that reports it first. The process ends with status 0, which a scheduler,
+    CI job or shell `&&` reads as success. Helper functions are left to `exits_in_helpers`."""
+    helpers = {id(n) for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and f.name not in ("main", "cli", "run")
+               for n in ast.walk(f)}  # their exits are reported as exits in a helper
+    out = []
+    for parent in (n for n in ast.walk(tree) if id(n) not in helpers):
+        for block in _failure_blocks(parent):
+            reported = False
+            for stmt in block:
+                call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+                if call is None:
+                    continue
+                if dotted(call.func) in EXITS and _status_zero(call):
+                    if reported or isinstance(parent, ast.ExceptHandler):
+                        out.append(_finding(call, "ml:exit-status-zero", "reliability", f"`{ast.unparse(call)}` "
+                                            "on a failure path ends the process with status 0: a scheduler, CI job or "
+                                            "shell `&&` reads the failure as success"))
+                    break
+                reported = reported or dotted(call.func) == "print" or dotted(call.func).split(".")[-1] in (
+                    "error", "exception", "critical", "warning")
+    return out
+
+
+def _failure_blocks(node) -> list[list[ast.stmt]]:
+    """The statement lists of `node` that run when something failed: an `except` body, or the body of an `if`
+    whose test is negative (`not x`, `x not in y`, `x is None`, `x == None`)."""
+    if isinstance(node, ast.ExceptHandler):
+        return [node.body]
+    return [node.body] if isinstance(node, ast.If) and _negative(node.test) else []
+
+
+def _negative(test) -> bool:
+    """A test that holds when a check fails: `not x`, `x not in y`, `x is None`, `x == None`, or `or`/`and` of such."""
+    if isinstance(test, ast.BoolOp):
+        return all(_negative(v) for v in test.values)
+    return (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)) or (
+        isinstance(test, ast.Compare) and (isinstance(test.ops[0], ast.NotIn) or (
+            isinstance(test.ops[0], (ast.Is, ast.Eq)) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None)))
+
+
+def _status_zero(call: ast.Call) -> bool:
+    """`exit()`, `sys.exit(0)`, `sys.exit(None)`: a call that ends the process reporting success."""
+    if not call.args:
+        return True
+    arg = call.args[0]
+    return isinstance(arg, ast.Constant) and arg.value in (0, None) and not isinstance(arg.value, bool)
 
 
 def _run_on_threads(tree: ast.Module) -> set[str]:

@@ -53,6 +53,32 @@ def retries(nodes) -> list[Finding]:
     return out
 
 
+def retry_forever(tree: ast.Module) -> list[Finding]:
+    """Retry decorators with no stop: `backoff.on_exception` / `on_predicate` without `max_tries` or `max_time`, and
+    tenacity's `@retry` without `stop=`. Both libraries retry forever by default, so a failure that never clears (a
+    spent quota, a wrong key, a model that was retired) hangs the job instead of failing it."""
+    tenacity = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "tenacity"
+                for a in n.names if a.name == "retry"}
+    backoff = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "backoff"
+               for a in n.names if a.name in ("on_exception", "on_predicate")}
+    out = []
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        for deco in func.decorator_list:
+            name = dotted(deco.func if isinstance(deco, ast.Call) else deco)
+            given = {k.arg for k in deco.keywords} if isinstance(deco, ast.Call) else set()
+            if (name in ("backoff.on_exception", "backoff.on_predicate") or name in backoff) and not (
+                    given & {"max_tries", "max_time"}):
+                stop = "`max_tries` or `max_time`"
+            elif (name == "tenacity.retry" or name in tenacity) and "stop" not in given:
+                stop = "`stop=`"
+            else:
+                continue
+            out.append(_finding(deco, "ml:retry-forever", "reliability", f"`@{name}` on `{func.name}` has no "
+                                f"{stop}: it retries forever, so a failure that never clears (a spent quota, a wrong "
+                                "key, a retired model) hangs the job instead of failing it"))
+    return out
+
+
 def unbounded_growth(tree: ast.Module, service: bool) -> list[Finding]:
     """Lists and dicts on `self` (or module level) named like history or caches that only ever grow, where the code
     shows the cost: sent to a model on each call, or (module level in a web service) shared by every request."""
@@ -178,8 +204,8 @@ def blocking_helpers(tree: ast.Module, instances: dict[str, str]) -> dict[str, s
     out: dict[str, str] = {}
     for key, func in functions.items():
         nodes = list(own_nodes(func))
-        hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func))), None) or next(
-            iter(llm_calls(nodes)), None)
+        hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func)) or LOCAL_MODEL.match(
+            dotted(c.func))), None) or next(iter(llm_calls(nodes)), None)
         if hit is not None:
             out[key] = dotted(hit.func) or ast.unparse(hit.func)
     changed = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 
 from .credential_checks import compares_credentials
@@ -286,13 +287,50 @@ def _contained(nodes) -> set[str]:
     return out
 
 
+RESOLVED = re.compile(r"^(os\.path\.)?(realpath|abspath|normpath)$")
+
+
+def prefix_containment(nodes) -> list[Finding]:
+    """`path.startswith(folder)` as the check that a resolved path stays inside a folder: a string prefix also
+    accepts a sibling whose name starts the same (`/srv/uploads-old/...` for `/srv/uploads`), unless the folder
+    ends with a separator."""
+    resolved = {t.id for n in nodes if isinstance(n, ast.Assign) and _resolves(n.value) for t in n.targets
+                if isinstance(t, ast.Name)}
+    out = []
+    for call in call_nodes(nodes):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and len(call.args) == 1):
+            continue
+        subject, folder = call.func.value, call.args[0]
+        if isinstance(folder, (ast.Constant, ast.Tuple)) or re.search(r"\bsep\b|[\"']/[\"']", ast.unparse(folder)):
+            continue  # a literal prefix, or a folder given its trailing separator
+        if (isinstance(subject, ast.Name) and subject.id in resolved) or _resolves(subject):
+            out.append(_finding(call, "ml:prefix-containment", "security", f"`{ast.unparse(call)[:60]}` checks "
+                                "that the path stays inside the folder by string prefix: a sibling folder whose name "
+                                "starts the same (`uploads-old/` for `uploads`) passes the check"))
+    return out
+
+
+def _resolves(node) -> bool:
+    """`os.path.realpath(...)` / `abspath` / `normpath`, or `str(p.resolve())`."""
+    if not isinstance(node, ast.Call):
+        return False
+    if RESOLVED.match(dotted(node.func)):
+        return True
+    return dotted(node.func) == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Call) and isinstance(
+        node.args[0].func, ast.Attribute) and node.args[0].func.attr in ("resolve", "absolute")
+
+
 def path_traversal(scope, nodes) -> list[Finding]:
     """A client-supplied file name used in a path: `../../etc/cron.d/x` writes (or reads) outside the folder. A path
     built with `safe_join` (None when it escapes) or checked to stay inside its folder is safe."""
     contained = _contained(nodes)
-    names = {t.id for n in nodes if isinstance(n, ast.Assign) and CLIENT_NAME.search(ast.unparse(n.value))
-             and not SANITISED.search(ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name)
-             and t.id not in contained}
+    assigns = [(t.id, n.value) for n in nodes if isinstance(n, ast.Assign) and not SANITISED.search(
+        ast.unparse(n.value)) for t in n.targets if isinstance(t, ast.Name) and t.id not in contained]
+    names = {name for name, value in assigns if CLIENT_NAME.search(ast.unparse(value))}
+    grown = True
+    while grown:  # and what is built from those names (`save_file = "pdf/" + file_name`)
+        more = {name for name, value in assigns if _names(value) & names} - names
+        names, grown = names | more, bool(more)
     # calls whose result is bound to a name the code then checks (`p = realpath(join(folder, name))`)
     checked = {id(c) for n in nodes if isinstance(n, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id in contained for t in n.targets) for c in ast.walk(n.value)}
@@ -467,8 +505,17 @@ def waits_without_timeout(scope, nodes) -> list[Finding]:
 
 
 # names that hold a credential a caller must prove it knows (not LLM token counts or a tokenizer)
-SECRET_NAME = re.compile(r"token(?!s\b|s_|izer|_count|_usage)|secret|signature|api_?key|password|passwd|digest|hmac",
-                         re.I)
+# the words of an identifier that name a secret, and words that make it a property of one (its length, type, count)
+SECRET_WORDS = {"token", "secret", "signature", "apikey", "password", "passwd", "digest", "hmac"}
+ABOUT_WORDS = {"type", "kind", "len", "count", "id", "expire", "expires", "expiry", "usage"}
+
+
+def _words(text: str) -> set[str]:
+    """The lower-cased words of the identifiers in an expression (`apiKey`, `API_KEY` and `api_key` give "apikey")."""
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
+    return set(words) | {a + b for a, b in itertools.pairwise(words)}
+
+
 
 
 def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
@@ -483,8 +530,8 @@ def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
         sides = [cmp.left, cmp.comparators[0]]
         if any(isinstance(x, ast.Constant) for x in sides):
             continue
-        if any(SECRET_NAME.search(ast.unparse(x)) for x in sides) and not any(
-                re.search(r"type|kind|len\(|count|_id\b|expire", ast.unparse(x), re.I) for x in sides):
+        if any(_words(ast.unparse(x)) & SECRET_WORDS for x in sides) and not any(
+                _words(ast.unparse(x)) & ABOUT_WORDS for x in sides):
             out.append(_finding(cmp, "ml:timing-compare", "security", f"`{ast.unparse(cmp)[:60]}` checks a secret "
                                 "with `==`/`!=`, which stops at the first wrong character: response times tell an "
                                 "attacker how much of a guess was right"))

@@ -185,12 +185,12 @@ def main(argv: list[str] | None = None) -> int:
                     if f["file"].split(".")[0] in ids]
         findings, graded = with_grades(reviewed, round_grades(args.round)), True
     elif args.write or not graded_path.is_file():
-        findings = [f for f in review_files(args.data, args.split, args.prefix, args.serves_others)
-                    if not f["_hardening"]]
+        findings = review_files(args.data, args.split, args.prefix, args.serves_others)
         if args.write:
+            written = [f for f in findings if not f["_hardening"]]
             args.write.write_text("".join(json.dumps({k: v for k, v in f.items() if not k.startswith("_")}) + "\n"
-                                          for f in findings), encoding="utf-8")
-            print(f"wrote {len(findings)} findings on {len(ids)} {args.split} files to {args.write}")
+                                          for f in written), encoding="utf-8")
+            print(f"wrote {len(written)} findings on {len(ids)} {args.split} files to {args.write}")
         graded = False
     else:
         findings, graded = load(graded_path), True

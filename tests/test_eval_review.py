@@ -95,3 +95,21 @@ def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_a
     assert f"precision (true/all): 100% ({len(shown) - 2}/{len(shown) - 2})" in out and "(0/1)" in out
     assert eval_review.main(["--data", str(tmp_path), "--round", str(tmp_path / "r"), "--with-hardening"]) == 0
     assert "recall of model-free problems: 100% (1/1)" in capsys.readouterr().out
+
+
+def test_with_hardening_counts_the_list_in_ungraded_recall_too(tmp_path, capsys):
+    """Before session 12 the ungraded path dropped the list before `--with-hardening` could count it."""
+    from tests.test_review_triage import HARDENING_DEMO
+
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "h1.py").write_text(HARDENING_DEMO)
+    _write(tmp_path / "manifest.jsonl", [{"id": "h1", "split": "test"}])
+    _write(tmp_path / "labels.jsonl", [{"id": "h1", "line_start": 15, "line_end": 15, "model_free": True,
+                                        "problem": "the exception's text goes back to the caller"}])
+    assert eval_review.main(["--data", str(tmp_path)]) == 0
+    assert "(ungraded): 0% (0/1)" in capsys.readouterr().out
+    assert eval_review.main(["--data", str(tmp_path), "--with-hardening"]) == 0
+    assert "(ungraded): 100% (1/1)" in capsys.readouterr().out
+    written = tmp_path / "w.jsonl"
+    assert eval_review.main(["--data", str(tmp_path), "--write", str(written)]) == 0
+    assert not any("exception" in json.loads(line)["message"] for line in written.read_text().splitlines())

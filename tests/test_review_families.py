@@ -784,6 +784,11 @@ def test_token_counts_compared_in_a_service_are_not_a_secret_comparison():
             return answer(body["messages"])
         """
     assert "ml:timing-compare" not in [r for r, _ in found(code)]
+    # words, not substrings: a (misspelt) tokenizer's vocabulary size is no secret, a client's token is (dev g325)
+    vocab = code.replace("used_tokens == max_tokens", "model_vocab_size != tokenzier_vocab_size")
+    assert "ml:timing-compare" not in [r for r, _ in found(vocab)]
+    token = code.replace("used_tokens == max_tokens", "body['apiToken'] != settings.SERVICE_API_TOKEN")
+    assert ("ml:timing-compare", 8) in found(token)
 
 
 def test_a_fragment_with_many_undefined_names_lists_them_as_minor_not_as_findings():

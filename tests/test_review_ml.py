@@ -1803,6 +1803,220 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
         """),
 ]
 
+CASES += [  # session 12, fitted on dev g142, g165, g314, g325, g326, g329
+    ("ml:exit-status-zero", ("""\
+        import json
+
+        with open("train.json", encoding="utf-8") as file:
+            data = json.load(file)
+        for item in data:
+            if "input" not in item or "output" not in item:
+                print("The data is not in the correct format")
+                exit()
+        """, 8), """\
+        import json
+        import sys
+
+        with open("train.json", encoding="utf-8") as file:
+            data = json.load(file)
+        for item in data:
+            if "input" not in item or "output" not in item:
+                sys.exit("The data is not in the correct format")
+        if "--list" in sys.argv:
+            print(sorted(data[0]))
+            exit()
+        """),
+    ("ml:exit-status-zero", ("""\
+        import sys
+
+        import pipeline
+
+        try:
+            pipeline.run()
+        except Exception as error:
+            print(f"ingestion failed: {error}")
+            sys.exit(0)
+        """, 9), """\
+        import sys
+
+        import pipeline
+
+        try:
+            pipeline.run()
+        except Exception as error:
+            print(f"ingestion failed: {error}")
+            sys.exit(1)
+        """),
+    ("ml:prefix-containment", ("""\
+        import os
+
+        from fastapi import FastAPI, HTTPException, UploadFile
+
+        app = FastAPI()
+        UPLOADS = "/srv/uploads"
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            path = os.path.realpath(os.path.join(UPLOADS, file.filename))
+            if not path.startswith(UPLOADS):
+                raise HTTPException(400, "invalid file name")
+            with open(path, "wb") as out:
+                out.write(await file.read())
+        """, 11), """\
+        import os
+
+        from fastapi import FastAPI, HTTPException, UploadFile
+
+        app = FastAPI()
+        UPLOADS = "/srv/uploads"
+
+        @app.post("/upload")
+        async def upload(file: UploadFile):
+            path = os.path.realpath(os.path.join(UPLOADS, file.filename))
+            if os.path.commonpath([UPLOADS, path]) != UPLOADS:
+                raise HTTPException(400, "invalid file name")
+            with open(path, "wb") as out:
+                out.write(await file.read())
+        """),
+    ("ml:prefix-containment", ("""\
+        from pathlib import Path
+
+        ROOT = Path("/srv/docs").resolve()
+
+        def read_doc(name: str) -> str:
+            target = str((ROOT / name).resolve())
+            if not target.startswith(str(ROOT)):
+                raise ValueError(name)
+            return Path(target).read_text(encoding="utf-8")
+        """, 7), """\
+        import os
+        from pathlib import Path
+
+        ROOT = Path("/srv/docs").resolve()
+
+        def read_doc(name: str) -> str:
+            target = str((ROOT / name).resolve())
+            if not target.startswith(str(ROOT) + os.sep):
+                raise ValueError(name)
+            return Path(target).read_text(encoding="utf-8")
+        """),
+    ("ml:retry-forever", ("""\
+        import backoff
+        import openai
+
+        client = openai.AsyncOpenAI()
+
+        @backoff.on_exception(backoff.expo, openai.RateLimitError)
+        async def complete(prompt: str) -> str:
+            messages = [{"role": "user", "content": prompt}]
+            reply = await client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+            return reply.choices[0].message.content
+        """, 6), """\
+        import backoff
+        import openai
+
+        client = openai.AsyncOpenAI()
+
+        @backoff.on_exception(backoff.expo, openai.RateLimitError, max_tries=6, max_time=120)
+        async def complete(prompt: str) -> str:
+            messages = [{"role": "user", "content": prompt}]
+            reply = await client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+            return reply.choices[0].message.content
+        """),
+    ("ml:retry-forever", ("""\
+        import requests
+        from tenacity import retry, wait_exponential
+
+        @retry(wait=wait_exponential(multiplier=1, max=30))
+        def fetch(url: str) -> dict:
+            response = requests.get(url, timeout=10)
+            response.raise_for_status()
+            return response.json()
+        """, 4), """\
+        import requests
+        from tenacity import retry, stop_after_attempt, wait_exponential
+
+        @retry(wait=wait_exponential(multiplier=1, max=30), stop=stop_after_attempt(5))
+        def fetch(url: str) -> dict:
+            response = requests.get(url, timeout=10)
+            response.raise_for_status()
+            return response.json()
+        """),
+    ("ml:blocking-in-async", ("""\
+        from fastapi import FastAPI
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        app = FastAPI()
+        tokenizer = AutoTokenizer.from_pretrained("gpt2")
+        model = AutoModelForCausalLM.from_pretrained("gpt2")
+
+        def predict(prompt: str) -> str:
+            ids = tokenizer(prompt, return_tensors="pt", truncation=True).input_ids
+            return tokenizer.decode(model.generate(ids, max_new_tokens=64)[0])
+
+        @app.post("/complete")
+        async def complete(prompt: str):
+            return {"text": predict(prompt)}
+        """, 14), """\
+        from fastapi import FastAPI
+        from starlette.concurrency import run_in_threadpool
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        app = FastAPI()
+        tokenizer = AutoTokenizer.from_pretrained("gpt2")
+        model = AutoModelForCausalLM.from_pretrained("gpt2")
+
+        def predict(prompt: str) -> str:
+            ids = tokenizer(prompt, return_tensors="pt", truncation=True).input_ids
+            return tokenizer.decode(model.generate(ids, max_new_tokens=64)[0])
+
+        @app.post("/complete")
+        async def complete(prompt: str):
+            return {"text": await run_in_threadpool(predict, prompt)}
+        """),
+    ("ml:path-traversal", ("""\
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.route("/pdf", methods=["POST"])
+        def upload_pdf():
+            file = request.files["file"]
+            file_name = file.filename
+            save_file = "pdf/" + file_name
+            file.save(save_file)
+            return {"saved": file_name}
+        """, 10), """\
+        from flask import Flask, request
+        from werkzeug.utils import secure_filename
+
+        app = Flask(__name__)
+
+        @app.route("/pdf", methods=["POST"])
+        def upload_pdf():
+            file = request.files["file"]
+            file_name = secure_filename(file.filename)
+            save_file = "pdf/" + file_name
+            file.save(save_file)
+            return {"saved": file_name}
+        """),
+    ("ml:removed-api", ("""\
+        import gradio as gr
+
+        with gr.Blocks() as demo:
+            with gr.Box():
+                prompt = gr.Textbox(label="Prompt")
+        demo.queue(concurrency_count=2).launch()
+        """, 4), """\
+        import gradio as gr
+
+        with gr.Blocks() as demo:
+            with gr.Group():
+                prompt = gr.Textbox(label="Prompt")
+        demo.queue(default_concurrency_limit=2).launch()
+        """),
+]
+
 
 def test_a_background_loop_that_only_waits_on_its_stop_event_is_not_flagged():
     """The loop's test (`not stop.is_set()`) is its stop condition, not work that can fail."""

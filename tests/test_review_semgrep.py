@@ -1126,6 +1126,104 @@ CASES += [  # a reverse proxy passes the upstream status on, so an error page go
      PROXY_GO.replace("STATUS", "resp.StatusCode")),
 ]
 
+INGEST_TS = """\
+        import { NextResponse } from "next/server";
+
+        export async function POST(request: Request) {
+          const { userId } = await auth(request);
+          if (!userId) {
+            return NextResponse.json({ error: "You must be logged in" }STATUS);
+          }
+          return NextResponse.json({ error: null, ok: true });
+        }
+        """
+EXPRESS_JS = """\
+        app.post("/ask", requireUser, async (req, res) => {
+          if (!req.body.question) {
+            return RESPONSE;
+          }
+          res.json({ answer: await answer(req.body.question) });
+        });
+        """
+FILES_TS = """\
+        export async function copyFiles(sandbox: Sandbox, files: CodeFile[]) {
+          LOOP
+          return sandbox.id;
+        }
+        """
+CASES += [  # session 12, fitted on dev g168 and g185
+    ("semgrep:failure-as-200", "route.ts", INGEST_TS.replace("STATUS", ""), 6,
+     INGEST_TS.replace("STATUS", ", { status: 401 }")),
+    ("semgrep:failure-as-200", "server.js",
+     EXPRESS_JS.replace("RESPONSE", 'res.json({ error: "question is required" })'), 3,
+     EXPRESS_JS.replace("RESPONSE", 'res.status(400).json({ error: "question is required" })')),
+    ("semgrep:async-foreach", "sandbox.ts",
+     FILES_TS.replace("LOOP", "files.forEach(async (f) => { await sandbox.files.write(f.path, f.content); });"), 2,
+     FILES_TS.replace("LOOP", "for (const f of files) { await sandbox.files.write(f.path, f.content); }")),
+]
+
+OLLAMA_GO = """\
+        package main
+
+        import (
+        \t"bytes"
+        \t"log"
+        \t"net/http"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        type API struct{ addr string }
+
+        func (a API) chat(c *gin.Context) {
+        \treq, err := NEWREQUEST
+        \tif err != nil {
+        \t\tFAIL
+        \t}
+        \tresp, err := http.DefaultClient.Do(req)
+        \tif err != nil {
+        \t\tc.JSON(http.StatusBadGateway, gin.H{"error": ERRVALUE})
+        \t\treturn
+        \t}
+        \tdefer resp.Body.Close()
+        \tc.Status(resp.StatusCode)
+        }
+        """
+
+
+def _ollama(new="http.NewRequestWithContext(c.Request.Context(), \"POST\", a.addr, bytes.NewBuffer(nil))",
+            fail="c.AbortWithStatus(http.StatusInternalServerError)\n\t\treturn",
+            err_value="\"the model server did not answer\"") -> str:
+    return OLLAMA_GO.replace("NEWREQUEST", new).replace("FAIL", fail).replace("ERRVALUE", err_value)
+
+
+PROXY_MAP_GO = """\
+        package main
+
+        import (
+        \t"encoding/json"
+        \t"net/http"
+        )
+
+        func (s *Proxy) Forward(w http.ResponseWriter, r *http.Request) {
+        \tvar body map[string]interface{}
+        \t_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
+        \tmodel := "gpt-4o-mini"
+        \tif value, ok := body["model"]; ok {
+        \t\tASSERT
+        \t}
+        \ts.send(r.Context(), model)
+        }
+        """
+CASES += [  # session 12, fitted on dev g321 and g328: gin handlers written as methods, maps read with comma-ok
+    ("semgrep:request-context", "ollama.go", _ollama(new='http.NewRequest("POST", a.addr, bytes.NewBuffer(nil))'), 14,
+     _ollama()),
+    ("semgrep:exit-in-handler", "ollama.go", _ollama(fail="log.Fatal(err)"), 16, _ollama()),
+    ("semgrep:error-as-empty-json", "ollama.go", _ollama(err_value="err"), 21, _ollama()),
+    ("semgrep:unchecked-assertion", "proxy.go", PROXY_MAP_GO.replace("ASSERT", "model = value.(string)"), 13,
+     PROXY_MAP_GO.replace("ASSERT", "if name, isText := value.(string); isText {\n\t\t\tmodel = name\n\t\t}")),
+]
+
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
