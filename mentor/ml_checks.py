@@ -13,6 +13,7 @@ import re
 
 from . import (
     credential_checks,
+    data_checks,
     frameworks,
     load_checks,
     model_input_checks,
@@ -482,4 +483,6 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),
             *pc.unchecked_settings(tree, kind), *pc.cwd_relative_paths(tree, kind), *pc.local_time(tree),
-            *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree)]
+            *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree),
+            *data_checks.iterators_read_twice(tree), *data_checks.json_lines_as_one_document(tree),
+            *data_checks.session_keys_mismatched(tree)]

@@ -123,6 +123,12 @@ FIX = {
                              "`os.path.commonpath([base, path]) == base`.",
     "ml:exit-status-zero": "Exit with a failure status on an error path: `sys.exit(\"what went wrong\")` (status 1) "
                            "or `raise SystemExit(1)`, so a scheduler or shell pipeline sees the failure.",
+    "ml:iterator-read-twice": "Materialise it once (`params = list(model.named_parameters())`), or call the "
+                              "function again for each pass.",
+    "ml:jsonl-without-lines": "Pass `lines=True` (`df.to_json(path, orient=\"records\", lines=True)`, "
+                              "`pd.read_json(path, lines=True)`), or name the file `.json`.",
+    "ml:session-key-mismatch": "Test and set the same key, named once: `KEY = \"messages\"`, or "
+                               "`st.session_state.setdefault(\"messages\", [...])`.",
     "ml:local-time": "Keep datetimes timezone-aware (`datetime.fromtimestamp(ts, tz=UTC)`) and convert with "
                      "`dt.timestamp()`; never round-trip through `timetuple()`/`mktime`.",
     "ml:chained-inplace": "Assign the result back: `df[col] = df[col].fillna(0)` (or `df.fillna({col: 0})`).",

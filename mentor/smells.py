@@ -202,7 +202,9 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
         return False
     for node in (n for stmt in handler.body for n in ast.walk(stmt)):
         logs = isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] in LOG_CALLS
-        if logs or isinstance(node, ast.Raise) or (isinstance(node, ast.Name) and node.id == handler.name):
+        # ending the process is not swallowing (an exit with status 0 is reported as such elsewhere)
+        exits = isinstance(node, ast.Call) and dotted(node.func) in ("exit", "quit", "sys.exit", "os._exit")
+        if logs or exits or isinstance(node, ast.Raise) or (isinstance(node, ast.Name) and node.id == handler.name):
             return False
     return True
 
@@ -214,6 +216,11 @@ def excepts(tree: ast.AST) -> list[Finding]:
         if h.type is None:
             out.append(smell(h, "smell:bare-except", "reliability", "bare `except:` catches everything, even "
                              "KeyboardInterrupt and SystemExit" + (", and silently ignores it" if swallows else ""),
+                             severity="error" if swallows else "warning"))
+        elif dotted(h.type) == "BaseException" and not any(isinstance(n, ast.Raise) for n in ast.walk(h)):
+            out.append(smell(h, "smell:bare-except", "reliability", "`except BaseException` that does not re-raise "
+                             "catches everything, even KeyboardInterrupt, SystemExit and task cancellation "
+                             "(`asyncio.CancelledError`)" + (", and silently ignores it" if swallows else ""),
                              severity="error" if swallows else "warning"))
         elif swallows:
             # `except Exception: port = 80` falls back to a constant: a decision, noted rather than raised

@@ -2017,6 +2017,104 @@ CASES += [  # session 12, fitted on dev g142, g165, g314, g325, g326, g329
         """),
 ]
 
+CASES += [  # session 12, mentor/data_checks.py, fitted on dev g184, g311, g324
+    ("ml:iterator-read-twice", ("""\
+        import torch
+
+        def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+            params = model.named_parameters()
+            no_decay = ("bias", "LayerNorm.weight")
+            return [
+                {"params": [p for n, p in params if not any(nd in n for nd in no_decay)], "weight_decay": weight_decay},
+                {"params": [p for n, p in params if any(nd in n for nd in no_decay)], "weight_decay": 0.0},
+            ]
+        """, 8), """\
+        import torch
+
+        def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+            params = list(model.named_parameters())
+            no_decay = ("bias", "LayerNorm.weight")
+            return [
+                {"params": [p for n, p in params if not any(nd in n for nd in no_decay)], "weight_decay": weight_decay},
+                {"params": [p for n, p in params if any(nd in n for nd in no_decay)], "weight_decay": 0.0},
+            ]
+        """),
+    ("ml:jsonl-without-lines", ("""\
+        import pandas as pd
+
+        prompts = pd.read_parquet("prompts.parquet")
+        sample = prompts.sample(n=1000, random_state=0)
+        sample.to_json("benchmark/prompts_1k.jsonl", orient="records")
+        """, 5), """\
+        import pandas as pd
+
+        prompts = pd.read_parquet("prompts.parquet")
+        sample = prompts.sample(n=1000, random_state=0)
+        sample.to_json("benchmark/prompts_1k.jsonl", orient="records", lines=True)
+        """),
+    ("ml:session-key-mismatch", ("""\
+        import streamlit as st
+
+        st.title("Ask the docs")
+        if "message" not in st.session_state.keys():
+            st.session_state["messages"] = [{"role": "assistant", "content": "How can I help?"}]
+        for msg in st.session_state["messages"]:
+            st.chat_message(msg["role"]).write(msg["content"])
+        """, 4), """\
+        import streamlit as st
+
+        st.title("Ask the docs")
+        if "messages" not in st.session_state:
+            st.session_state["messages"] = [{"role": "assistant", "content": "How can I help?"}]
+        for msg in st.session_state["messages"]:
+            st.chat_message(msg["role"]).write(msg["content"])
+        """),
+]
+
+CASES += [  # session 12: `except BaseException` swallows task cancellation (dev g326)
+    ("smell:bare-except", ("""\
+        import asyncio
+        import logging
+
+        async def generate_all(tasks):
+            futures = [asyncio.ensure_future(t) for t in tasks]
+            try:
+                return await asyncio.gather(*futures)
+            except BaseException as error:
+                logging.exception("generation failed: %s", error)
+                for future in futures:
+                    future.cancel()
+        """, 8), """\
+        import asyncio
+        import logging
+
+        async def generate_all(tasks):
+            futures = [asyncio.ensure_future(t) for t in tasks]
+            try:
+                return await asyncio.gather(*futures)
+            except BaseException:
+                logging.exception("generation failed; cancelling the rest")
+                for future in futures:
+                    future.cancel()
+                raise
+        """),
+]
+
+
+def test_a_handler_that_exits_with_a_failure_status_does_not_swallow_the_error():
+    code = """\
+        import sys
+
+        import pipeline
+
+        try:
+            pipeline.run()
+        except Exception:
+            sys.exit(1)
+        """
+    assert "smell:swallowed-exception" not in [r for r, _ in rules(code)]
+    assert ("smell:swallowed-exception", 7) in rules(code.replace("sys.exit(1)", "pass"))
+
 
 def test_a_background_loop_that_only_waits_on_its_stop_event_is_not_flagged():
     """The loop's test (`not stop.is_set()`) is its stop condition, not work that can fail."""
