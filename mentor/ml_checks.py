@@ -134,7 +134,7 @@ def handlers(scope, nodes) -> list[Finding]:
     final = scope.body[-1] if getattr(scope, "body", None) else None
     for h in (n for n in nodes if isinstance(n, ast.ExceptHandler)):
         returns = [n for s in h.body for n in ast.walk(s) if isinstance(n, ast.Return)]
-        broad = h.type is None or dotted(h.type) in ("Exception", "BaseException")
+        broad = status_checks.is_broad(h)
         if _logs_error(h.body) and not any(isinstance(n, ast.Raise) for s in h.body for n in ast.walk(s)):
             if any(r.value is not None and _success(r.value) for r in returns) or (
                     not _exits(h.body) and isinstance(final, ast.Return) and final.value is not None

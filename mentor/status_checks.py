@@ -17,7 +17,7 @@ BROAD = {"Exception", "BaseException"}
 BODY_CALL = re.compile(r"(^|\.)(jsonify|JSONResponse|Response|dict)$")
 
 
-def _broad(handler: ast.ExceptHandler) -> bool:
+def is_broad(handler: ast.ExceptHandler) -> bool:
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return handler.type is None or any(dotted(t) in BROAD for t in types)
 
@@ -39,7 +39,7 @@ def _raised_in(stmts: list[ast.stmt]):
             continue
         if isinstance(node, ast.Raise):
             yield node
-        if isinstance(node, ast.Try) and any(_broad(h) for h in node.handlers):
+        if isinstance(node, ast.Try) and any(is_broad(h) for h in node.handlers):
             todo += [*node.handlers, *node.orelse, *node.finalbody]
             continue
         todo += list(ast.iter_child_nodes(node))
@@ -58,7 +58,7 @@ def http_errors_swallowed(tree: ast.Module) -> list[Finding]:
     the broad handler, or a broad handler that re-raises, lets it through."""
     out = []
     for node in (n for n in ast.walk(tree) if isinstance(n, ast.Try)):
-        broad = next((h for h in node.handlers if _broad(h)), None)
+        broad = next((h for h in node.handlers if is_broad(h)), None)
         if broad is None or _reraises(broad):
             continue
         before = node.handlers[:node.handlers.index(broad)]
