@@ -36,8 +36,10 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     for scope in scopes:
         # in an app's function, building an index (`FAISS.from_texts`) is the action a button asked for, not a reload
         built = kind == "app" and isinstance(scope, FUNCTIONS)
+        guarded = _run_on_demand(scope) if kind == "app" else set()
         loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))
-                        and not (built and BUILDS.search(dotted(c.func)))), key=lambda c: c.lineno)
+                        and not (built and BUILDS.search(dotted(c.func))) and id(c) not in guarded),
+                       key=lambda c: c.lineno)
         if loads:
             out.append(_finding(loads[0], "ml:load-per-request", "performance", f"`{dotted(loads[0].func)}` runs "
                                 f"{when}: the model or index is loaded again each time, adding seconds of latency and "
@@ -50,6 +52,17 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
                                     "is built on every request: each one opens its own connections (a TLS handshake, "
                                     "a gRPC channel or a pool), adding latency and leaving sockets behind under "
                                     "load"))
+    return out
+
+
+def _run_on_demand(scope) -> set[int]:
+    """Calls in a Streamlit script that do not run on every rerun: under an `if` on `st.session_state` (once per
+    session, as a flag says) or on a button press (when the user asks)."""
+    out = set()
+    for node in own_nodes(scope):
+        if isinstance(node, ast.If) and re.search(r"\bsession_state\b|\b(form_submit_)?button\(",
+                                                  ast.unparse(node.test)):
+            out |= {id(c) for stmt in node.body for c in ast.walk(stmt) if isinstance(c, ast.Call)}
     return out
 
 

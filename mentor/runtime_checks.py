@@ -22,6 +22,8 @@ SESSION = re.compile(r"^((aiohttp\.)?ClientSession|httpx\.(Async)?Client|request
 LOCAL_MODEL = re.compile(r"^\w*(model|pipe|pipeline|generator|classifier|llm)\w*\.(generate|chat|predict|predict_proba|"
                          r"encode|transcribe)$")
 SPAWN = {"create_task", "ensure_future"}
+# a model call's method names, whose `a`-prefixed twins (`acreate`, `ainvoke`) are the async versions
+SYNC_MODEL_METHODS = {"create", "invoke", "run", "predict", "stream", "query", "chat", "generate", "batch", "call"}
 STREAMING = re.compile(r"^(requests|httpx)\.(get|post|put|patch|request)$")
 LIMITS = re.compile(r"Semaphore|TaskGroup|limit_per_host|TCPConnector\(\s*limit|max_workers|as_completed|"
                     r"asyncio\.Queue|aiolimiter|AsyncLimiter|batch_size|chunk")
@@ -51,6 +53,13 @@ def retries(nodes) -> list[Finding]:
         out.append(_finding(loop, "ml:retry-no-backoff", "reliability", f"retry loop with {what} between attempts: "
                             "retries in lockstep make an overloaded service worse", end=loop.lineno))
     return out
+
+
+def async_variant(call: ast.Call) -> bool:
+    """`acreate`, `ainvoke`, `arun`...: the SDKs' async twin of a model call returns a coroutine, which blocks nothing
+    whether it is awaited here or gathered later."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    return name.startswith("a") and name[1:] in SYNC_MODEL_METHODS
 
 
 def retry_forever(tree: ast.Module) -> list[Finding]:
@@ -205,7 +214,7 @@ def blocking_helpers(tree: ast.Module, instances: dict[str, str]) -> dict[str, s
     for key, func in functions.items():
         nodes = list(own_nodes(func))
         hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func)) or LOCAL_MODEL.match(
-            dotted(c.func))), None) or next(iter(llm_calls(nodes)), None)
+            dotted(c.func))), None) or next((c for c in llm_calls(nodes) if not async_variant(c)), None)
         if hit is not None:
             out[key] = dotted(hit.func) or ast.unparse(hit.func)
     changed = True
@@ -277,7 +286,7 @@ def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None,
     out, seen, helpers = [], set(), helpers or {}
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
     model = {id(c) for c in [*llm_calls(nodes), *(c for c in call_nodes(nodes) if LOCAL_MODEL.match(dotted(c.func)))]
-             if id(c) not in awaited}  # a sync SDK client's call or a local model's: seconds of waiting
+             if id(c) not in awaited and not async_variant(c)}  # a sync SDK client's or a local model's call
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
         name = dotted(call.func) or ast.unparse(call.func)
         helper = helpers.get(own_target(call, instances) or "")

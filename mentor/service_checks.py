@@ -476,6 +476,9 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
         # `shutil.copyfileobj(upload.file, out)` streams the upload in chunks: it never holds the whole file
         streamed = {id(a) for c in call_nodes(ast.walk(func)) if dotted(c.func).endswith("copyfileobj")
                     for a in c.args}
+        # and so does `upload.read(1024 * 1024)` in a loop: a read given a size takes one chunk
+        streamed |= {id(c.func) for c in call_nodes(ast.walk(func)) if isinstance(c.func, ast.Attribute)
+                     and c.func.attr == "read" and (c.args or c.keywords)}
         reads = [n for n in ast.walk(func) if isinstance(n, ast.Attribute) and id(n) not in streamed and (
             (isinstance(n.value, ast.Name) and n.value.id in uploads and n.attr in ("file", "read"))
             or re.match(r"^request\.files\b", ast.unparse(n)) and n.attr in ("read", "save"))]

@@ -264,10 +264,26 @@ def _changed_names(func: ast.AST) -> tuple[set[str], set[str]]:
     return rebound, mutated - local
 
 
+def _startup_functions(tree: ast.Module) -> set[str]:
+    """Functions a web framework runs once at start-up or shutdown, before or after any request: a `lifespan=`
+    handler, `@app.on_event("startup")`. What they set is configuration, not state shared between requests."""
+    names = {k.value.id for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords
+             if k.arg == "lifespan" and isinstance(k.value, ast.Name)}
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
+        for d in func.decorator_list:
+            if isinstance(d, ast.Call) and dotted(d.func).endswith("on_event") and d.args and isinstance(
+                    d.args[0], ast.Constant) and d.args[0].value in ("startup", "shutdown"):
+                names.add(func.name)
+    return names
+
+
 def mutable_globals(tree: ast.Module) -> list[Finding]:
     names = _module_names(tree)
+    startup = _startup_functions(tree)
     changed: dict[str, list[str]] = defaultdict(list)
     for func, cls in functions(tree):
+        if cls is None and func.name in startup:
+            continue
         rebound, mutated = _changed_names(func)
         for name in rebound | {n for n in mutated if n in names and _mutable(names[n][1])}:
             if name in names:

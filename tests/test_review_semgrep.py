@@ -1224,6 +1224,36 @@ CASES += [  # session 12, fitted on dev g321 and g328: gin handlers written as m
      PROXY_MAP_GO.replace("ASSERT", "if name, isText := value.(string); isText {\n\t\t\tmodel = name\n\t\t}")),
 ]
 
+GIN_GET_GO = """\
+        package main
+
+        import (
+        \t"net/http"
+        \t"strconv"
+
+        \t"github.com/gin-gonic/gin"
+        )
+
+        func page(c *gin.Context) {
+        \tuser, _ := c.Get("user")
+        \tLINE
+        \tc.JSON(http.StatusOK, gin.H{"user": user, "page": page, "detail": DETAIL})
+        }
+        """
+CASES += [  # session 12, from the fresh test batch's wrong findings (g120 and g332, moved to dev): a comma-ok accessor
+    # returns a found flag, and a value named like an error may be a struct of the code's own
+    ("semgrep:unchecked-error", "page.go", GIN_GET_GO.replace("LINE", 'page, _ := strconv.Atoi(c.Query("page"))')
+     .replace("DETAIL", '"ok"'), 12,
+     GIN_GET_GO.replace("LINE", 'page, _ := c.GetQuery("page")').replace("DETAIL", '"ok"')),
+    ("semgrep:error-as-empty-json", "page.go", GIN_GET_GO.replace("LINE", 'page, err := strconv.Atoi(c.Query("p"))')
+     .replace("DETAIL", "err"), 13,  # bizErr below is the code's own struct (model.Error), with exported fields
+     GIN_GET_GO.replace("LINE", "page, bizErr := loadPage(c)").replace("DETAIL", "bizErr")),
+    ("semgrep:error-as-empty-json", "page.go", GIN_GET_GO.replace("LINE", 'page, err := strconv.Atoi(c.Query("p"))')
+     .replace("DETAIL", "err"), 13,
+     GIN_GET_GO.replace("LINE", 'page, err := 1, model.Error{Message: "not implemented"}').replace("DETAIL", "err")
+     .replace("page, err := 1, ", "page := 1\n\terr := ")),
+]
+
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory) -> dict[str, list]:
