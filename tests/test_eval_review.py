@@ -73,7 +73,8 @@ def test_matched_recall_counts_the_finding_the_matcher_named_not_one_that_shares
     assert eval_review.matched_recall(labels, [wrong, status], {"g1"}, matches, ids)[:2] == (0, 2)
 
 
-def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_asked(tmp_path, capsys):
+def _hardening_data(tmp_path: Path) -> None:
+    """One test file whose labelled problem (exception text sent back) only the hardening list raises."""
     from tests.test_review_triage import HARDENING_DEMO
 
     (tmp_path / "files").mkdir()
@@ -81,6 +82,10 @@ def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_a
     _write(tmp_path / "manifest.jsonl", [{"id": "h1", "split": "test"}])
     _write(tmp_path / "labels.jsonl", [{"id": "h1", "line_start": 15, "line_end": 15, "model_free": True,
                                         "problem": "the exception's text goes back to the caller"}])
+
+
+def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_asked(tmp_path, capsys):
+    _hardening_data(tmp_path)
     every = eval_review.review_files(tmp_path, "test", serves_others=True)
     _write(tmp_path / "r.findings.jsonl", [{"finding_id": f"h{i}", **{k: f[k] for k in ("file", "line", "message")}}
                                            for i, f in enumerate(every)])
@@ -99,13 +104,7 @@ def test_the_hardening_list_is_out_of_precision_and_counts_in_recall_only_when_a
 
 def test_with_hardening_counts_the_list_in_ungraded_recall_too(tmp_path, capsys):
     """Before session 12 the ungraded path dropped the list before `--with-hardening` could count it."""
-    from tests.test_review_triage import HARDENING_DEMO
-
-    (tmp_path / "files").mkdir()
-    (tmp_path / "files" / "h1.py").write_text(HARDENING_DEMO)
-    _write(tmp_path / "manifest.jsonl", [{"id": "h1", "split": "test"}])
-    _write(tmp_path / "labels.jsonl", [{"id": "h1", "line_start": 15, "line_end": 15, "model_free": True,
-                                        "problem": "the exception's text goes back to the caller"}])
+    _hardening_data(tmp_path)
     assert eval_review.main(["--data", str(tmp_path)]) == 0
     assert "(ungraded): 0% (0/1)" in capsys.readouterr().out
     assert eval_review.main(["--data", str(tmp_path), "--with-hardening"]) == 0
