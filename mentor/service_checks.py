@@ -507,8 +507,8 @@ def waits_without_timeout(scope, nodes) -> list[Finding]:
                      "wait forever")] if waits else []
 
 
-# names that hold a credential a caller must prove it knows (not LLM token counts or a tokenizer)
-# the words of an identifier that name a secret, and words that make it a property of one (its length, type, count)
+# names that hold a credential a caller must prove it knows (not LLM token counts or a tokenizer): the words of an
+# identifier that name a secret, and words that make it a property of one (its length, type, count)
 SECRET_WORDS = {"token", "secret", "signature", "apikey", "password", "passwd", "digest", "hmac"}
 ABOUT_WORDS = {"type", "kind", "len", "count", "id", "expire", "expires", "expiry", "usage"}
 
@@ -517,8 +517,6 @@ def _words(text: str) -> set[str]:
     """The lower-cased words of the identifiers in an expression (`apiKey`, `API_KEY` and `api_key` give "apikey")."""
     words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
     return set(words) | {a + b for a, b in itertools.pairwise(words)}
-
-
 
 
 def timing_unsafe_compare(tree: ast.Module, service: bool) -> list[Finding]:
