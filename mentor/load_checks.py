@@ -9,7 +9,7 @@ import re
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .frameworks import framework_of
 from .ml_rules import _finding
-from .service_checks import serves_requests
+from .service_checks import _route_methods, serves_requests
 from .smells import CLIENTS
 
 # loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
@@ -34,8 +34,9 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
     out = []
     for scope in scopes:
-        # in an app's function, building an index (`FAISS.from_texts`) is the action a button asked for, not a reload
-        built = kind == "app" and isinstance(scope, FUNCTIONS)
+        # building an index (`FAISS.from_texts`) is the action asked for, not a reload: in an app's function (a button
+        # ran it), or in a route that changes state (an upload or ingestion endpoint)
+        built = isinstance(scope, FUNCTIONS) and (kind == "app" or _route_methods(scope) is not None)
         guarded = _run_on_demand(scope) if kind == "app" else set()
         loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))
                         and not (built and BUILDS.search(dotted(c.func))) and id(c) not in guarded),

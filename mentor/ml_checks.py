@@ -442,6 +442,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     instances = rt.instances_of(tree)
     guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
+    clients = rt.async_clients(tree)
     framework, tokenizers = frameworks.framework_of(tree), mi.tokenizers_of(tree)
     markup_free = sv.markup_free_names(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)
@@ -462,7 +463,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
-                *rt.blocking_in_async(scope, nodes, helpers, instances), *rt.unclosed_clients(scope, nodes)]
+                *rt.blocking_in_async(scope, nodes, helpers, instances, clients), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
             *rt.unbounded_fanout(tree), *rt.background_loops(tree), *sv.csrf_exempt(tree),
             *(sv.missing_auth(tree, kind == "service") or sv.exposed_without_auth(tree, kind)),

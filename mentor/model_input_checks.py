@@ -47,4 +47,21 @@ def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
                         "never truncates") + ": a text longer than the model's limit fails at inference or training")
             for c in call_nodes(nodes) if dotted(c.func) in tokenizers
             and (_kw(c, "padding") is not None or _kw(c, "return_tensors") is not None)
-            and _kw(c, "truncation") is None and _kw(c, "max_length") is None]
+            and _kw(c, "truncation") is None and _kw(c, "max_length") is None and id(c) not in _counted(nodes)]
+
+
+def _counted(nodes) -> set[int]:
+    """Tokenizer calls whose output is only measured (`len(...)`, `.shape`): counting a text's tokens is their job,
+    and truncating would defeat it. Both the call itself inside such an expression and a name bound to it count."""
+    nodes = list(nodes)
+    measured = {id(x) for n in nodes if (isinstance(n, ast.Attribute) and n.attr == "shape") or (
+        isinstance(n, ast.Call) and dotted(n.func) == "len") for x in ast.walk(n)}
+    out = {id(c) for c in call_nodes(nodes) if id(c) in measured}
+    for n in nodes:
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and len(n.targets) == 1 and isinstance(
+                n.targets[0], ast.Name):
+            uses = [u for u in nodes if isinstance(u, ast.Name) and u.id == n.targets[0].id
+                    and isinstance(u.ctx, ast.Load)]
+            if uses and all(id(u) in measured for u in uses):
+                out.add(id(n.value))
+    return out

@@ -55,11 +55,20 @@ def retries(nodes) -> list[Finding]:
     return out
 
 
-def async_variant(call: ast.Call) -> bool:
-    """`acreate`, `ainvoke`, `arun`...: the SDKs' async twin of a model call returns a coroutine, which blocks nothing
-    whether it is awaited here or gathered later."""
+def async_variant(call: ast.Call, clients: frozenset[str] | set[str] = frozenset()) -> bool:
+    """`acreate`, `ainvoke`, `arun`..., or any call through an async client (`clients`, from `async_clients`): the
+    SDKs' async model calls return a coroutine, which blocks nothing whether it is awaited here or gathered later."""
     name = call.func.attr if isinstance(call.func, ast.Attribute) else ""
-    return name.startswith("a") and name[1:] in SYNC_MODEL_METHODS
+    through = dotted(call.func)
+    return (name.startswith("a") and name[1:] in SYNC_MODEL_METHODS) or any(
+        through.startswith(c + ".") for c in clients)
+
+
+def async_clients(tree: ast.Module) -> set[str]:
+    """Names (`aclient`, `self.client`) the module binds to an SDK's async client: `AsyncOpenAI()`,
+    `AsyncAnthropic()`, `AsyncAzureOpenAI()`, `httpx.AsyncClient()`."""
+    return {dotted(t) for n in ast.walk(tree) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            and dotted(n.value.func).rsplit(".", 1)[-1].startswith("Async") for t in n.targets if dotted(t)}
 
 
 def retry_forever(tree: ast.Module) -> list[Finding]:
@@ -210,11 +219,12 @@ def blocking_helpers(tree: ast.Module, instances: dict[str, str]) -> dict[str, s
     functions: dict[str, ast.FunctionDef] = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     functions |= {f"{c.name}.{m.name}": m for c in classes for m in c.body if isinstance(m, ast.FunctionDef)}
     owner = {id(m): c.name for c in classes for m in c.body if isinstance(m, FUNCTIONS)}
+    clients = async_clients(tree)
     out: dict[str, str] = {}
     for key, func in functions.items():
         nodes = list(own_nodes(func))
         hit = next((c for c in call_nodes(nodes) if BLOCKING.match(dotted(c.func)) or LOCAL_MODEL.match(
-            dotted(c.func))), None) or next((c for c in llm_calls(nodes) if not async_variant(c)), None)
+            dotted(c.func))), None) or next((c for c in llm_calls(nodes) if not async_variant(c, clients)), None)
         if hit is not None:
             out[key] = dotted(hit.func) or ast.unparse(hit.func)
     changed = True
@@ -276,7 +286,8 @@ def llm_unguarded(scope, nodes, entry_point: bool, guarded: frozenset[str] | set
 
 
 def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None,
-                      instances: dict[str, str] | None = None) -> list[Finding]:
+                      instances: dict[str, str] | None = None, clients: frozenset[str] | set[str] = frozenset()
+                      ) -> list[Finding]:
     """Blocking calls inside `async def`: while one sleeps or waits on a socket, every other task on the loop waits.
     Direct calls, a synchronous model client's calls, and calls of the module's own blocking `helpers` (functions,
     or methods reached through a name bound to an instance, `instances`)."""
@@ -286,7 +297,7 @@ def blocking_in_async(scope, nodes, helpers: dict[str, str] | None = None,
     out, seen, helpers = [], set(), helpers or {}
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
     model = {id(c) for c in [*llm_calls(nodes), *(c for c in call_nodes(nodes) if LOCAL_MODEL.match(dotted(c.func)))]
-             if id(c) not in awaited and not async_variant(c)}  # a sync SDK client's or a local model's call
+             if id(c) not in awaited and not async_variant(c, clients)}  # a sync SDK client's or local model's call
     for call in sorted(call_nodes(nodes), key=lambda c: c.lineno):
         name = dotted(call.func) or ast.unparse(call.func)
         helper = helpers.get(own_target(call, instances) or "")

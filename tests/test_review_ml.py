@@ -2269,3 +2269,51 @@ def test_an_upload_read_in_chunks_is_not_read_whole():
     whole = "await out.write(await file.read())"
     assert "ml:unbounded-payload" not in [r for r, _ in rules(code.replace("READ", chunked))]
     assert "ml:unbounded-payload" in [r for r, _ in rules(code.replace("READ", whole))]
+
+
+# session 12, from dev7's wrong findings (g189, g313, g329)
+def test_calls_through_an_async_client_block_nothing():
+    code = """\
+        import asyncio
+
+        from openai import CLIENT
+
+        aclient = CLIENT()
+
+        async def dispatch(batches, model):
+            pending = [aclient.chat.completions.create(model=model, messages=m) for m in batches]
+            return await asyncio.gather(*pending)
+        """
+    assert "ml:blocking-in-async" not in [r for r, _ in rules(code.replace("CLIENT", "AsyncOpenAI"))]
+    assert ("ml:blocking-in-async", 8) in rules(code.replace("CLIENT", "OpenAI"))
+
+
+def test_an_index_built_in_an_ingestion_route_is_the_work_asked_for_not_a_reload():
+    code = """\
+        from flask import Flask, request
+        from langchain_community.vectorstores import Chroma
+
+        app = Flask(__name__)
+
+        @app.route("/ROUTE", methods=["METHOD"])
+        def handle():
+            docs = split(request.get_json()["text"])
+            store = Chroma.from_documents(documents=docs, embedding=embedding, persist_directory="db")
+            return {"chunks": len(docs), "store": store is not None}
+        """
+    assert "ml:load-per-request" not in [r for r, _ in rules(code.replace("ROUTE", "ingest").replace("METHOD", "POST"))]
+    assert ("ml:load-per-request", 9) in rules(code.replace("ROUTE", "ask").replace("METHOD", "GET"))
+
+
+def test_a_tokenizer_that_only_counts_tokens_need_not_truncate():
+    code = """\
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+
+        def token_length(text):
+            tokens = tokenizer([text], return_tensors="pt")
+            return USE
+        """
+    assert "ml:no-truncation" not in [r for r, _ in rules(code.replace("USE", 'tokens["input_ids"].shape[1]'))]
+    assert ("ml:no-truncation", 6) in rules(code.replace("USE", 'model(**tokens).logits'))
