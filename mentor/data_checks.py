@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import ast
 
-from .findings import Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _finding, _kw, scopes
+from .findings import Finding, call_nodes, dotted
+from .ml_rules import _finding, _kw
 
 # calls that return a one-pass iterator: builtins, and torch modules' parameter and module walks
 ITERATOR_BUILTINS = {"map", "filter", "zip", "reversed", "iter", "enumerate"}
@@ -18,34 +18,32 @@ CONSUMERS = {"list", "tuple", "set", "frozenset", "sorted", "sum", "min", "max",
 SESSION = ("st.session_state", "streamlit.session_state")
 
 
-def iterators_read_twice(tree: ast.Module) -> list[Finding]:
+def iterators_read_twice(nodes: list) -> list[Finding]:
     """A generator (a generator expression, `map`/`filter`/`zip`, `model.named_parameters()`) bound to a name and read
-    by two loops or comprehensions: the first pass uses it up, so the second silently sees nothing."""
+    by two loops or comprehensions in one scope (`nodes`): the first pass uses it up, so the second sees nothing."""
     out = []
-    for _name, scope, _body in scopes(tree):
-        nodes = list(own_nodes(scope))
-        bound: dict[str, ast.AST] = {}
-        assigned: dict[str, int] = {}
-        for n in nodes:
-            if isinstance(n, ast.Assign | ast.AugAssign | ast.AnnAssign):
-                for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
-                    if isinstance(t, ast.Name):
-                        assigned[t.id] = assigned.get(t.id, 0) + 1
-                        if isinstance(n, ast.Assign) and _iterator(n.value):
-                            bound[t.id] = n.value
-        reads: dict[str, list[ast.Name]] = {}
-        for n in nodes:
-            targets = [n.iter] if isinstance(n, ast.For | ast.comprehension) else n.args if isinstance(
-                n, ast.Call) and dotted(n.func) in CONSUMERS else []
-            for t in targets:
-                if isinstance(t, ast.Name) and t.id in bound and assigned.get(t.id) == 1:
-                    reads.setdefault(t.id, []).append(t)
-        for name, uses in reads.items():
-            if len(uses) >= 2:
-                first, second = sorted(uses, key=lambda u: (u.lineno, u.col_offset))[:2]
-                out.append(_finding(second, "ml:iterator-read-twice", "correctness", f"`{name}` is a one-pass "
-                                    f"iterator (`{ast.unparse(bound[name])[:40]}`): the read at line {first.lineno} "
-                                    "uses it up, so this one sees nothing"))
+    bound: dict[str, ast.AST] = {}
+    assigned: dict[str, int] = {}
+    for n in nodes:
+        if isinstance(n, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            for t in n.targets if isinstance(n, ast.Assign) else [n.target]:
+                if isinstance(t, ast.Name):
+                    assigned[t.id] = assigned.get(t.id, 0) + 1
+                    if isinstance(n, ast.Assign) and _iterator(n.value):
+                        bound[t.id] = n.value
+    reads: dict[str, list[ast.Name]] = {}
+    for n in nodes:
+        targets = [n.iter] if isinstance(n, ast.For | ast.comprehension) else n.args if isinstance(
+            n, ast.Call) and dotted(n.func) in CONSUMERS else []
+        for t in targets:
+            if isinstance(t, ast.Name) and t.id in bound and assigned.get(t.id) == 1:
+                reads.setdefault(t.id, []).append(t)
+    for name, uses in reads.items():
+        if len(uses) >= 2:
+            first, second = sorted(uses, key=lambda u: (u.lineno, u.col_offset))[:2]
+            out.append(_finding(second, "ml:iterator-read-twice", "correctness", f"`{name}` is a one-pass "
+                                f"iterator (`{ast.unparse(bound[name])[:40]}`): the read at line {first.lineno} "
+                                "uses it up, so this one sees nothing"))
     return out
 
 

@@ -9,6 +9,7 @@ SEVERITIES = ("error", "warning", "info")
 PRINCIPLES = ("SRP", "OCP", "LSP", "ISP", "DIP", "security", "reliability", "complexity", "testability",
               "performance", "observability", "style")
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+EXITS = {"exit", "quit", "sys.exit", "os._exit"}  # calls that end the process
 STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")  # where a def can hide: not in expressions
 BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 

@@ -453,7 +453,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
         out += [*http_calls(nodes, imports, stall), *shell_downloads(nodes), *handlers(scope, nodes),
                 *exec_config(nodes),
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
-                *fit_before_split(nodes), *fit_on_test(nodes)]
+                *fit_before_split(nodes), *fit_on_test(nodes), *data_checks.iterators_read_twice(nodes)]
         out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
                 *sv.prefix_containment(nodes),
                 *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
@@ -484,6 +484,6 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *pc.removed_apis(tree), *pc.version_compared_as_text(tree), *pc.exits_in_helpers(tree),
             *pc.warnings_silenced(tree), *rt.event_loop_in_methods(tree),
             *pc.unchecked_settings(tree, kind), *pc.cwd_relative_paths(tree, kind), *pc.local_time(tree),
-            *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree),
-            *data_checks.iterators_read_twice(tree), *data_checks.json_lines_as_one_document(tree),
+            *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree, imports),
+            *data_checks.json_lines_as_one_document(tree),
             *data_checks.session_keys_mismatched(tree)]

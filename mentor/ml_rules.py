@@ -228,7 +228,11 @@ def imports_module(nodes, module: str) -> bool:
 
 def qualified(call: ast.Call, imports: dict[str, str]) -> str:
     """The call's dotted name with its first part resolved through the module's imports."""
-    name = dotted(call.func)
+    return qualified_name(dotted(call.func), imports)
+
+
+def qualified_name(name: str, imports: dict[str, str]) -> str:
+    """A dotted name with its first part resolved through the module's imports (`retry` -> `tenacity.retry`)."""
     head, _, rest = name.partition(".")
     full = imports.get(head)
     return (full + ("." + rest if rest else "")) if full else name

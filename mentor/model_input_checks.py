@@ -42,12 +42,13 @@ def tokenizer_without_truncation(nodes, tokenizers: set[str]) -> list[Finding]:
     if any(isinstance(n, ast.Subscript) and any(isinstance(x, ast.Slice) for x in ast.walk(n.slice)) and re.search(
             r"input_ids|attention_mask|tokens", ast.unparse(n.value)) for n in nodes):
         return []
+    counted = _counted(nodes)
     return [_finding(c, "ml:no-truncation", "reliability", f"`{dotted(c.func)}(...)` "
                      + ("pads but never truncates" if _kw(c, "padding") is not None else "builds model inputs but "
                         "never truncates") + ": a text longer than the model's limit fails at inference or training")
             for c in call_nodes(nodes) if dotted(c.func) in tokenizers
             and (_kw(c, "padding") is not None or _kw(c, "return_tensors") is not None)
-            and _kw(c, "truncation") is None and _kw(c, "max_length") is None and id(c) not in _counted(nodes)]
+            and _kw(c, "truncation") is None and _kw(c, "max_length") is None and id(c) not in counted]
 
 
 def _counted(nodes) -> set[int]:
@@ -57,11 +58,14 @@ def _counted(nodes) -> set[int]:
     measured = {id(x) for n in nodes if (isinstance(n, ast.Attribute) and n.attr == "shape") or (
         isinstance(n, ast.Call) and dotted(n.func) == "len") for x in ast.walk(n)}
     out = {id(c) for c in call_nodes(nodes) if id(c) in measured}
+    reads: dict[str, list[ast.Name]] = {}
+    for u in nodes:
+        if isinstance(u, ast.Name) and isinstance(u.ctx, ast.Load):
+            reads.setdefault(u.id, []).append(u)
     for n in nodes:
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and len(n.targets) == 1 and isinstance(
                 n.targets[0], ast.Name):
-            uses = [u for u in nodes if isinstance(u, ast.Name) and u.id == n.targets[0].id
-                    and isinstance(u.ctx, ast.Load)]
+            uses = reads.get(n.targets[0].id, [])
             if uses and all(id(u) in measured for u in uses):
                 out.add(id(n.value))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .findings import FUNCTIONS, Finding, call_nodes, dotted
+from .findings import EXITS, FUNCTIONS, Finding, call_nodes, dotted
 from .ml_rules import _finding, _kw, imports_module
 
 # (module prefix or module.name imported, what replaced it, the release that removed it): library facts, kept as data
@@ -74,7 +74,6 @@ VERSION = re.compile(r"(^|\.)(__version__|version)$|^sys\.version$|^platform\.py
 # version attributes that are objects comparing as parsed versions: torch's TorchVersion (since torch 1.10)
 VERSION_OBJECTS = {"torch.__version__"}
 ENV_READ = re.compile(r"^(os\.getenv|os\.environ\.get)$")
-EXITS = {"exit", "quit", "sys.exit", "os._exit"}
 
 
 def removed_apis(tree: ast.Module) -> list[Finding]:

@@ -6,7 +6,7 @@ import ast
 import re
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
-from .ml_rules import _finding, _kw, imported_names, llm_calls, qualified, scopes
+from .ml_rules import _finding, _kw, imported_names, llm_calls, qualified, qualified_name, scopes
 from .smells import MUTATORS
 
 GROWING = re.compile(r"history|messages|cache|memory|conversation|turns|buffer|sessions|chats|seen", re.I)
@@ -71,23 +71,20 @@ def async_clients(tree: ast.Module) -> set[str]:
             and dotted(n.value.func).rsplit(".", 1)[-1].startswith("Async") for t in n.targets if dotted(t)}
 
 
-def retry_forever(tree: ast.Module) -> list[Finding]:
+def retry_forever(tree: ast.Module, imports: dict[str, str]) -> list[Finding]:
     """Retry decorators with no stop: `backoff.on_exception` / `on_predicate` without `max_tries` or `max_time`, and
     tenacity's `@retry` without `stop=`. Both libraries retry forever by default, so a failure that never clears (a
-    spent quota, a wrong key, a model that was retired) hangs the job instead of failing it."""
-    tenacity = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "tenacity"
-                for a in n.names if a.name == "retry"}
-    backoff = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "backoff"
-               for a in n.names if a.name in ("on_exception", "on_predicate")}
+    spent quota, a wrong key, a model that was retired) hangs the job instead of failing it. `imports` (from
+    `imported_names`) reads `@retry` as `tenacity.retry`."""
     out = []
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
         for deco in func.decorator_list:
             name = dotted(deco.func if isinstance(deco, ast.Call) else deco)
+            full = qualified_name(name, imports)
             given = {k.arg for k in deco.keywords} if isinstance(deco, ast.Call) else set()
-            if (name in ("backoff.on_exception", "backoff.on_predicate") or name in backoff) and not (
-                    given & {"max_tries", "max_time"}):
+            if full in ("backoff.on_exception", "backoff.on_predicate") and not given & {"max_tries", "max_time"}:
                 stop = "`max_tries` or `max_time`"
-            elif (name == "tenacity.retry" or name in tenacity) and "stop" not in given:
+            elif full == "tenacity.retry" and "stop" not in given:
                 stop = "`stop=`"
             else:
                 continue

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from .complexity import complexity
-from .findings import FIX, FUNCTIONS, Finding, call_nodes, dotted, functions, own_nodes, qualname, smell
+from .findings import EXITS, FIX, FUNCTIONS, Finding, call_nodes, dotted, functions, own_nodes, qualname, smell
 
 TYPE_SWITCH_BRANCHES = 3
 SRP_IO_KINDS = 3  # kinds of I/O in one class
@@ -203,7 +203,7 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
     for node in (n for stmt in handler.body for n in ast.walk(stmt)):
         logs = isinstance(node, ast.Call) and dotted(node.func).split(".")[-1] in LOG_CALLS
         # ending the process is not swallowing (an exit with status 0 is reported as such elsewhere)
-        exits = isinstance(node, ast.Call) and dotted(node.func) in ("exit", "quit", "sys.exit", "os._exit")
+        exits = isinstance(node, ast.Call) and dotted(node.func) in EXITS
         if logs or exits or isinstance(node, ast.Raise) or (isinstance(node, ast.Name) and node.id == handler.name):
             return False
     return True
