@@ -441,8 +441,8 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
     sv, rt, pc, mi = service_checks, runtime_checks, portability_checks, model_input_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     instances = rt.instances_of(tree)
-    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances)
     clients = rt.async_clients(tree)
+    guarded, helpers = rt.guarded_by_callers(tree), rt.blocking_helpers(tree, instances, clients)
     framework, tokenizers = frameworks.framework_of(tree), mi.tokenizers_of(tree)
     markup_free = sv.markup_free_names(tree)
     consequence, stall = frameworks.unhandled_error(framework, kind), frameworks.stalled_call(framework, kind)

@@ -206,17 +206,18 @@ def guarded_by_callers(tree: ast.Module) -> set[str]:
     return {name for name, where in calls.items() if all(where)}
 
 
-def blocking_helpers(tree: ast.Module, instances: dict[str, str]) -> dict[str, str]:
+def blocking_helpers(tree: ast.Module, instances: dict[str, str], clients: frozenset[str] | set[str] = frozenset()
+                     ) -> dict[str, str]:
     """The module's own plain (not async) functions and methods that block, directly or through each other: name
     ("helper", or "Class.method") -> the blocking call at the bottom, so `async def chat(): return generate(...)`
     is seen to wait on the synchronous call inside `generate`, however many of the module's own calls lie between.
     A method is reached through `self` in its class, or through a name the module binds to an instance of it
-    (`instances`, from `instances_of`)."""
+    (`instances`, from `instances_of`). Calls through an async client (`clients`, from `async_clients`) block
+    nothing."""
     classes = [c for c in tree.body if isinstance(c, ast.ClassDef)]
     functions: dict[str, ast.FunctionDef] = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
     functions |= {f"{c.name}.{m.name}": m for c in classes for m in c.body if isinstance(m, ast.FunctionDef)}
     owner = {id(m): c.name for c in classes for m in c.body if isinstance(m, FUNCTIONS)}
-    clients = async_clients(tree)
     out: dict[str, str] = {}
     for key, func in functions.items():
         nodes = list(own_nodes(func))
