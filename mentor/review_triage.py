@@ -130,9 +130,9 @@ def triage(findings: list[Finding], context: Context, serves_others: bool = Fals
             f.message += ": every request and every user of the service shares it"
     raised_here = [f for f, k in zip(findings, keep, strict=True) if k]
     minor = [f for f, k in zip(findings, keep, strict=True) if not k]
-    hardening = [] if serves_others else [f for f in raised_here if f.rule in HARDENING]
-    held = {id(f) for f in hardening}
-    return [f for f in raised_here if id(f) not in held], minor, hardening
+    if serves_others:
+        return raised_here, minor, []
+    return [f for f in raised_here if f.rule not in HARDENING], minor, [f for f in raised_here if f.rule in HARDENING]
 
 
 def minor_line(minor: list[Finding]) -> str:
