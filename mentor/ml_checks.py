@@ -17,6 +17,7 @@ from . import (
     frameworks,
     load_checks,
     model_input_checks,
+    path_checks,
     portability_checks,
     runtime_checks,
     service_checks,
@@ -455,11 +456,12 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *non_atomic_writes(nodes, repeated, kind in ("service", "app")), *unsafe_loads(scope, nodes),
                 *fit_before_split(nodes), *fit_on_test(nodes), *data_checks.iterators_read_twice(nodes)]
         out += [*sv.unsafe_html(nodes, markup_free), *sv.exception_to_client(scope, nodes),
-                *sv.prefix_containment(nodes),
+                *path_checks.prefix_containment(nodes),
                 *sv.unvalidated_input(nodes), *sv.unvalidated_body(scope, nodes),
-                *sv.path_traversal(scope, nodes), *load_checks.load_per_call(scope, nodes),
+                *path_checks.path_traversal(scope, nodes), *load_checks.load_per_call(scope, nodes),
                 *mi.dangerous_opt_ins(nodes),
-                *mi.tokenizer_without_truncation(nodes, tokenizers), *sv.shared_upload_path(scope, nodes, kind),
+                *mi.tokenizer_without_truncation(nodes, tokenizers),
+                *path_checks.shared_upload_path(scope, nodes, kind),
                 *sv.waits_without_timeout(scope, nodes), *score_on_labels(nodes)]
         out += [*rt.retries(nodes), *rt.polls(nodes),
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
