@@ -112,3 +112,17 @@ def test_with_hardening_counts_the_list_in_ungraded_recall_too(tmp_path, capsys)
     written = tmp_path / "w.jsonl"
     assert eval_review.main(["--data", str(tmp_path), "--write", str(written)]) == 0
     assert not any("exception" in json.loads(line)["message"] for line in written.read_text().splitlines())
+
+
+def test_a_rule_is_a_candidate_to_fold_only_when_graders_and_labellers_both_rate_it_low():
+    spec_ = importlib.util.spec_from_file_location("rule_value", ROOT / "scripts" / "rule_value.py")
+    rule_value = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(rule_value)
+    from collections import Counter
+    table = {"graders-low": Counter({"debatable": 8, "on-label": 8}),
+             "both-low": Counter({"debatable": 8, "on-label": 1}),
+             "too-few": Counter({"debatable": 2}),
+             "one-in-four": Counter({"true": 1, "debatable": 5}),
+             "ml:missing-auth": Counter({"debatable": 10}),
+             "valued": Counter({"true": 3, "on-label": 3})}
+    assert rule_value.low_value(table) == {"both-low"}
