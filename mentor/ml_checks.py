@@ -17,6 +17,7 @@ from . import (
     frameworks,
     load_checks,
     model_input_checks,
+    option_checks,
     path_checks,
     portability_checks,
     runtime_checks,
@@ -488,4 +489,6 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *pc.unchecked_settings(tree, kind), *pc.cwd_relative_paths(tree, kind), *pc.local_time(tree),
             *pc.chained_inplace(tree), *pc.exits_reporting_success(tree), *rt.retry_forever(tree, imports),
             *data_checks.json_lines_as_one_document(tree),
-            *data_checks.session_keys_mismatched(tree)]
+            *data_checks.session_keys_mismatched(tree),
+            *option_checks.unused_parameters(tree), *option_checks.unread_cli_options(tree),
+            *option_checks.unread_settings(tree, kind), *option_checks.unread_fields(tree, kind)]

@@ -67,6 +67,8 @@ FIX = {
                               "only reaches the tasks, which ignore them.",
     "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
                         "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
+    "ml:unused-option": "Make the option do what its name says (pass it on to the call it is meant to change), or "
+                        "remove it so no caller or user relies on it.",
     "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "
                   "`torch.manual_seed`, `random_state=` in splits and models) and log the seed with the run.",
     "ml:blocking-in-async": "Use the async equivalent (`await asyncio.sleep`, `httpx.AsyncClient`, `aiohttp`, "
