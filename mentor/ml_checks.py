@@ -12,8 +12,10 @@ import ast
 import re
 
 from . import (
+    call_checks,
     credential_checks,
     data_checks,
+    flow_checks,
     frameworks,
     load_checks,
     model_input_checks,
@@ -491,4 +493,5 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *data_checks.json_lines_as_one_document(tree),
             *data_checks.session_keys_mismatched(tree),
             *option_checks.unused_parameters(tree), *option_checks.unread_cli_options(tree),
-            *option_checks.unread_settings(tree, kind), *option_checks.unread_fields(tree, kind)]
+            *option_checks.unread_settings(tree, kind), *option_checks.unread_fields(tree, kind),
+            *call_checks.wrong_arity_calls(tree), *flow_checks.possibly_unbound(tree)]

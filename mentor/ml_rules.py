@@ -67,6 +67,10 @@ FIX = {
                               "only reaches the tasks, which ignore them.",
     "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
                         "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
+    "ml:possibly-unbound": "Give the name a value on every path before the branch or loop (`path = None`, then test "
+                           "it), or fail clearly on the path that has none (`else: raise ...`).",
+    "ml:call-arity": "Call it the way it is defined (every required argument, no extra ones), and add a test that "
+                     "runs this path: the first caller to reach it today gets a TypeError.",
     "ml:unused-option": "Make the option do what its name says (pass it on to the call it is meant to change), or "
                         "remove it so no caller or user relies on it.",
     "ml:no-seed": "Seed every source of randomness once at start-up (`random.seed`, `np.random.seed`, "

@@ -48,6 +48,8 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:thread-loop-unguarded": (8, "Retries, backoff, jitter, timeouts and circuit breakers"),
     "ml:argparse-type": (3, "A mode flag or separate functions, a whole config or only the values needed"),
     "ml:llm-unguarded": (10, "Classify errors before reacting"),
+    "ml:call-arity": (3, "Connascence"),
+    "ml:possibly-unbound": (3, "Connascence"),
     "ml:unused-option": (3, "A mode flag or separate functions, a whole config or only the values needed"),
     "ml:no-seed": (12, "Building offline evaluation sets"),
     "ml:retry-no-backoff": (8, "Retries, backoff, jitter, timeouts and circuit breakers"),
