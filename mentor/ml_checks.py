@@ -477,7 +477,7 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
             *sv.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *training_checks.no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *training_checks.eval_drop_last(tree), *training_checks.training_loaders_unshuffled(tree),
-            *training_checks.eval_mode_training(tree),
+            *training_checks.eval_mode_training(tree), *training_checks.evaluation_with_gradients(tree),
             *public_share(tree), *status_checks.http_errors_swallowed(tree), *sv.templates_from_fstrings(tree),
             *credential_checks.signing_key_literals(tree, kind), *credential_checks.credentials_logged(tree),
             *load_checks.cache_decorators_called(tree), *status_checks.failures_answered_ok(tree),

@@ -67,6 +67,8 @@ FIX = {
                               "only reaches the tasks, which ignore them.",
     "ml:llm-unguarded": "Wrap the model call: catch the SDK's rate-limit, timeout and connection errors, retry the "
                         "retryable ones with backoff, and show a degraded answer or a clear error instead of a crash.",
+    "ml:eval-with-gradients": "Wrap evaluation in `with torch.no_grad():` (or `torch.inference_mode()`, or decorate "
+                              "the evaluation function with it); keep `.eval()` for dropout and batch norm.",
     "ml:possibly-unbound": "Give the name a value on every path before the branch or loop (`path = None`, then test "
                            "it), or fail clearly on the path that has none (`else: raise ...`).",
     "ml:call-arity": "Call it the way it is defined (every required argument, no extra ones), and add a test that "

@@ -49,6 +49,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "ml:argparse-type": (3, "A mode flag or separate functions, a whole config or only the values needed"),
     "ml:llm-unguarded": (10, "Classify errors before reacting"),
     "ml:call-arity": (3, "Connascence"),
+    "ml:eval-with-gradients": (20, "Performance engineering: batching, async, warm processes and index parameters"),
     "ml:possibly-unbound": (3, "Connascence"),
     "ml:unused-option": (3, "A mode flag or separate functions, a whole config or only the values needed"),
     "ml:no-seed": (12, "Building offline evaluation sets"),

@@ -1,12 +1,12 @@
-"""Checks on training code: randomness nobody seeds, loaders that drop held-out examples or never reshuffle, and a
-pretrained model trained in eval mode."""
+"""Checks on training code: randomness nobody seeds, loaders that drop held-out examples or never reshuffle, a
+pretrained model trained in eval mode, and evaluation that keeps autograd on."""
 
 from __future__ import annotations
 
 import ast
 import re
 
-from .findings import Finding, call_nodes, dotted
+from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
 from .ml_rules import HELD_OUT, _finding, _kw
 
 SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
@@ -113,3 +113,40 @@ def eval_mode_training(tree: ast.Module) -> list[Finding]:
                      "(`from_pretrained` returns it in eval mode) and nothing calls `.train()` before this loop: the "
                      "pretrained layers' dropout stays off for the whole run, so it trains with less regularisation "
                      "than configured")]
+
+
+GRAD_OFF = re.compile(r"(^|\.)(no_grad|inference_mode|set_grad_enabled|enable_grad)$")
+
+
+def _grad_off(node) -> bool:
+    """A `with torch.no_grad():`-like block or decorator."""
+    exprs = [i.context_expr for i in node.items] if isinstance(node, ast.With | ast.AsyncWith) else (
+        node.decorator_list if isinstance(node, FUNCTIONS) else [])
+    return any(GRAD_OFF.search(dotted(e.func if isinstance(e, ast.Call) else e)) for e in exprs)
+
+
+def evaluation_with_gradients(tree: ast.Module) -> list[Finding]:
+    """A function that puts a model in eval mode (`model.eval()`) and then calls the model itself, with autograd still
+    on: `eval()` only switches dropout and batch-norm, so every forward pass still records its graph and keeps the
+    activations for a backward pass that never comes (memory, time, out-of-memory on large evaluation sets). Left
+    alone when the function or its callers turn gradients off (`torch.no_grad`, `inference_mode`), and for
+    `generate`, which turns them off itself."""
+    off_callers = {c.func.id for w in ast.walk(tree) if _grad_off(w) and isinstance(w, ast.With | ast.AsyncWith)
+                   for c in call_nodes(ast.walk(w)) if isinstance(c.func, ast.Name)}
+    out = []
+    for func in (f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)):
+        if _grad_off(func) or func.name in off_callers or any(_grad_off(w) for w in ast.walk(func)):
+            continue
+        calls = list(call_nodes(own_nodes(func)))
+        evaluated: dict[str, int] = {}  # the model's text -> the line it is put in eval mode
+        for c in calls:
+            if isinstance(c.func, ast.Attribute) and c.func.attr == "eval" and not c.args:
+                evaluated.setdefault(ast.unparse(c.func.value), c.lineno)
+        forward = next((c for c in calls if c.lineno > evaluated.get(ast.unparse(c.func), c.lineno)), None)
+        if forward is not None:
+            out.append(_finding(forward, "ml:eval-with-gradients", "performance",
+                                f"`{ast.unparse(forward.func)}` runs in eval mode with gradients still on: `.eval()` "
+                                "only switches dropout and batch norm, so each forward pass keeps its graph and "
+                                "activations for a backward pass that never comes (more memory, slower, out of memory "
+                                "on a large evaluation set)"))
+    return out

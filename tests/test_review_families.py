@@ -534,6 +534,30 @@ CASES = [  # (rule, code that triggers it at the line, code doing the right thin
 ]
 
 
+CASES += [  # session 13: evaluation that keeps autograd on (dev g251)
+    ("ml:eval-with-gradients", ("""\
+        import torch
+
+        def evaluate(model, loader, criterion):
+            model.eval()
+            total = 0.0
+            for images, labels in loader:
+                total += criterion(model(images), labels).item()
+            return total / len(loader)
+        """, 7), """\
+        import torch
+
+        @torch.no_grad()
+        def evaluate(model, loader, criterion):
+            model.eval()
+            total = 0.0
+            for images, labels in loader:
+                total += criterion(model(images), labels).item()
+            return total / len(loader)
+        """),
+]
+
+
 CASES += [  # round 5: families missed on the unseen dev files g13-g22
     ("ml:removed-api", ("""\
         import argparse

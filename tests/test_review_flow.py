@@ -197,3 +197,24 @@ def test_names_bound_on_every_path_that_reads_them_are_left_alone(code):
 
 def test_the_rules_have_lessons():
     assert {"ml:call-arity", "ml:possibly-unbound"} <= set(RULE_LESSONS)
+
+
+def test_evaluation_under_no_grad_in_the_caller_or_through_generate_keeps_no_graph():
+    called_under_no_grad = """\
+        import torch
+
+        def evaluate(model, batch):
+            model.eval()
+            return model(batch)
+
+        def report(model, batch):
+            with torch.no_grad():
+                return evaluate(model, batch)
+        """
+    generating = """\
+        def answer(model, inputs):
+            model.eval()
+            return model.generate(**inputs)
+        """
+    assert raised(called_under_no_grad, "ml:eval-with-gradients", "eval.py") == []
+    assert raised(generating, "ml:eval-with-gradients", "eval.py") == []
