@@ -62,63 +62,64 @@ def _guard(test: ast.expr) -> bool:
     return "__main__" in text or "TYPE_CHECKING" in text
 
 
-def _binding_tests(chain: ast.If, name: str) -> set[str]:
-    """The tests of the branches of an `if`/`elif` chain whose own body binds `name`."""
-    out, node = set(), chain
-    while isinstance(node, ast.If):
-        if name in _stored(node.body):
-            out.add(ast.unparse(node.test))
-        node = node.orelse[0] if len(node.orelse) == 1 else None
-    return out
+# the parts of a node that may not run when the node runs: a branch, a loop's body, a handler, a short-circuited operand
+CONDITIONAL = {ast.If: ("body", "orelse"), ast.While: ("body", "orelse"), ast.For: ("body", "orelse"),
+               ast.AsyncFor: ("body", "orelse"), ast.Try: ("handlers", "orelse"), ast.Match: ("cases",),
+               ast.IfExp: ("body", "orelse"), ast.Assert: ("msg",)}
 
 
-def _reads(node: ast.AST, name: str, tests: set[str]) -> ast.Name | None:
-    """The first read of `name` in `node`, in the order the code runs, before anything binds it on every path; not
-    under an `if` testing what the binding branch tested, nor in a nested scope that has the name as its own."""
-    if isinstance(node, ast.If) and ast.unparse(node.test) in tests:
+def _reads(node: ast.AST, name: str, module: bool) -> ast.Name | None:
+    """The first read of `name` that runs whenever `node` runs, in the order the code runs and before anything binds
+    it on every path: not inside a branch, a loop's body, an `except` handler, the right side of `and`/`or`, a lambda
+    or a comprehension, nor in a nested function (except, for the module's own names, a function's own body, which
+    reads them whenever it is called)."""
+    if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
         return None
-    if isinstance(node, (*FUNCTIONS, ast.Lambda)) and name in {
-            a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs} | (
-            set() if isinstance(node, ast.Lambda) else _stored(node.body)):
-        return None
-    if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) and any(
-            isinstance(t, ast.Name) and t.id == name for g in node.generators for t in ast.walk(g.target)):
-        return None  # the comprehension's own variable
-    if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-        return node
-    if isinstance(node, ast.ExceptHandler) and node.name == name:
-        return None  # `except ... as e` binds it before the handler runs
+    if isinstance(node, FUNCTIONS):
+        a = node.args
+        if not module or name in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | _stored(node.body):
+            return None
+        return _first(node.body, name) or None
     if isinstance(node, ast.With | ast.AsyncWith) and name in _stored([i.optional_vars for i in node.items
                                                                         if i.optional_vars is not None]):
-        return next((r for i in node.items if (r := _reads(i.context_expr, name, tests))), None)
+        return _first([i.context_expr for i in node.items], name, module) or None  # `as` binds it for the body
+    if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+        return node
+    if isinstance(node, ast.BoolOp):
+        return _reads(node.values[0], name, module)
+    skipped = CONDITIONAL.get(type(node), ())
     for field, value in ast.iter_fields(node):
-        if isinstance(node, ast.For | ast.AsyncFor) and field == "body" and name in _stored([node.target]):
-            return None  # the loop binds it before its body runs
-        children = value if isinstance(value, list) else [value]
-        for child in (c for c in children if isinstance(c, ast.AST)):
-            found = _reads(child, name, tests)
-            if found:
-                return found
-            if isinstance(child, ast.stmt) and name in (_definite([child]) or set()):
-                return None  # bound on every path from here on
+        if field in skipped:
+            continue
+        found = _first(value if isinstance(value, list) else [value], name, module)
+        if found is not False:
+            return found
     return None
 
 
+def _first(children: list, name: str, module: bool = False):
+    """The first unconditional read among `children` in order; False when none reads it and none binds it on every
+    path (keep looking), None when one binds it first (stop)."""
+    for child in (c for c in children if isinstance(c, ast.AST)):
+        found = _reads(child, name, module)
+        if found is not None:
+            return found
+        if isinstance(child, ast.stmt) and name in (_definite([child]) or set()):
+            return None
+    return False
+
+
 def _body_checks(body: list[ast.stmt], module: bool, params: set[str]) -> list[Finding]:
-    definite: set[str] = set(params)
+    seen: set[str] = set(params)  # bound somewhere before (maybe only in a loop): not judged
     pending: dict[str, tuple[ast.If, str]] = {}  # name -> (the `if` that binds it on one path only, how)
     out = []
     for stmt in body:
         reads: dict[int, list[tuple[str, ast.Name, ast.If, str]]] = {}
         for name, (where, how) in list(pending.items()):
-            read = _reads(stmt, name, _binding_tests(where, name))
+            read = _reads(stmt, name, module)
             if read is not None and (module or not isinstance(stmt, FUNCTIONS)):
                 reads.setdefault(id(where), []).append((name, read, where, how))
-                del pending[name]
-                definite.add(name)  # said once
-            elif name in (_definite([stmt]) or set()):
-                del pending[name]
-                definite.add(name)
+                del pending[name]  # said once
         for found in reads.values():
             names = ", ".join(f"`{n}`" for n, *_ in found)
             first = min(r.lineno for _, r, *_ in found)
@@ -128,31 +129,28 @@ def _body_checks(body: list[ast.stmt], module: bool, params: set[str]) -> list[F
                                 f"{'it' if len(found) == 1 else 'them'} on every path: on the other one "
                                 f"{'it does' if len(found) == 1 else 'they do'} not exist and this raises "
                                 f"{'NameError' if module else 'UnboundLocalError'}"))
+        sure = _definite([stmt])
+        sure = _stored([stmt]) if sure is None else sure
+        for name in _stored([stmt]) if isinstance(stmt, ast.If) else ():  # bound under a second condition too:
+            pending.pop(name, None)                                       # which cases the two cover is not known
         if isinstance(stmt, ast.If) and not _guard(stmt.test):
-            definite |= _stored([stmt.test])  # `if (prompt := st.chat_input()):` binds on every path
-            sure = _definite([stmt])
-            sure = _stored([stmt]) if sure is None else sure
+            sure |= _stored([stmt.test])  # `if (prompt := st.chat_input()):` binds on every path
             then = _stored(stmt.body)
-            for name in sorted(_stored([stmt]) - sure - definite):
+            for name in sorted(_stored([stmt]) - sure - seen):
                 pending.setdefault(name, (stmt, f"set only when `{ast.unparse(stmt.test)[:60]}` "
                                                 f"{'holds' if name in then else 'does not hold'}"))
-            definite |= sure
-            for name in sure:
-                pending.pop(name, None)
-        else:
-            bound = _stored([stmt])
-            definite |= bound
-            for name in bound:
-                pending.pop(name, None)
+        seen |= _stored([stmt]) | sure
+        for name in sure:
+            pending.pop(name, None)
     return out
 
 
 def possibly_unbound(tree: ast.Module) -> list[Finding]:
-    """In every function and in the module's own code (whose names functions read later): a name set on one branch
-    of an `if` only, then read after it. Reads under the same `if` test, statements that bind the name again,
-    `__main__` and `TYPE_CHECKING` guards, branches that leave (return, raise, exit), parameters and `global` names
-    are not counted. (A loop's variable read after the loop is left alone: the idiom is common and the empty loop
-    rarely matters.)"""
+    """In every function and in the module's own code (whose names functions read later): a name that nothing bound
+    before, set on one branch of an `if` only, then read where it is read whatever happened (not in a branch, a
+    loop's body, a handler, or after `and`/`or`). Not judged: a name a later `if` binds under another condition too,
+    `__main__` and `TYPE_CHECKING` guards, branches that leave (return, raise, exit), parameters and `global` names.
+    An `if`/`elif` chain with no `else` is judged: nothing here shows that its tests cover every value."""
     out = _body_checks(tree.body, True, set())
     for func in (f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)):
         a = func.args

@@ -39,8 +39,9 @@ def _overridable(tree: ast.Module) -> set[int]:
 
 def unused_parameters(tree: ast.Module) -> list[Finding]:
     """A parameter given a default (an option a caller may set: `row_limit=10`, `temperature=0.6`) that the function's
-    body never reads. Interfaces are left alone: stubs, abstract methods and overloads, methods that may override a
-    base class's signature, `_`-prefixed names, `*args`/`**kwargs`, and bodies that read their names dynamically."""
+    body never reads; a default built by a call (`Depends(get_api_key)`) is the framework's, not an option.
+    Interfaces are left alone: stubs, abstract methods and overloads, methods that may override a base class's
+    signature, `_`-prefixed names, `*args`/`**kwargs`, and bodies that read their names dynamically."""
     out, overridable = [], _overridable(tree)
     for func in (f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)):
         if (_stub(func) or id(func) in overridable
@@ -49,8 +50,11 @@ def unused_parameters(tree: ast.Module) -> list[Finding]:
             continue
         a = func.args
         positional = a.posonlyargs + a.args
-        defaulted = positional[len(positional) - len(a.defaults):] + [
-            arg for arg, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None]
+        # a default built by a call is a marker a framework acts on (FastAPI's `Depends(...)` runs the dependency,
+        # Gradio's `gr.Progress(...)` tracks progress), not a value the body has to read
+        defaulted = [p for p, d in [*zip(positional[len(positional) - len(a.defaults):], a.defaults, strict=True),
+                                    *zip(a.kwonlyargs, a.kw_defaults, strict=True)]
+                     if d is not None and not isinstance(d, ast.Call)]
         reads = set().union(*(_loads(s) for s in func.body))
         if reads & DYNAMIC_READS:
             continue

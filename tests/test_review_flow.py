@@ -113,18 +113,25 @@ TRAIN = """\
             best_loss = float("inf")
         for _ in range(epochs):
             loss = sum(model(x).sum() for x in loader)
-            if LATER:
+            if save_best and loss < best_loss:
                 best_loss = loss
                 torch.save(model.state_dict(), "best.pt")
+        REPORT
         return loss
     """
 
 
 def test_a_name_set_under_a_flag_and_read_whatever_the_flag_is_raises_unbound_local_error():
-    [(line, message)] = raised(TRAIN.replace("LATER", "loss < best_loss"), "ml:possibly-unbound", "train.py")
-    assert line == 4 and "`best_loss` is set only when `save_best` holds" in message and "UnboundLocalError" in message
-    assert raised(TRAIN.replace("LATER", "save_best and loss < best_loss").replace(
-        "        if save_best:\n            best_loss", "        best_loss"), "ml:possibly-unbound", "train.py") == []
+    [(line, message)] = raised(TRAIN.replace("REPORT", 'print(f"best loss {best_loss}")'), "ml:possibly-unbound",
+                               "train.py")
+    assert line == 4 and "`best_loss` is set only when `save_best` holds, but line 11 reads it" in message
+    assert "UnboundLocalError" in message
+    # read only where the flag holds (inside the loop, and on the right of `and`): every path that reads it set it
+    assert raised(TRAIN.replace("REPORT", "pass"), "ml:possibly-unbound", "train.py") == []
+    guarded = 'if save_best:\n            print(f"best loss {best_loss}")'
+    assert raised(TRAIN.replace("REPORT", guarded), "ml:possibly-unbound", "train.py") == []
+    short_circuit = 'print(save_best and best_loss)'
+    assert raised(TRAIN.replace("REPORT", short_circuit), "ml:possibly-unbound", "train.py") == []
 
 
 @pytest.mark.parametrize("code", [
@@ -145,6 +152,15 @@ def test_a_name_set_under_a_flag_and_read_whatever_the_flag_is_raises_unbound_lo
         else:
             raise ValueError("no rows")
         return first
+    """,
+    # two conditions that each bind it: which cases they cover is not known here
+    """\
+    def models_for(api_type, available):
+        if api_type == "open_ai":
+            models = ["gpt-4o", "gpt-4o-mini"]
+        if api_type == "azure":
+            models = ["gpt-4o-deployment"]
+        return [m for m in models if m in available]
     """,
     # a default filled in for a parameter, a `global`, an elif chain read under its own branch's test
     """\

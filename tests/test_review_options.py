@@ -71,6 +71,20 @@ def test_a_generation_helper_that_drops_its_sampling_options_names_each_one():
     async def rate_limit_exceeded(request, exc, _retry=None, **kwargs):
         return {"error": "slow down"}
     """,
+    # a default built by a call is a marker the framework acts on: FastAPI runs the dependency, Gradio tracks progress
+    """\
+    import gradio as gr
+    from fastapi import Depends, FastAPI
+
+    app = FastAPI()
+
+    @app.post("/stores")
+    def create_store(name: str, api_key: str = Depends(check_api_key)):
+        return {"name": name}
+
+    def embed(files, progress=gr.Progress(track_tqdm=True)):
+        return [len(f) for f in files]
+    """,
     # the body reads its parameters dynamically
     """\
     def build_payload(model="gpt-4o-mini", temperature=0.2):
