@@ -1,7 +1,7 @@
 """Options that have no effect: a parameter with a default that the function never reads, a command-line option the
 script never reads (an `argparse` option or a field of a script's arguments dataclass), a module-level setting
-nothing reads. Each looks like a knob to its caller or its user (a
-`row_limit=10`, a `--trust_remote_code` flag, a `MAX_REPO_SIZE`), and turning it changes nothing."""
+nothing reads. Each looks like a knob to its caller or its user (a `row_limit=10`, a `--trust_remote_code` flag, a
+`MAX_REPO_SIZE`), and turning it changes nothing."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import ast
 
 from .findings import FUNCTIONS, Finding, call_nodes, dotted
 from .ml_rules import _finding
+from .review_triage import CLI
 
 STUB_DECORATORS = ("abstractmethod", "overload", "setter", "deleter")
 DYNAMIC_READS = {"locals", "vars", "globals", "getattr", "eval", "exec"}
 # what reads every field of a dataclass at once
-CLI_MODULES = {"argparse", "click", "typer", "fire"}
 WHOLE_READS = {"asdict", "astuple", "__dict__", "to_dict"}
 
 
@@ -88,8 +88,10 @@ def unread_cli_options(tree: ast.Module) -> list[Finding]:
     out = []
     for call in options:
         flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if not flags:
+            continue
         dest = next((k.value.value for k in call.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
-                    None) or next((f.lstrip("-") for f in flags if f.startswith("--")), flags[0] if flags else None)
+                    None) or next((f.lstrip("-") for f in flags if f.startswith("--")), flags[0])
         if not dest or dest in ("help", "version") or not isinstance(dest, str):
             continue
         dest = dest.replace("-", "_")
@@ -106,7 +108,7 @@ def entry_point(tree: ast.Module, kind: str) -> bool:
     if kind in ("app", "service"):
         return True
     main = any(isinstance(s, ast.If) and "__main__" in ast.unparse(s.test) for s in tree.body)
-    cli = any(m.split(".")[0] in CLI_MODULES for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
+    cli = any(CLI.match(m) for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
               for m in ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""]))
     return kind == "script" and (main or cli)
 
