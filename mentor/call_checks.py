@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding, dotted
+from .findings import FUNCTIONS, Finding, decorator_names, dotted
 from .ml_rules import _finding
 
 # decorators that keep the function's own signature: memoisers and the method kinds
@@ -14,8 +14,7 @@ PRESERVING = {"cache", "lru_cache", "cache_data", "cache_resource", "staticmetho
 
 
 def _signature_kept(func) -> bool:
-    return all(dotted(d.func if isinstance(d, ast.Call) else d).rsplit(".", 1)[-1] in PRESERVING
-               for d in func.decorator_list)
+    return all(name.rsplit(".", 1)[-1] in PRESERVING for name in decorator_names(func))
 
 
 def _problem(func, call: ast.Call, bound: int) -> str:

@@ -82,6 +82,17 @@ def dotted(node: ast.AST) -> str:
     return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
 
 
+def main_guard(stmt: ast.AST) -> bool:
+    """`if __name__ == "__main__":`, the block that runs only when the file is run as a program."""
+    return isinstance(stmt, ast.If) and "__main__" in ast.unparse(stmt.test)
+
+
+def decorator_names(node: ast.AST) -> list[str]:
+    """The dotted name of each decorator of a function or class, a call (`@app.get("/")`) read as what it calls
+    (`app.get`)."""
+    return [dotted(d.func if isinstance(d, ast.Call) else d) for d in getattr(node, "decorator_list", [])]
+
+
 def own_nodes(func: ast.AST):
     """Every node in a function's body, without descending into nested functions or classes."""
     stack = list(getattr(func, "body", []))

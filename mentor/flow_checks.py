@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding
+from .findings import EXITS, FUNCTIONS, Finding, dotted, main_guard
 from .ml_rules import _finding
 
-EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
 def _stored(nodes: list[ast.stmt]) -> set[str]:
@@ -35,8 +35,8 @@ def _stored(nodes: list[ast.stmt]) -> set[str]:
 
 def _leaves(stmt: ast.stmt) -> bool:
     """return, raise, continue, break, or a call to exit: nothing after it runs."""
-    return isinstance(stmt, EXITS) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
-                                       and ast.unparse(stmt.value.func) in ("exit", "sys.exit", "quit", "os._exit"))
+    return isinstance(stmt, LEAVING) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+                                         and dotted(stmt.value.func) in EXITS)
 
 
 def _definite(body: list[ast.stmt]) -> set[str] | None:
@@ -57,9 +57,9 @@ def _definite(body: list[ast.stmt]) -> set[str] | None:
     return out
 
 
-def _guard(test: ast.expr) -> bool:
-    text = ast.unparse(test)
-    return "__main__" in text or "TYPE_CHECKING" in text
+def _guard(stmt: ast.If) -> bool:
+    """`if __name__ == "__main__":` or `if TYPE_CHECKING:`: blocks whose names are not the program's other path."""
+    return main_guard(stmt) or "TYPE_CHECKING" in ast.unparse(stmt.test)
 
 
 # the parts of a node that may not run when the node runs: a branch, a loop's body, a handler, a short-circuited operand
@@ -133,7 +133,7 @@ def _body_checks(body: list[ast.stmt], module: bool, params: set[str]) -> list[F
         sure = _stored([stmt]) if sure is None else sure
         for name in _stored([stmt]) if isinstance(stmt, ast.If) else ():  # bound under a second condition too:
             pending.pop(name, None)                                       # which cases the two cover is not known
-        if isinstance(stmt, ast.If) and not _guard(stmt.test):
+        if isinstance(stmt, ast.If) and not _guard(stmt):
             sure |= _stored([stmt.test])  # `if (prompt := st.chat_input()):` binds on every path
             then = _stored(stmt.body)
             for name in sorted(_stored([stmt]) - sure - seen):

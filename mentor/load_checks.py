@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 import re
 
-from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, own_nodes
 from .frameworks import framework_of
 from .ml_rules import _finding
-from .service_checks import _route_methods, serves_requests
+from .service_checks import route_methods, serves_requests
 from .smells import CLIENTS
 
 # loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once
@@ -30,13 +30,13 @@ def load_per_request(tree: ast.Module, kind: str) -> list[Finding]:
     scopes = [f for f in ast.walk(tree) if serves_requests(f)] if kind == "service" else \
         [ast.Module(body=[s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))], type_ignores=[])] + [
             f for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and not any(
-                CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list)]
+                CACHED.search(name) for name in decorator_names(f))]
     when = "on every request" if kind == "service" else "on every rerun of the app (every widget interaction)"
     out = []
     for scope in scopes:
         # building an index (`FAISS.from_texts`) is the action asked for, not a reload: in an app's function (a button
         # ran it), or in a route that changes state (an upload or ingestion endpoint)
-        built = isinstance(scope, FUNCTIONS) and (kind == "app" or _route_methods(scope) is not None)
+        built = isinstance(scope, FUNCTIONS) and (kind == "app" or route_methods(scope) is not None)
         guarded = _run_on_demand(scope) if kind == "app" else set()
         loads = sorted((c for c in call_nodes(own_nodes(scope)) if EXPENSIVE.search(dotted(c.func))
                         and not (built and BUILDS.search(dotted(c.func))) and id(c) not in guarded),
@@ -71,8 +71,7 @@ def load_per_call(scope, nodes) -> list[Finding]:
     """A function that takes the data to process (a batch, a text, a query) and loads the model or tokenizer it
     applies, then drops it: every call, or every batch, pays the load again. A loader that returns what it
     loaded is a factory and is not flagged."""
-    if not isinstance(scope, FUNCTIONS) or any(CACHED.search(dotted(d.func if isinstance(d, ast.Call) else d))
-                                               for d in scope.decorator_list):
+    if not isinstance(scope, FUNCTIONS) or any(CACHED.search(name) for name in decorator_names(scope)):
         return []
     if not any(PER_ITEM.match(a.arg) for a in scope.args.args):
         return []

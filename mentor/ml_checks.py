@@ -27,7 +27,7 @@ from . import (
     status_checks,
     training_checks,
 )
-from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, own_nodes
 from .ml_rules import HELD_OUT, _const, _finding, _kw, _names, imported_names, imports_module, qualified, scopes
 from .review_triage import context_of, route_handler
 
@@ -321,7 +321,7 @@ def airflow_top_level(tree: ast.Module) -> list[Finding]:
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
     # a `@dag` function's own body runs at parse time too (the DAG is built by calling it); its `@task`s do not
     dag_bodies = [s for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and any(
-        dotted(d.func if isinstance(d, ast.Call) else d).split(".")[-1] == "dag" for d in f.decorator_list)
+        name.split(".")[-1] == "dag" for name in decorator_names(f))
         for s in f.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))]
     top, in_dag = (
         [c for c in call_nodes(n for s in stmts for n in ast.walk(s)) if dotted(c.func).endswith("Variable.get")]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding, call_nodes, dotted
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, main_guard
 from .ml_rules import _finding
-from .review_triage import CLI
+from .review_triage import CLI, imported_modules
 
 STUB_DECORATORS = ("abstractmethod", "overload", "setter", "deleter")
 DYNAMIC_READS = {"locals", "vars", "globals", "getattr", "eval", "exec"}
@@ -45,8 +45,7 @@ def unused_parameters(tree: ast.Module) -> list[Finding]:
     out, overridable = [], _overridable(tree)
     for func in (f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)):
         if (_stub(func) or id(func) in overridable
-                or any(dotted(d.func if isinstance(d, ast.Call) else d).rsplit(".", 1)[-1] in STUB_DECORATORS
-                       for d in func.decorator_list)):
+                or any(name.rsplit(".", 1)[-1] in STUB_DECORATORS for name in decorator_names(func))):
             continue
         a = func.args
         positional = a.posonlyargs + a.args
@@ -107,10 +106,8 @@ def entry_point(tree: ast.Module, kind: str) -> bool:
     A module that merely computes something at import time may still be a library others import names from."""
     if kind in ("app", "service"):
         return True
-    main = any(isinstance(s, ast.If) and "__main__" in ast.unparse(s.test) for s in tree.body)
-    cli = any(CLI.match(m) for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
-              for m in ([a.name for a in n.names] if isinstance(n, ast.Import) else [n.module or ""]))
-    return kind == "script" and (main or cli)
+    return kind == "script" and (any(main_guard(s) for s in tree.body)
+                                 or any(CLI.match(m) for m in imported_modules(tree)))
 
 
 def unread_settings(tree: ast.Module, kind: str) -> list[Finding]:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .findings import FUNCTIONS, Finding, dotted
+from .findings import FUNCTIONS, Finding, decorator_names, dotted, main_guard
 
 WEB_FRAMEWORKS = re.compile(r"^(flask|django|fastapi|starlette|tornado|sanic|quart|bottle|falcon|litestar|"
                             r"aiohttp\.web|ray\.serve|connexion)\b")
@@ -70,11 +70,11 @@ class Context:
 
 def route_handler(func) -> bool:
     """A function registered as a web route (Flask/FastAPI/Starlette decorators, DRF's api_view)."""
-    return isinstance(func, FUNCTIONS) and any(ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d))
-                                               for d in func.decorator_list)
+    return isinstance(func, FUNCTIONS) and any(ROUTE.search(name) for name in decorator_names(func))
 
 
-def _imports(tree: ast.Module) -> list[str]:
+def imported_modules(tree: ast.Module) -> list[str]:
+    """The modules the code imports (`import a.b` -> `a.b`, `from c import d` -> `c`)."""
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     return names + [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
 
@@ -93,16 +93,16 @@ def context_of(tree: ast.Module | None) -> Context:
     (a `__main__` guard, a CLI parser, or code that runs at module level) or a library; unknown without an AST."""
     if tree is None:
         return Context("unknown")
-    imports = _imports(tree)
+    imports = imported_modules(tree)
     web = next((m for m in imports if WEB_FRAMEWORKS.match(m)), None)
     routes = [f for f in ast.walk(tree) if route_handler(f) or (isinstance(f, ast.ClassDef) and any(
-        ROUTE.search(dotted(d.func if isinstance(d, ast.Call) else d)) for d in f.decorator_list))]
+        ROUTE.search(name) for name in decorator_names(f)))]
     if web or routes:
         return Context("service", f"imports {web.split('.')[0]}" if web else "has route handlers")
     app = next((m for m in imports if APP_FRAMEWORKS.match(m)), None)
     if app:
         return Context("app", f"imports {app.split('.')[0]}")
-    main = any(isinstance(s, ast.If) and "__main__" in ast.unparse(s.test) for s in tree.body)
+    main = any(main_guard(s) for s in tree.body)
     cli = next((m for m in imports if CLI.match(m)), None)
     runs = [s for s in tree.body if (isinstance(s, (ast.Expr, ast.For, ast.While, ast.With)) and not (
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))) or _does_work(s)]

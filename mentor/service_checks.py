@@ -7,7 +7,7 @@ import itertools
 import re
 
 from .credential_checks import compares_credentials
-from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, main_guard, own_nodes
 from .ml_rules import _finding, _kw, _names
 from .review_triage import route_handler
 
@@ -115,8 +115,7 @@ def error_handler(func) -> bool:
     """A function the framework calls with the exception to build the error response (`@app.errorhandler(500)`,
     FastAPI's `@app.exception_handler(Exception)`)."""
     return isinstance(func, FUNCTIONS) and any(
-        re.search(r"(^|\.)(errorhandler|exception_handler)$", dotted(d.func if isinstance(d, ast.Call) else d))
-        for d in func.decorator_list)
+        re.search(r"(^|\.)(errorhandler|exception_handler)$", name) for name in decorator_names(func))
 
 
 def generic_error_handler(func) -> bool:
@@ -279,7 +278,7 @@ def csrf_exempt(tree: ast.Module) -> list[Finding]:
 
 
 
-def _route_methods(func) -> tuple[str, str] | None:
+def route_methods(func) -> tuple[str, str] | None:
     """(HTTP method, path) for a route handler that changes state (POST/PUT/PATCH/DELETE); None for other functions.
     Flask/FastAPI decorators, and Django views that read `request.POST` or test `request.method`."""
     for d in func.decorator_list:
@@ -303,7 +302,7 @@ def _route_methods(func) -> tuple[str, str] | None:
 
 def serves_requests(func) -> bool:
     """A function a web framework calls for requests: a route decorator, or a view that reads a mutating method."""
-    return isinstance(func, FUNCTIONS) and bool(route_handler(func) or _route_methods(func))
+    return isinstance(func, FUNCTIONS) and bool(route_handler(func) or route_methods(func))
 
 
 # calls that store, change or delete something (a bare `create_item` name is not evidence: its body is)
@@ -352,7 +351,7 @@ def missing_auth(tree: ast.Module, service: bool) -> list[Finding]:
         return []  # an auth mechanism exists: whether each route uses it is a judgement for a person
     out = []
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
-        route = _route_methods(func)
+        route = route_methods(func)
         if route is None:
             continue
         method, path = route
@@ -377,7 +376,7 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
     read whole into memory with no size check anywhere in the service."""
     if not service:
         return []
-    bodies = {ast.unparse(a.annotation) for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and _route_methods(f)
+    bodies = {ast.unparse(a.annotation) for f in ast.walk(tree) if isinstance(f, FUNCTIONS) and route_methods(f)
               for a in f.args.args if a.annotation is not None}
     out = []
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name in bodies):
@@ -387,7 +386,7 @@ def unbounded_payload(tree: ast.Module, service: bool) -> list[Finding]:
                                 "the worker's memory and CPU"))
     if SIZE_CHECK.search(ast.unparse(tree)):
         return out
-    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and _route_methods(n)):
+    for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS) and route_methods(n)):
         uploads = {a.arg for a in func.args.args if a.annotation is not None and "UploadFile" in ast.unparse(
             a.annotation)}
         # `shutil.copyfileobj(upload.file, out)` streams the upload in chunks: it never holds the whole file
@@ -460,7 +459,7 @@ def main_only_globals(tree: ast.Module, service: bool) -> list[Finding]:
     """A name a route handler uses that the module binds only under `if __name__ == "__main__":` (the model, the
     client): the dev server runs that block, but gunicorn, uvicorn and hosting platforms import the module, so
     there every request fails with a NameError."""
-    guards = [s for s in tree.body if isinstance(s, ast.If) and "__main__" in ast.unparse(s.test)]
+    guards = [s for s in tree.body if main_guard(s)]
     if not service or not guards:
         return []
     in_main = {}

@@ -7,7 +7,19 @@ import re
 from collections import defaultdict
 
 from .complexity import complexity
-from .findings import EXITS, FIX, FUNCTIONS, Finding, call_nodes, dotted, functions, own_nodes, qualname, smell
+from .findings import (
+    EXITS,
+    FIX,
+    FUNCTIONS,
+    Finding,
+    call_nodes,
+    dotted,
+    functions,
+    main_guard,
+    own_nodes,
+    qualname,
+    smell,
+)
 
 TYPE_SWITCH_BRANCHES = 3
 SRP_IO_KINDS = 3  # kinds of I/O in one class
@@ -350,7 +362,7 @@ def prints(tree: ast.Module) -> list[Finding]:
     scopes = {f"`{qualname(f, c)}`": call_nodes(own_nodes(f), "print") for f, c in functions(tree)
               if f.name not in ("main", "__repr__", "__str__")}
     module = [s for s in tree.body if not isinstance(s, (*FUNCTIONS, ast.ClassDef))
-              and not (isinstance(s, ast.If) and "__main__" in ast.unparse(s.test))]
+              and not main_guard(s)]
     scopes["module level"] = call_nodes((n for s in module for n in ast.walk(s)), "print")
     out = []
     for where, calls in ((w, sorted(c, key=lambda n: n.lineno)) for w, c in scopes.items() if c):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, own_nodes
 from .ml_rules import HELD_OUT, _finding, _kw
 
 SEEDS = re.compile(r"(^|\.)(seed|manual_seed|manual_seed_all|seed_everything|set_seed|set_random_seed)$")
@@ -120,9 +120,10 @@ GRAD_OFF = re.compile(r"(^|\.)(no_grad|inference_mode|set_grad_enabled|enable_gr
 
 def _grad_off(node) -> bool:
     """A `with torch.no_grad():`-like block or decorator."""
-    exprs = [i.context_expr for i in node.items] if isinstance(node, ast.With | ast.AsyncWith) else (
-        node.decorator_list if isinstance(node, FUNCTIONS) else [])
-    return any(GRAD_OFF.search(dotted(e.func if isinstance(e, ast.Call) else e)) for e in exprs)
+    names = [dotted(i.context_expr.func if isinstance(i.context_expr, ast.Call) else i.context_expr)
+             for i in node.items] if isinstance(node, ast.With | ast.AsyncWith) else (
+        decorator_names(node) if isinstance(node, FUNCTIONS) else [])
+    return any(GRAD_OFF.search(name) for name in names)
 
 
 def evaluation_with_gradients(tree: ast.Module) -> list[Finding]:
