@@ -73,9 +73,7 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
     wanted = [lab for lab in labels if lab["id"] in split_ids and lab.get("model_free")]
     missed = []
     for lab in wanted:
-        hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong"
-                  and any(line <= lab["line_end"] + SLACK and end >= lab["line_start"] - SLACK
-                          for line, end in places(f))
+        hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong" and on_lines(f, lab)
                   for f in findings)
         if not hit:
             missed.append(lab)
@@ -104,6 +102,12 @@ def label_keys(labels: list[dict]) -> list[tuple[str, dict]]:
         out.append((f"{lab['id']}#{seen[lab['id']]}", lab))
         seen[lab["id"]] += 1
     return out
+
+
+def on_lines(finding: dict, label: dict) -> bool:
+    """Whether a finding points at a labelled problem's lines (+/- SLACK), at its own place or one it names."""
+    return any(line <= label["line_end"] + SLACK and end >= label["line_start"] - SLACK
+               for line, end in places(finding))
 
 
 def places(finding: dict) -> list[tuple[int, int]]:

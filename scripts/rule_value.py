@@ -15,7 +15,6 @@ both judges in view.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,36 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_review import DATA, SLACK, grade_of, load, round_findings  # noqa: E402
+from eval_review import DATA, load, on_lines, round_grades, round_versions  # noqa: E402
 
 from mentor import review_triage  # noqa: E402
 from mentor.review import analyse  # noqa: E402
 
-DEV_ROUNDS = [DATA / f"dev{n}" for n in range(1, 8)]
+DEV_ROUNDS = [DATA / f"dev{n}" for n in range(1, 8)]  # the rounds the session-13 experiment read
 BAR = 0.25
 MIN_FINDINGS = 3
 
 
-def dev_grades(rounds: list[Path]) -> dict[tuple[str, int], list[tuple[str, str]]]:
-    """(file, line) -> [(message, grade)] over the rounds; a later round's grade of the same message wins."""
-    out: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
-    for prefix in rounds:
-        seen = {r["finding_id"]: r for r in round_findings(prefix)}
-        for g in load(prefix.with_name(prefix.name + ".graded.jsonl")):
-            f = seen[g["finding_id"]]
-            out[(f["file"], f["line"])][f["message"]] = grade_of(g)
-    return {k: list(v.items()) for k, v in out.items()}
-
-
 def rule_grades(rounds: list[Path]) -> dict[str, Counter]:
-    """rule -> Counter of grades, and of `on-label` (the finding's lines, +/- SLACK, overlap a labelled problem of its
-    file), for every finding today's review gives on the dev files (raised, minor or hardening) that a dev round
-    graded. A graded message may carry a suffix the review adds only when it raises the finding, so a graded message
-    that starts with today's message counts."""
-    grades = dev_grades(rounds)
+    """rule -> Counter of grades, and of `on-label` (the finding points at a labelled problem of its file), for every
+    finding today's review gives on the dev files (raised, minor or hardening) that a dev round graded. A graded
+    message may carry a suffix the review adds only when it raises the finding, so a graded message that starts with
+    today's message counts."""
+    grades: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)  # (file, line) -> [(message, grade)]
+    for (file, line, message), grade in round_grades(rounds).items():
+        grades[(file, line)].append((message, grade))
     labels = load(DATA / "labels.jsonl")
-    files = set().union(*(set(json.loads(p.with_name(p.name + ".versions.json").read_text())["files"])
-                          for p in rounds))
+    files = set().union(*(round_versions(p)["files"] for p in rounds))
     out: dict[str, Counter] = defaultdict(Counter)
     for item in (m for m in load(DATA / "manifest.jsonl") if m["split"] == "dev" and m["id"] in files):
         path = next((DATA / "files").glob(f"{item['id']}.*"))
@@ -63,9 +52,8 @@ def rule_grades(rounds: list[Path]) -> dict[str, Counter]:
             grade = next((g for m, g in given if m.startswith(f.message.split(" (also at line")[0])), None)
             if grade:
                 out[f.rule][grade] += 1
-                out[f.rule]["on-label"] += any(
-                    lab["id"] == item["id"] and line <= lab["line_end"] + SLACK and end >= lab["line_start"] - SLACK
-                    for lab in labels for line, end in [(f.line, f.end_line)] + [(n, n) for n in f.also])
+                place = {"line": f.line, "end_line": f.end_line, "also": f.also}
+                out[f.rule]["on-label"] += any(lab["id"] == item["id"] and on_lines(place, lab) for lab in labels)
     return out
 
 
