@@ -71,16 +71,17 @@ def unread_cli_options(tree: ast.Module) -> list[Finding]:
     """A command-line option (`parser.add_argument("--trust_remote_code", ...)`) that nothing in the file reads as
     `args.trust_remote_code`: the user sets the flag and nothing changes. Left alone when the parsed namespace is read
     dynamically (`vars(args)`, `getattr`) or handed whole to code in another module."""
-    parsed = [c for c in call_nodes(list(ast.walk(tree))) if dotted(c.func).rsplit(".", 1)[-1] in (
+    calls = call_nodes(ast.walk(tree))
+    parsed = [c for c in calls if dotted(c.func).rsplit(".", 1)[-1] in (
         "parse_args", "parse_known_args")]
-    options = [c for c in call_nodes(list(ast.walk(tree))) if dotted(c.func).endswith(".add_argument")]
+    options = [c for c in calls if dotted(c.func).endswith(".add_argument")]
     if not parsed or not options or _loads(tree) & DYNAMIC_READS:
         return []
     defined = {f.name for f in ast.walk(tree) if isinstance(f, FUNCTIONS)}
     namespaces = {t.id for a in ast.walk(tree) if isinstance(a, ast.Assign) and isinstance(a.value, ast.Call)
                   and a.value in parsed for t in a.targets if isinstance(t, ast.Name)}
     handed_out = any(isinstance(arg, ast.Name) and arg.id in namespaces and dotted(c.func) not in defined
-                     for c in call_nodes(list(ast.walk(tree))) for arg in [*c.args, *(k.value for k in c.keywords)])
+                     for c in calls for arg in [*c.args, *(k.value for k in c.keywords)])
     if handed_out or not namespaces:
         return []
     read = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)}
@@ -137,7 +138,7 @@ def unread_settings(tree: ast.Module, kind: str) -> list[Finding]:
 def _parsed_classes(tree: ast.Module) -> set[str]:
     """Names of classes the command line is parsed into: handed to a parser (`HfArgumentParser([ScriptArguments])`,
     `simple_parsing.parse(Config)`, `draccus.parse`) or to a CLI builder (`tyro.cli(Config)`, `jsonargparse.CLI`)."""
-    return {n.id for c in call_nodes(list(ast.walk(tree)))
+    return {n.id for c in call_nodes(ast.walk(tree))
             if "parse" in (callee := dotted(c.func).rsplit(".", 1)[-1].lower()) or callee == "cli"
             for a in [*c.args, *(k.value for k in c.keywords)] for n in ast.walk(a) if isinstance(n, ast.Name)}
 
