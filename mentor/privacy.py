@@ -6,8 +6,9 @@
 
 Detection runs in memory and offline: Presidio's pattern recognizers (e-mail, phone, card with Luhn check, IBAN,
 IP), detect-secrets' plugins line by line, patterns of ours for key formats and credentials in code and prose, and
-names and places from mentor/names.py (spaCy NER). Where spans overlap, the most specific source wins, then the
-longest span. The secrets come from `secret_scan`, the one secret detector, for review findings as for redaction.
+names and places from mentor/names.py (spaCy NER; in a review's code, only in comments and strings). Where spans
+overlap, the most specific source wins, then the longest span. The secrets come from `secret_scan`, the one secret
+detector, for review findings as for redaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import names, secret_scan
+from .code_prose import CodeRegions
 from .llm import LLMRequest
 from .secret_scan import (
     ECHO_TIER,
@@ -206,8 +208,9 @@ def detect(text: str, vocabulary: frozenset[str] | None = frozenset()) -> list[S
              for r in _engines().analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
     spans += [Span(m.start(), m.end(), "ADDRESS", PII_TIER) for m in names.STREET.finditer(text)]
     if vocabulary is not None:  # the model is below every pattern when spans overlap
+        code = CodeRegions(text)  # in a review's code, only comments and strings are prose
         spans += [Span(start, end, kind, NER_TIER) for start, end, kind in names.entities(text, vocabulary)
-                  if not PLACEHOLDER.search(text[start:end])]
+                  if not PLACEHOLDER.search(text[start:end]) and code.allows(start, end)]
     return spans + detect_secret_spans(text)
 
 

@@ -114,10 +114,7 @@ ENV_READ = re.compile(r"(process\.env|import\.meta\.env|Deno\.env|os\.environ|os
 
 def names_a_variable(value: str, text: str) -> bool:
     """Whether a flagged value is an identifier the text itself uses as a name (assigned, or used more than once):
-    `password=neo4j_password` binds a variable, not a value; or a read of an environment variable. Reviews skip
-    these; redaction masks them anyway."""
-    if ENV_READ.match(value):
-        return True
+    `password=neo4j_password` binds a variable, not a value. Reviews skip these; redaction masks them anyway."""
     return bool(re.fullmatch(r"[A-Za-z_]\w*", value)) and (
         len(re.findall(rf"\b{re.escape(value)}\b", text)) > 1 or bool(re.search(rf"\b{re.escape(value)}\s*=", text)))
 
@@ -183,6 +180,8 @@ def _plausible(value: str, quoted: bool) -> bool:
     """Whether a value next to a secret-sounding name looks like a secret, not a reference or a template."""
     if not value or value != value.strip() or _TEMPLATED.search(value) or _REFERENCE.match(value):
         return False
+    if ENV_READ.match(value):  # `apiKey: process.env.OPENAI_API_KEY!` names where the key lives; masked, a model
+        return False  # reads <SECRET_1> as a key written into the code
     return quoted or _mixed(value)
 
 

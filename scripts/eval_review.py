@@ -68,9 +68,10 @@ def grade_of(row: dict) -> str:
     return str(row.get("grade") or row.get("verdict") or row.get("label") or "").strip().lower()
 
 
-def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tuple[int, int, list[dict]]:
-    """(caught, all) model-free labelled problems of the split, and the ones missed."""
-    wanted = [lab for lab in labels if lab["id"] in split_ids and lab.get("model_free")]
+def recall(labels: list[dict], findings: list[dict], split_ids: set[str],
+           every: bool = False) -> tuple[int, int, list[dict]]:
+    """(caught, all) model-free labelled problems of the split (`every`: all labelled problems), and the missed."""
+    wanted = [lab for lab in labels if lab["id"] in split_ids and (every or lab.get("model_free"))]
     missed = []
     for lab in wanted:
         hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong" and on_lines(f, lab)
@@ -81,12 +82,12 @@ def recall(labels: list[dict], findings: list[dict], split_ids: set[str]) -> tup
 
 
 def matched_recall(labels: list[dict], findings: list[dict], split_ids: set[str], matches: dict[str, set[str]],
-                   ids: dict[tuple, str]) -> tuple[int, int, list[dict]]:
+                   ids: dict[tuple, str], every: bool = False) -> tuple[int, int, list[dict]]:
     """(caught, all) model-free labelled problems of the split by a blind matcher's reading (review_match.py):
     caught when a finding the matcher says raises the same problem was given and not graded wrong."""
     given = {ids[(f["file"], f["line"], f["message"])] for f in findings
              if grade_of(f) != "wrong" and (f["file"], f["line"], f["message"]) in ids}
-    keyed = [(k, lab) for k, lab in label_keys(labels) if lab["id"] in split_ids and lab.get("model_free")]
+    keyed = [(k, lab) for k, lab in label_keys(labels) if lab["id"] in split_ids and (every or lab.get("model_free"))]
     unmatched = [k for k, _ in keyed if k not in matches]
     if unmatched:
         raise SystemExit(f"the matcher did not answer for {len(unmatched)} labels, e.g. {unmatched[:3]}")
@@ -172,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
                          "session 11)")
     ap.add_argument("--with-hardening", action="store_true",
                     help="count the 'before other people use this' items in recall too (they are shown with lines)")
+    ap.add_argument("--all-labels", action="store_true",
+                    help="recall of every labelled problem, not only the model-free ones (for the review with a model)")
     ap.add_argument("--prefix", default="",
                     help="only the files whose id starts with this (g: the second dev batch; g5,g6: g51-g60)")
     args = ap.parse_args(argv)
@@ -221,14 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.with_hardening:
         findings += hardening
         print("recall below counts the 'before other people use this' items too")
-    caught, total, missed = recall(labels, findings, ids)
-    kind = "recall of model-free problems" if graded else "line-overlap recall of model-free problems (ungraded)"
+    caught, total, missed = recall(labels, findings, ids, args.all_labels)
+    which = "all labelled problems" if args.all_labels else "model-free problems"
+    kind = f"recall of {which}" if graded else f"line-overlap recall of {which} (ungraded)"
     print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")
     if args.matched:
         keyed = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
         matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
-        caught, total, missed = matched_recall(labels, findings, ids, matches, keyed)
-        print(f"recall of model-free problems, matched blind: {caught / max(1, total):.0%} ({caught}/{total})")
+        caught, total, missed = matched_recall(labels, findings, ids, matches, keyed, args.all_labels)
+        print(f"recall of {which}, matched blind: {caught / max(1, total):.0%} ({caught}/{total})")
     if args.verbose:
         for f in findings:
             print(f"  {f['file']}:{f['line']}-{f['end_line']} [{grade_of(f) or f.get('_rule', '')}] {f['message']}")

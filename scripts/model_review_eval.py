@@ -39,16 +39,16 @@ from tests.servers import AnthropicServer, Reply  # noqa: E402
 EMPTY = {"summary": "", "findings": []}
 
 
-def chosen(split: str, ids: str, sample: int, seed: int) -> list[Path]:
+def chosen(split: str, ids: str, sample: int, seed: int, data: Path = DATA) -> list[Path]:
     """The files of the split named by `ids` (comma-separated) plus `sample` more drawn at random."""
-    manifest = [m["id"] for m in load(DATA / "manifest.jsonl") if m["split"] == split]
+    manifest = [m["id"] for m in load(data / "manifest.jsonl") if m["split"] == split]
     named = [i for i in ids.split(",") if i]
     unknown = set(named) - set(manifest)
     if unknown:
         raise SystemExit(f"not {split} files: {sorted(unknown)}")
     rest = sorted(set(manifest) - set(named))
     picked = named + sorted(random.Random(seed).sample(rest, min(sample, len(rest))))
-    return [next((DATA / "files").glob(f"{fid}.*")) for fid in picked]
+    return [next((data / "files").glob(f"{fid}.*")) for fid in picked]
 
 
 def mentor_for(server: AnthropicServer, home: str) -> Mentor:
@@ -109,6 +109,7 @@ def findings(files: list[Path], answers: Path, write: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("step", choices=["prompts", "findings"])
+    ap.add_argument("--data", type=Path, default=DATA, help="folder with manifest.jsonl and files/")
     ap.add_argument("--split", default="test", choices=["dev", "test"])
     ap.add_argument("--ids", default="")
     ap.add_argument("--sample", type=int, default=0)
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answers", type=Path, help="findings: the folder with <file>.answer.json")
     ap.add_argument("--write", type=Path, help="findings: where to write them")
     args = ap.parse_args(argv)
-    files = chosen(args.split, args.ids, args.sample, args.seed)
+    files = chosen(args.split, args.ids, args.sample, args.seed, args.data)
     if args.step == "prompts":
         return prompts(files, args.out)
     return findings(files, args.answers, args.write)

@@ -11,6 +11,7 @@ finding any version gave on that file and says which findings raise that same pr
     python scripts/eval_review.py --split test --round ... --round eval/review/round13 --version session9 \\
         --matched eval/review/round13.matched.jsonl
 
+`write ... --all-labels` gives every labelled problem, not only the model-free ones (for the review with a model).
 A label's key is `<file id>#<its index among that file's labels in labels.jsonl>`.
 
 A new round keeps an earlier round's answers for the findings both rounds gave (the same file, line and message),
@@ -33,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_review import DATA, label_keys, load, round_findings, round_versions  # noqa: E402
 
 
-def write(prefix: Path, blind: Path) -> int:
+def write(prefix: Path, blind: Path, every: bool = False) -> int:
     files = set(round_versions(prefix)["files"])
     findings = round_findings(prefix)
     wanted = [(k, lab) for k, lab in label_keys(load(DATA / "labels.jsonl"))
-              if lab["id"] in files and lab.get("model_free")]
+              if lab["id"] in files and (every or lab.get("model_free"))]
     (blind / "files").mkdir(parents=True, exist_ok=True)
     rng = random.Random(0)
     rows = []
@@ -72,8 +73,8 @@ def carry(old: Path, matched: Path, new: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "write":
-        raise SystemExit(write(Path(sys.argv[2]), Path(sys.argv[3])))
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "write" and sys.argv[4:] in ([], ["--all-labels"]):
+        raise SystemExit(write(Path(sys.argv[2]), Path(sys.argv[3]), every=sys.argv[4:] == ["--all-labels"]))
     if len(sys.argv) == 5 and sys.argv[1] == "carry":
         raise SystemExit(carry(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])))
     raise SystemExit(__doc__)

@@ -10,7 +10,8 @@
 writes PREFIX.findings.jsonl (every finding of every version, with an id), PREFIX.versions.json (the files the
 round covers and which findings each version gave) and, in the blind folder, the files and the findings to grade
 (file, line, end_line, message only). Run again on an existing round (a version added), it keeps the ids the grader
-saw and sends only what no round has graded yet. `--split dev` builds a round on the dev files (to tune on). The
+saw and sends only what no round has graded yet. `--split dev` builds a round on the dev files (to tune on);
+`--ids g1,g2` on those files only (the files the versions were run on). The
 grader's answers go to PREFIX.graded.jsonl; then
 `python scripts/eval_review.py --split test --round ... --round PREFIX --version NAME` reports each version.
 """
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> int:
     earlier = [Path(p) for p in argv[argv.index("--earlier") + 1].split(",")] if "--earlier" in argv else []
     blind = Path(argv[argv.index("--blind") + 1])
     split = argv[argv.index("--split") + 1] if "--split" in argv else "test"
+    only = set(argv[argv.index("--ids") + 1].split(",")) if "--ids" in argv else None
     named = [a.split("=", 1) for a in argv[1:] if "=" in a and not a.startswith("--")]
     graded = round_grades(earlier)
     ids: dict[tuple, str] = {}
@@ -51,7 +53,8 @@ def main(argv: list[str]) -> int:
                 rows.append({"finding_id": ids[key], "file": f["file"], "line": f["line"],
                              "end_line": f["end_line"], "also": f.get("also") or [], "message": f["message"]})
             versions[name].append(ids[key])
-    files = sorted({m["id"] for m in load(DATA / "manifest.jsonl") if m["split"] == split})
+    files = sorted({m["id"] for m in load(DATA / "manifest.jsonl")
+                    if m["split"] == split and (only is None or m["id"] in only)})
     prefix.with_name(prefix.name + ".findings.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     prefix.with_name(prefix.name + ".versions.json").write_text(json.dumps({"files": files, "versions": versions},
                                                                           indent=1) + "\n")

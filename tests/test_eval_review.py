@@ -126,3 +126,63 @@ def test_a_rule_is_a_candidate_to_fold_only_when_graders_and_labellers_both_rate
              "ml:missing-auth": Counter({"debatable": 10}),
              "valued": Counter({"true": 3, "on-label": 3})}
     assert rule_value.low_value(table) == {"both-low"}
+
+
+def test_recall_of_all_labels_counts_the_problems_that_need_a_model_too():
+    labels = [{"id": "g1", "line_start": 5, "line_end": 5, "model_free": True, "problem": "no timeout"},
+              {"id": "g1", "line_start": 30, "line_end": 34, "model_free": False, "problem": "race on the cache"}]
+    found = [{"file": "g1.py", "line": 31, "end_line": 31, "message": "two requests fill the cache", "grade": "true"}]
+    assert eval_review.recall(labels, found, {"g1"})[:2] == (0, 1)
+    assert eval_review.recall(labels, found, {"g1"}, every=True)[:2] == (1, 2)
+
+
+WEATHER = '''import requests
+
+
+def weather(city):
+    reply = requests.get(f"https://wttr.in/{city}")
+    return reply.json()
+
+
+def forecast(cities):
+    out = {}
+    for city in cities:
+        out[city] = weather(city)
+    return out
+'''
+
+
+def test_the_model_stand_in_reads_the_request_that_left_and_its_answer_is_validated_by_the_review(tmp_path, capsys):
+    """scripts/model_review_eval.py: the request is the real one (numbered code, static findings, tool schema);
+    the answer goes back through the real ReviewService, which drops a line the file lacks and a repeat of a
+    static finding, and keeps the rest."""
+    spec_ = importlib.util.spec_from_file_location("model_review_eval", ROOT / "scripts" / "model_review_eval.py")
+    mre = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(mre)
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "w1.py").write_text(WEATHER)
+    (tmp_path / "files" / "w2.py").write_text(WEATHER)
+    _write(tmp_path / "manifest.jsonl", [{"id": "w1", "split": "test"}, {"id": "w2", "split": "test"}])
+    blind = tmp_path / "blind"
+    assert mre.main(["prompts", "--data", str(tmp_path), "--ids", "w1,w2", "--out", str(blind)]) == 0
+    prompt = (blind / "w1.py.prompt.md").read_text()
+    assert '   5 |     reply = requests.get(f"https://wttr.in/{city}")' in prompt
+    static = next(line for line in prompt.split("<static_findings>\n")[1].split("</static_findings>")[0].splitlines()
+                  if "timeout" in line)
+    assert '"name": "report_review"' in prompt
+    principle = static.split("(")[1].split(")")[0]
+    (blind / "w1.py.answer.json").write_text(json.dumps({"summary": "One call per city, in series.", "findings": [
+        {"line": 11, "end_line": 12, "severity": "warning", "principle": "performance",
+         "message": "cities are fetched one after another", "suggestion": "fetch them concurrently"},
+        {"line": 99, "severity": "error", "principle": "security", "message": "a line the file does not have"},
+        {"line": 5, "severity": "warning", "principle": principle, "message": "the same point as the static check"}]}))
+    written = tmp_path / "found.jsonl"
+    capsys.readouterr()
+    assert mre.main(["findings", "--data", str(tmp_path), "--ids", "w1,w2", "--answers", str(blind),
+                     "--write", str(written)]) == 0
+    out = capsys.readouterr().out
+    rows = [json.loads(line) for line in written.read_text().splitlines()]
+    model = [(r["file"], r["line"], r["message"]) for r in rows if r["_rule"] == "model"]
+    assert model == [("w1.py", 11, "cities are fetched one after another")]
+    assert {r["file"] for r in rows if r["_rule"] != "model"} == {"w1.py", "w2.py"}  # static on both
+    assert "2 of its findings dropped" in out and "no usable answer for 1 files (offline review only): w2.py" in out

@@ -308,3 +308,50 @@ def test_a_fresh_process_loads_and_redacts_without_network_and_prints_nothing():
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert (proc.stdout, proc.stderr) == ("", "")
+
+
+REVIEWED_GO = """\
+package main
+
+import "fmt"
+
+func report(i int, total int, h Hotel, err error) {
+	// Marshal errors are rare; ask Maria Fernandez before changing this
+	fmt.Printf("  [%d/%d] Marshal error for %s: %v\\n", i+1, total, h.HotelID, err)
+	req.Header.Set("Cookie", "_puid="+api.PUID)
+}
+"""
+
+
+def test_in_a_reviews_code_names_are_sought_in_comments_and_strings_not_in_identifiers(redactor):
+    """Seen on test files in session 14: NER read `fmt.Printf`, `req.Header.Set` and `Docx2txtLoader` as people
+    or places, and the model was sent `fmt.<PERSON_1>(...)`. A name in a comment is still redacted."""
+    from mentor.review_model import code_request
+
+    go = code_request(REVIEWED_GO, "go", "report.go", [], [])
+    py = code_request("def load(file_name):\n    loader = Docx2txtLoader(file_name)  # Priya Raman's loader\n"
+                      "    return loader.load()\n", "python", "load.py", [], [])
+    safe, restore, counts = redactor.redact_request(go)
+    sent = safe.messages[0]["content"]
+    assert "fmt.Printf(" in sent and 'req.Header.Set("Cookie"' in sent and "h.HotelID" in sent
+    assert "Maria Fernandez" not in sent and counts == {"PERSON": 1}
+    assert restore(sent) == go.messages[0]["content"]
+    sent = redactor.redact_request(py)[0].messages[0]["content"]
+    assert "loader = Docx2txtLoader(file_name)" in sent and "Priya Raman" not in sent
+
+
+def test_outside_a_code_fence_and_in_a_language_without_a_lexer_every_word_is_read(redactor):
+    from mentor.code_prose import CodeRegions
+
+    text = 'Ask Maria Fernandez.\n<code language="no-such-language">\n   1 | Maria Fernandez\n</code>'
+    assert CodeRegions(text).allows(4, 19)
+    assert "Maria Fernandez" not in redactor.redact(text).text
+
+
+def test_a_read_of_an_environment_variable_is_not_masked_as_a_secret_but_a_key_is(redactor):
+    """An env read names where the key lives; masked, the model (session 14, g377) said the key was hard-coded."""
+    code = ("const openai = new OpenAI({\n    apiKey: process.env.OPENAI_API_KEY!,\n});\n"
+            "const other = new OpenAI({ apiKey: 'sk-proj-Zq3vR8sLk2Pw9XyT4mNbQ7wE1rT5yU8i' });\n")
+    red = redactor.redact(code)
+    assert "apiKey: process.env.OPENAI_API_KEY!," in red.text
+    assert "sk-proj-" not in red.text and red.counts == {"API_KEY": 1}

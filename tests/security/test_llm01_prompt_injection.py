@@ -113,6 +113,15 @@ def test_code_and_its_file_name_reach_review_fenced():
     assert DATA_RULE in req.system
 
 
+def test_code_that_builds_a_prompt_with_our_tag_names_is_escaped_and_the_model_is_told_how_to_read_it():
+    """LLM apps spell <answer> or <question> in their templates; the model must not think the code says &lt;."""
+    code = 'import re\n\n\ndef final(text):\n    return re.search(r"<answer>(.*?)</answer>", text).group(1)\n'
+    req = review_request(code, "python", "parse.py", [], [])
+    content = req.messages[0]["content"]
+    assert 'r"&lt;answer>(.*?)&lt;/answer>"' in content and "<answer>" not in content
+    assert '"&lt;" stands for "<"' in req.system
+
+
 def test_review_through_the_cloud_is_fenced(tmp_path, anthropic_server):
     anthropic_server.enqueue(json.dumps({"summary": "ok", "findings": []}))
     m = Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "anthropic",
