@@ -80,6 +80,11 @@ def prompts(files: list[Path], out: Path) -> int:
     return 0
 
 
+def rank_of(message: str, asked: list[str]) -> int | None:
+    """The finding's place in the model's answer (1 = first, the most important by the prompt's rule)."""
+    return next((n for n, start in enumerate(asked, start=1) if message.startswith(start)), None)
+
+
 def findings(files: list[Path], answers: Path, write: Path) -> int:
     rows, missing, dropped, model = [], [], 0, 0
     with tempfile.TemporaryDirectory() as home, AnthropicServer() as server:
@@ -96,8 +101,11 @@ def findings(files: list[Path], answers: Path, write: Path) -> int:
             given = sum(1 for f in result["findings"] if f["rule"] == "model")
             model += given
             dropped += len(reply.get("findings") or []) - given
+            asked = [str(item.get("message", ""))[:60] for item in reply.get("findings") or []]
             rows += [{"file": path.name, "line": f["line"], "end_line": f["end_line"], "also": f.get("also") or [],
-                      "message": f["message"], "_rule": f["rule"]} for f in result["findings"]]
+                      "message": f["message"], "_rule": f["rule"], "_severity": f["severity"],
+                      "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None}
+                     for f in result["findings"]]
     write.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} findings on {len(files)} files ({model} from the model; {dropped} of its findings dropped as "
           f"invalid or repeating a static one) -> {write}")

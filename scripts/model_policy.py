@@ -1,0 +1,81 @@
+"""Which of the model's findings to show as findings, and which to list apart: chosen on dev, reported on test.
+
+The model is asked for at most 8 findings, the most important first, each with a severity. A policy keeps the static
+findings and the model findings it selects (by severity, or by place in the answer); the rest would go to the list
+apart, as the offline review's minor findings do. For each policy: precision from the blind grades, and recall of
+the labelled problems as the blind matcher read them (a finding graded wrong catches nothing).
+
+    python scripts/model_policy.py --findings eval/review/dev9.model_findings.jsonl \\
+        --round eval/review/dev1 ... --round eval/review/dev9 --matched eval/review/dev9.matched.jsonl
+    python scripts/model_policy.py --findings eval/review/round22.model_findings.jsonl \\
+        --round eval/review/round3 ... --round eval/review/round22 --matched eval/review/round22.matched.jsonl
+
+The findings file is `model_review_eval.py findings --write` (with `_severity` and `_rank`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_review import DATA, grade_of, label_keys, load, round_findings, round_grades, round_versions  # noqa: E402
+
+SEVERE = ("error", "warning")
+POLICIES: dict[str, Callable[[dict], bool]] = {
+    "static only": lambda f: False,
+    "all model findings": lambda f: True,
+    "severity error": lambda f: f["_severity"] == "error",
+    "severity error or warning": lambda f: f["_severity"] in SEVERE,
+    **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
+}
+
+
+def table(findings: list[dict], grades: dict, ids: dict, matches: dict[str, set[str]], labels: list[tuple[str, dict]]
+          ) -> list[tuple[str, int, float, float, float, float]]:
+    """(policy, findings, true share, wrong share, recall of model-free labels, recall of all labels)."""
+    out = []
+    for name, keep in POLICIES.items():
+        shown = [f for f in findings if f["_rule"] != "model" or keep(f)]
+        graded = Counter(grades.get((f["file"], f["line"], f["message"]), "") for f in shown)
+        given = {ids[(f["file"], f["line"], f["message"])] for f in shown
+                 if grades.get((f["file"], f["line"], f["message"])) != "wrong"}
+        caught = [bool(matches[k] & given) for k, _ in labels]
+        free = [c for c, (_, lab) in zip(caught, labels, strict=True) if lab.get("model_free")]
+        n = max(1, len(shown))
+        out.append((name, len(shown), graded["true"] / n, graded["wrong"] / n, sum(free) / max(1, len(free)),
+                    sum(caught) / max(1, len(caught))))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--findings", type=Path, required=True)
+    ap.add_argument("--round", type=Path, action="append", required=True)
+    ap.add_argument("--matched", type=Path, required=True)
+    ap.add_argument("--data", type=Path, default=DATA)
+    args = ap.parse_args(argv)
+    findings = load(args.findings)
+    grades = {k: grade_of({"grade": g}) for k, g in round_grades(args.round).items()}
+    ungraded = [f for f in findings if (f["file"], f["line"], f["message"]) not in grades]
+    if ungraded:
+        raise SystemExit(f"{len(ungraded)} findings no round graded, e.g. {ungraded[0]['file']}:{ungraded[0]['line']}")
+    ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
+    files = set(round_versions(args.round[-1])["files"])
+    labels = [(k, lab) for k, lab in label_keys(load(args.data / "labels.jsonl")) if lab["id"] in files]
+    matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
+    print(f"{len(files)} files · {len(labels)} labels ({sum(1 for _, lab in labels if lab.get('model_free'))} "
+          f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
+    print(f"{'policy':28} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}")
+    for name, n, true, wrong, free, every in table(findings, grades, ids, matches, labels):
+        print(f"{name:28} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
