@@ -253,9 +253,11 @@ class ReviewService:
             masked, request, lambda text: parse_model_review(text, lines))
         extra = [f for f in extra if not _overlaps(f, known)]
         references(extra, self.retriever)
+        raised, noted = model_triage(extra)
+        analysis.minor += noted
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731
                                                            notes + analysis.notes)
-        return self._finish(findings + extra, summary_of, notes, {
+        return self._finish(findings + raised, summary_of, notes, {
             "provider": provider, "model": model, "language": analysis.language, "kind": "code",
             "context": analysis.context.kind, "minor": [f.as_dict() for f in analysis.minor],
             "hardening": [f.as_dict() for f in analysis.hardening], "serves_others": serves_others},
@@ -329,6 +331,13 @@ class ReviewService:
         if not ok:
             notes.append("The model's answer was not the JSON asked for; only the offline findings are shown.")
         return summary, found, route.provider, route.model, notes, usage
+
+
+def model_triage(extra: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(raised, listed apart): the model's errors and warnings are findings, its info notes join the minor list.
+    Chosen on dev (eval/review/dev9, scripts/model_policy.py): 62% true instead of 51%, for 69% of the labelled
+    problems caught instead of 79%; on test (round 22) 57% instead of 46%, 68% instead of 79%."""
+    return [f for f in extra if f.severity != "info"], [f for f in extra if f.severity == "info"]
 
 
 def _overlaps(f: Finding, findings: list[Finding]) -> bool:

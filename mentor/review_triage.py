@@ -57,7 +57,8 @@ HARDENING = {rule: label for label, rules in HARDENING_GROUPS.items() for rule i
 RAISED_IN = {"smell:mutable-global": {"service"}}
 # what the minor line calls the other rules when their finding is folded (note-level, or out of context)
 NOTE_LABELS = {"smell:mutable-global": "module-level mutable state", "ruff:F821": "names defined elsewhere",
-               "ml:no-seed": "no random seed", "ml:non-atomic-write": "non-atomic writes of a final artifact"}
+               "ml:no-seed": "no random seed", "ml:non-atomic-write": "non-atomic writes of a final artifact",
+               "model": "lower-priority notes from the model"}
 
 
 @dataclass(frozen=True)

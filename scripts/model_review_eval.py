@@ -9,7 +9,8 @@ exactly as it does Claude's.
         # writes OUT/<file>.prompt.md (what left the machine) for the stand-in; it answers OUT/<file>.answer.json
     python scripts/model_review_eval.py findings --split test --ids g372,g373 --answers /work/blind/reviewNN \\
         --write /tmp/model.jsonl
-        # the review's findings, static and model, in eval_review.py's --write format (for review_round.py)
+        # the review's findings, static and model, in eval_review.py's --write format (for review_round.py);
+        # the model's info notes, which the review lists apart, are written too (`_listed`) unless --shown-only
 
 `--sample N --seed S` picks N files of the split at random (instead of, or besides, `--ids`).
 A missing or unparsable answer is reported and that file gets the offline review only, as the product does.
@@ -85,7 +86,7 @@ def rank_of(message: str, asked: list[str]) -> int | None:
     return next((n for n, start in enumerate(asked, start=1) if message.startswith(start)), None)
 
 
-def findings(files: list[Path], answers: Path, write: Path) -> int:
+def findings(files: list[Path], answers: Path, write: Path, shown_only: bool = False) -> int:
     rows, missing, dropped, model = [], [], 0, 0
     with tempfile.TemporaryDirectory() as home, AnthropicServer() as server:
         service = ReviewService(mentor_for(server, home))
@@ -98,14 +99,15 @@ def findings(files: list[Path], answers: Path, write: Path) -> int:
                 reply = EMPTY
             server.enqueue(Reply(tool_input=reply))
             result = service.review(path.read_text(encoding="utf-8"), path.name, store_it=False, kind="code")
-            given = sum(1 for f in result["findings"] if f["rule"] == "model")
+            listed = [f for f in result["minor"] if f["rule"] == "model"]  # the model's info notes, listed apart
+            given = sum(1 for f in result["findings"] if f["rule"] == "model") + len(listed)
             model += given
             dropped += len(reply.get("findings") or []) - given
             asked = [str(item.get("message", ""))[:60] for item in reply.get("findings") or []]
             rows += [{"file": path.name, "line": f["line"], "end_line": f["end_line"], "also": f.get("also") or [],
                       "message": f["message"], "_rule": f["rule"], "_severity": f["severity"],
-                      "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None}
-                     for f in result["findings"]]
+                      "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None,
+                      "_listed": f in listed} for f in result["findings"] + ([] if shown_only else listed)]
     write.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} findings on {len(files)} files ({model} from the model; {dropped} of its findings dropped as "
           f"invalid or repeating a static one) -> {write}")
@@ -125,11 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="prompts: the stand-in's folder")
     ap.add_argument("--answers", type=Path, help="findings: the folder with <file>.answer.json")
     ap.add_argument("--write", type=Path, help="findings: where to write them")
+    ap.add_argument("--shown-only", action="store_true",
+                    help="findings: only what the review raises (without the model's info notes, listed apart)")
     args = ap.parse_args(argv)
     files = chosen(args.split, args.ids, args.sample, args.seed, args.data)
     if args.step == "prompts":
         return prompts(files, args.out)
-    return findings(files, args.answers, args.write)
+    return findings(files, args.answers, args.write, args.shown_only)
 
 
 if __name__ == "__main__":

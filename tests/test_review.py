@@ -626,6 +626,23 @@ def test_a_local_model_review_is_merged_and_secrets_never_leave(tmp_path, openai
     assert "already serves other people" in openai_server.requests[-1].body["messages"][1]["content"]
 
 
+def test_the_models_info_notes_are_listed_apart_and_its_warnings_are_findings(tmp_path, openai_server):
+    """Chosen on dev (eval/review/dev9): the model's info notes were mostly graded debatable."""
+    openai_server.enqueue(json.dumps({"summary": "A small report tool.", "findings": [
+        {"line": 14, "end_line": 15, "severity": "warning", "principle": "reliability",
+         "message": "No retry or backoff around the user API.", "suggestion": "Retry with jitter."},
+        {"line": 3, "severity": "info", "principle": "testability", "message": "The logger is module-global.",
+         "suggestion": "Pass it in."}]}))
+    result = ReviewService(local_mentor(tmp_path, openai_server)).review(SMELLY, store_it=False)
+    assert [f["message"] for f in result["findings"] if f["rule"] == "model"] == [
+        "No retry or backoff around the user API."]
+    noted = [f for f in result["minor"] if f["rule"] == "model"]
+    assert [(f["line"], f["message"], f["suggestion"]) for f in noted] == [
+        (3, "The logger is module-global.", "Pass it in.")]
+    assert "1 lower-priority notes from the model" in result["summary"]
+    assert result["counts"]["info"] == sum(f["severity"] == "info" for f in result["findings"])
+
+
 def test_a_malformed_model_answer_keeps_the_offline_review(tmp_path, openai_server):
     openai_server.enqueue("I would split the class, but I cannot do JSON today.")
     result = ReviewService(local_mentor(tmp_path, openai_server)).review(SMELLY, store_it=False)
@@ -657,7 +674,7 @@ def test_claude_gets_the_redacted_code_and_the_answer_is_restored(tmp_path, anth
     for name in ("ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     anthropic_server.enqueue(json.dumps({"summary": "Mail to <EMAIL_1> is hard-wired.", "findings": [
-        {"line": 2, "severity": "info", "principle": "testability", "message": "<EMAIL_1> is baked in",
+        {"line": 2, "severity": "warning", "principle": "testability", "message": "<EMAIL_1> is baked in",
          "suggestion": "inject the recipient"}]}))
     m = Mentor(Config.from_env({"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "anthropic",
                                 "ANTHROPIC_API_KEY": "sk-ant-test-123",

@@ -96,6 +96,8 @@ if "review_result" in st.session_state:
             with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
                     show_markdown(f"Line {f['line']}: {f['message']}")
+                    if f.get("suggestion"):
+                        show_markdown(f"**Suggested change:** {f['suggestion']}")
     with code_tab:
         st.html(code_html(code, result["findings"]))
     if st.session_state.pop("review_scroll", False):
