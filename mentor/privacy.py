@@ -38,8 +38,8 @@ PRIVACY_NOTICE = (
     "Before anything is sent to a cloud model, your question, conversation, notes, reflections and pasted code are "
     "redacted on this machine: e-mail addresses, phone numbers, card numbers, IBANs, IP addresses, API keys, "
     "tokens, private keys, passwords and connection strings become placeholders such as <EMAIL_1>.",
-    "Names of people and places are found by a small statistical model (spaCy's en_core_web_sm): it misses some "
-    "names, so do not rely on it for anyone's name you must not share.",
+    "Names of people and places are found by a small statistical model (spaCy's en_core_web_sm), in code only in "
+    "comments and strings: it misses some names, so do not rely on it for anyone's name you must not share.",
     "Nothing is sent anywhere without a cloud key, and a local model server receives your text unredacted.",
     "Images and links to other sites in answers, notes and advice are shown as text (only links into the course "
     "reader stay links): nothing on these pages makes your browser fetch an address.",
