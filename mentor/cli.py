@@ -197,6 +197,12 @@ def cmd_review(args) -> int:
             print(f"      ask: {f['question']}")
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
+    if noted := [f for f in result.get("minor") or [] if f["rule"] == "model"]:
+        print("\nLower-priority notes from the model (not raised as findings):")
+        for f in noted:
+            print(f"{f['line']:>4}  {f['principle']:<13} {f['message']}")
+            if f.get("suggestion"):
+                print(f"      fix: {f['suggestion']}")
     if result.get("hardening"):
         print("\nBefore other people use this (or run again with --serves-others to raise these as findings):")
         for f in result["hardening"]:

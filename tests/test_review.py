@@ -643,6 +643,25 @@ def test_the_models_info_notes_are_listed_apart_and_its_warnings_are_findings(tm
     assert result["counts"]["info"] == sum(f["severity"] == "info" for f in result["findings"])
 
 
+def test_mentor_review_prints_the_models_notes_apart_from_its_findings(tmp_path, openai_server, monkeypatch, capsys):
+    from mentor import cli
+
+    for name, value in {"MENTOR_HOME": str(tmp_path), "MENTOR_PROVIDER": "local",
+                        "MENTOR_LOCAL_BASE_URL": openai_server.base_url, "MENTOR_LOCAL_MODEL": "tiny"}.items():
+        monkeypatch.setenv(name, value)
+    openai_server.enqueue(json.dumps({"summary": "A small report tool.", "findings": [
+        {"line": 14, "severity": "warning", "principle": "reliability", "message": "No retry around the user API."},
+        {"line": 3, "severity": "info", "principle": "testability", "message": "The logger is module-global.",
+         "suggestion": "Pass it in."}]}))
+    path = tmp_path / "report.py"
+    path.write_text(SMELLY, encoding="utf-8")
+    assert cli.main(["review", str(path)]) == 0
+    out = capsys.readouterr().out
+    findings, notes = out.split("Lower-priority notes from the model (not raised as findings):")
+    assert "No retry around the user API." in findings and "module-global" not in findings
+    assert "   3  testability   The logger is module-global.\n      fix: Pass it in." in notes
+
+
 def test_a_malformed_model_answer_keeps_the_offline_review(tmp_path, openai_server):
     openai_server.enqueue("I would split the class, but I cannot do JSON today.")
     result = ReviewService(local_mentor(tmp_path, openai_server)).review(SMELLY, store_it=False)
