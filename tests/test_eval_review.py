@@ -186,3 +186,25 @@ def test_the_model_stand_in_reads_the_request_that_left_and_its_answer_is_valida
     assert model == [("w1.py", 11, "cities are fetched one after another")]
     assert {r["file"] for r in rows if r["_rule"] != "model"} == {"w1.py", "w2.py"}  # static on both
     assert "2 of its findings dropped" in out and "no usable answer for 1 files (offline review only): w2.py" in out
+
+
+def test_a_policy_keeps_the_static_findings_and_the_model_findings_it_selects():
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+    static = {"file": "g1.py", "line": 5, "message": "no timeout", "_rule": "ml:http-no-timeout",
+              "_severity": "warning", "_rank": None}
+    warn = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "warning", "_rank": 1}
+    note = {"file": "g1.py", "line": 40, "message": "log more", "_rule": "model", "_severity": "info", "_rank": 3}
+    found = [static, warn, note]
+    grades = {("g1.py", 5, "no timeout"): "true", ("g1.py", 30, "cache races"): "true",
+              ("g1.py", 40, "log more"): "debatable"}
+    ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2", ("g1.py", 40, "log more"): "r3"}
+    labels = [("g1#0", {"model_free": True}), ("g1#1", {"model_free": False}), ("g1#2", {"model_free": False})]
+    matches = {"g1#0": {"r1"}, "g1#1": {"r2"}, "g1#2": {"r3"}}
+    rows = {r[0]: r[1:] for r in policy.table(found, grades, ids, matches, labels)}
+    assert rows["static only"] == (1, 1.0, 0.0, 1.0, 1 / 3)
+    assert rows["severity error or warning"] == (2, 1.0, 0.0, 1.0, 2 / 3)
+    assert rows["all model findings"] == (3, 2 / 3, 0.0, 1.0, 1.0)
+    assert rows["first 2 of the answer"] == rows["severity error or warning"]  # the note came third
+    assert rows["first 3 of the answer"] == rows["all model findings"]
