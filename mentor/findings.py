@@ -60,7 +60,6 @@ class Finding:
     section: str = ""  # design reviews: the document section the finding is about
     question: str = ""  # design reviews: a question about the trade-off, for the author to think through
     also: list[int] = field(default_factory=list)  # the other lines where the same rule found the same problem
-    for_others: bool = False  # the model says this matters only once other people call or use the code
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -253,9 +253,8 @@ class ReviewService:
             masked, request, lambda text: parse_model_review(text, lines))
         extra = [f for f in extra if not _overlaps(f, known)]
         references(extra, self.retriever)
-        raised, noted, apart = model_triage(extra, serves_others)
+        raised, noted = model_triage(extra)
         analysis.minor += noted
-        analysis.hardening += apart
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731
                                                            notes + analysis.notes)
         return self._finish(findings + raised, summary_of, notes, {
@@ -334,15 +333,11 @@ class ReviewService:
         return summary, found, route.provider, route.model, notes, usage
 
 
-def model_triage(extra: list[Finding], serves_others: bool) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """(raised, minor, hardening) of the model's findings: its info notes join the minor list (chosen on dev9 with
-    scripts/model_policy.py: 51% -> 62% true; on test, rounds 22 and 23, 46% -> 57% and 45% -> 57%); what it says
-    matters only once other people use the code joins the hardening list, as the offline hardening does, unless
-    the author says the code already serves others."""
-    minor = [f for f in extra if f.severity == "info"]
-    apart = [f for f in extra if f.severity != "info" and f.for_others and not serves_others]
-    raised = [f for f in extra if f.severity != "info" and not (f.for_others and not serves_others)]
-    return raised, minor, apart
+def model_triage(extra: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(raised, listed apart): the model's errors and warnings are findings, its info notes join the minor list.
+    Chosen on dev (eval/review/dev9, scripts/model_policy.py): 62% true instead of 51%, for 69% of the labelled
+    problems caught instead of 79%; on test (round 22) 57% instead of 46%, 68% instead of 79%."""
+    return [f for f in extra if f.severity != "info"], [f for f in extra if f.severity == "info"]
 
 
 def _overlaps(f: Finding, findings: list[Finding]) -> bool:

@@ -21,10 +21,7 @@ _FINDING = {"type": "object", "required": ["line", "severity", "principle", "mes
     "severity": {"type": "string", "enum": list(SEVERITIES)},
     "principle": {"type": "string", "enum": list(PRINCIPLES)},
     "message": {"type": "string", "description": "the problem and its trade-off"},
-    "suggestion": {"type": "string", "description": "one concrete change"},
-    "for_other_users": {"type": "boolean", "description": "true when the point matters only once other people call "
-                        "or use this code (who may call, how much they may send, what a failure shows them); false "
-                        "for a defect that is wrong wherever the code runs"}}}
+    "suggestion": {"type": "string", "description": "one concrete change"}}}
 CODE_TOOL = {"name": "report_review", "description": "Report the code review: a summary and the findings.",
              "input_schema": {"type": "object", "required": ["summary", "findings"], "properties": {
                  "summary": {"type": "string", "description": "2-4 sentences on the design as a whole"},
@@ -46,7 +43,7 @@ else, in this shape:
 {"summary": "2-4 sentences on the design as a whole", "findings": [{"line": 12, "end_line": 20, \
 "severity": "info | warning | error", "principle": "SRP | OCP | LSP | ISP | DIP | security | reliability | \
 complexity | testability | performance | observability | style", "message": "the problem and its trade-off", \
-"suggestion": "a concrete change", "for_other_users": false}]}
+"suggestion": "a concrete change"}]}
 - At most 8 findings, the most important first."""
 
 _SEVERITY_ALIASES = {"critical": "error", "high": "error", "major": "error", "medium": "warning",
@@ -134,7 +131,7 @@ def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], boo
             continue
         out.append(Finding(line=line, end_line=min(max(line, end or line), top), severity=severity_of(
             item.get("severity")), rule="model", principle=principle, message=message,
-            suggestion=text_of(item.get("suggestion")), for_others=item.get("for_other_users") is True))
+            suggestion=text_of(item.get("suggestion"))))
     return text_of(obj.get("summary"), 2000), out, True
 
 

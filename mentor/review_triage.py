@@ -149,6 +149,6 @@ def hardening_line(hardening: list[Finding]) -> str:
     findings).' (empty when there is nothing to harden)."""
     if not hardening:
         return ""
-    counts = Counter(HARDENING.get(f.rule, "points the model raised") for f in hardening)
+    counts = Counter(HARDENING[f.rule] for f in hardening)
     return ("Before other people use this: " + ", ".join(f"{n} on {label}" for label, n in counts.most_common())
             + " (listed apart from the findings).")

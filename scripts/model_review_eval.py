@@ -10,8 +10,7 @@ exactly as it does Claude's.
     python scripts/model_review_eval.py findings --split test --ids g372,g373 --answers /work/blind/reviewNN \\
         --write /tmp/model.jsonl
         # the review's findings, static and model, in eval_review.py's --write format (for review_round.py);
-        # the model's findings the review lists apart (info notes, hardening) are written too (`_listed`) unless
-        # --shown-only
+        # the model's info notes, which the review lists apart, are written too (`_listed`) unless --shown-only
 
 `--sample N --seed S` picks N files of the split at random (instead of, or besides, `--ids`).
 A missing or unparsable answer is reported and that file gets the offline review only, as the product does.
@@ -100,8 +99,7 @@ def findings(files: list[Path], answers: Path, write: Path, shown_only: bool = F
                 reply = EMPTY
             server.enqueue(Reply(tool_input=reply))
             result = service.review(path.read_text(encoding="utf-8"), path.name, store_it=False, kind="code")
-            # the model's info notes (minor) and what it says matters once others use the code (hardening): apart
-            listed = [f for f in result["minor"] + result["hardening"] if f["rule"] == "model"]
+            listed = [f for f in result["minor"] if f["rule"] == "model"]  # the model's info notes, listed apart
             given = sum(1 for f in result["findings"] if f["rule"] == "model") + len(listed)
             model += given
             dropped += len(reply.get("findings") or []) - given
@@ -109,8 +107,7 @@ def findings(files: list[Path], answers: Path, write: Path, shown_only: bool = F
             rows += [{"file": path.name, "line": f["line"], "end_line": f["end_line"], "also": f.get("also") or [],
                       "message": f["message"], "_rule": f["rule"], "_severity": f["severity"],
                       "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None,
-                      "_listed": f in listed, "_for_others": f.get("for_others", False)}
-                     for f in result["findings"] + ([] if shown_only else listed)]
+                      "_listed": f in listed} for f in result["findings"] + ([] if shown_only else listed)]
     write.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} findings on {len(files)} files ({model} from the model; {dropped} of its findings dropped as "
           f"invalid or repeating a static one) -> {write}")
@@ -131,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answers", type=Path, help="findings: the folder with <file>.answer.json")
     ap.add_argument("--write", type=Path, help="findings: where to write them")
     ap.add_argument("--shown-only", action="store_true",
-                    help="findings: only what the review raises (without the model's notes listed apart)")
+                    help="findings: only what the review raises (without the model's info notes, listed apart)")
     args = ap.parse_args(argv)
     files = chosen(args.split, args.ids, args.sample, args.seed, args.data)
     if args.step == "prompts":

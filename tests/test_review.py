@@ -18,7 +18,7 @@ from mentor.review_model import parse_model_review
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"also", "line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
-        "question", "for_others"}
+        "question"}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 CLAUDE_KEY = "sk-ant-api03-" + "Zq3xV9mKp2Lw8RtY4nB6cD1fG5hJ7kM0sQ2uW4yA6eC8"
 OPENAI_KEY = "sk-proj-" + "T7vR2mQ9xL4kP8wN3bZ6cF1hJ5gD0sA2yU4eI6oK8"
@@ -641,26 +641,6 @@ def test_the_models_info_notes_are_listed_apart_and_its_warnings_are_findings(tm
         (3, "The logger is module-global.", "Pass it in.")]
     assert "1 lower-priority notes from the model" in result["summary"]
     assert result["counts"]["info"] == sum(f["severity"] == "info" for f in result["findings"])
-
-
-def test_what_the_model_says_matters_once_others_use_the_code_is_listed_apart_unless_it_already_serves_others(
-        tmp_path, openai_server):
-    answer = json.dumps({"summary": "A small report tool.", "findings": [
-        {"line": 14, "severity": "warning", "principle": "reliability", "message": "No retry around the user API.",
-         "for_other_users": False},
-        {"line": 11, "severity": "warning", "principle": "security", "message": "Anyone may trigger a report.",
-         "suggestion": "Check who calls.", "for_other_users": True}]})
-    openai_server.enqueue(answer, answer)
-    service = ReviewService(local_mentor(tmp_path, openai_server))
-    mine = service.review(SMELLY, store_it=False, serves_others=False)
-    assert [f["message"] for f in mine["findings"] if f["rule"] == "model"] == ["No retry around the user API."]
-    assert [(f["message"], f["suggestion"]) for f in mine["hardening"] if f["rule"] == "model"] == [
-        ("Anyone may trigger a report.", "Check who calls.")]
-    assert "1 on points the model raised" in mine["summary"]
-    served = service.review(SMELLY, store_it=False, serves_others=True)
-    assert {f["message"] for f in served["findings"] if f["rule"] == "model"} == {
-        "No retry around the user API.", "Anyone may trigger a report."}
-    assert not served["hardening"]
 
 
 def test_mentor_review_prints_the_models_notes_apart_from_its_findings(tmp_path, openai_server, monkeypatch, capsys):
