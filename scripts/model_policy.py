@@ -32,6 +32,8 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     "all model findings": lambda f: True,
     "severity error": lambda f: f["_severity"] == "error",
     "severity error or warning": lambda f: f["_severity"] in SEVERE,
+    # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
+    "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
 }
 
