@@ -1,9 +1,10 @@
-"""The prose inside a code fence: comments and string literals, where a person's name or a place can be written.
+"""The prose inside a code fence: comments, strings and free text, where a person's name or a place can be written.
 
 Identifiers are not prose: NER reads `fmt.Println`, `req.Header.Set` or `UnstructuredFileLoader` as names of people
 or places, and a review request whose code says `fmt.<PERSON_1>(...)` cannot be reviewed. privacy.detect keeps an
-NER span inside a review's `<code language="...">` fence only where it lies in a comment or a string, found by the
-language's Pygments lexer. Pattern detectors (e-mail, phone, keys) still read every character.
+NER span inside a review's `<code language="...">` fence only where no token of the language's Pygments lexer is
+code: a name, keyword, operator, punctuation or number. Everything else stays prose (comments, strings, a YAML
+value, a Markdown paragraph, text no lexer knows). Pattern detectors (e-mail, phone, keys) read every character.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import bisect
 import re
 
 from pygments.lexers import get_lexer_by_name
-from pygments.token import Comment, String
+from pygments.token import Keyword, Name, Number, Operator, Punctuation
 from pygments.util import ClassNotFound
 
 # what review_model.code_request writes; fence() escapes "<code" in untrusted text, so only ours can match
 _FENCE = re.compile(r'<code language="([^"\n]*)">\n(.*?)\n</code>', re.S)
 _NUMBERED = re.compile(r"^ *\d+ \| ?", re.M)
+CODE_TOKENS = (Name, Keyword, Operator, Punctuation, Number)
 
 
 class CodeRegions:
@@ -40,7 +42,7 @@ class CodeRegions:
 
 
 def _prose_spans(body: str, base: int, language: str) -> list[tuple[int, int]]:
-    """Comment and string spans of a numbered code body, as offsets into the whole text."""
+    """The prose spans of a numbered code body (every token that is not code), as offsets into the whole text."""
     code_parts, where = [], []  # where[i]: (offset in code, offset in text) at the start of each line's code
     pos = 0
     for line in body.split("\n"):
@@ -57,7 +59,7 @@ def _prose_spans(body: str, base: int, language: str) -> list[tuple[int, int]]:
     line_starts = [c for c, _ in where]
     out: list[tuple[int, int]] = []
     for index, kind, value in lexer.get_tokens_unprocessed(code):
-        if not value or not (kind in Comment or kind in String):
+        if not value or any(kind in code for code in CODE_TOKENS):
             continue
         # a token may run over several lines: split it at line ends so each piece maps to the text
         offset = index

@@ -340,6 +340,16 @@ def test_in_a_reviews_code_names_are_sought_in_comments_and_strings_not_in_ident
     assert "loader = Docx2txtLoader(file_name)" in sent and "Priya Raman" not in sent
 
 
+@pytest.mark.parametrize("language, code", [("yaml", "author: Maria Fernandez\nretries: 3\n"),
+                                            ("markdown", "Ask Maria Fernandez before changing this.\n"),
+                                            ("python", 'print("Send the report to Maria Fernandez.")\n')])
+def test_in_code_a_name_in_a_value_a_paragraph_or_a_string_is_still_redacted(redactor, language, code):
+    from mentor.review_model import code_request
+
+    sent = redactor.redact_request(code_request(code, language, "x", [], []))[0].messages[0]["content"]
+    assert "Maria Fernandez" not in sent and "<PERSON_1>" in sent
+
+
 def test_outside_a_code_fence_and_in_a_language_without_a_lexer_every_word_is_read(redactor):
     from mentor.code_prose import CodeRegions
 

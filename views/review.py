@@ -96,7 +96,7 @@ if "review_result" in st.session_state:
             with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
                     show_markdown(f"Line {f['line']}: {f['message']}")
-                    if f.get("suggestion"):
+                    if f["rule"] == "model" and f.get("suggestion"):  # a model note carries its own fix
                         show_markdown(f"**Suggested change:** {f['suggestion']}")
     with code_tab:
         st.html(code_html(code, result["findings"]))
