@@ -35,7 +35,7 @@ from eval_review import DATA, load  # noqa: E402
 from mentor.config import Config  # noqa: E402
 from mentor.core import Mentor  # noqa: E402
 from mentor.review import ReviewService  # noqa: E402
-from tests.servers import AnthropicServer, Reply  # noqa: E402
+from tests.servers import AnthropicServer, Reply, content_text  # noqa: E402
 
 EMPTY = {"summary": "", "findings": []}
 
@@ -61,10 +61,8 @@ def mentor_for(server: AnthropicServer, home: str) -> Mentor:
 
 def prompt_text(body: dict) -> str:
     """The request as the stand-in reads it: system prompt, user message, and the tool it must call."""
-    system = body.get("system")
-    system = system if isinstance(system, str) else "\n".join(b.get("text", "") for b in system or [])
-    user = "\n".join(m["content"] if isinstance(m["content"], str) else
-                     "\n".join(b.get("text", "") for b in m["content"]) for m in body["messages"])
+    system = content_text(body.get("system"))
+    user = "\n".join(content_text(m["content"]) for m in body["messages"])
     return (f"# System prompt\n\n{system}\n\n# User message\n\n{user}\n\n# The tool you must call "
             f"(write its input as one JSON object)\n\n```json\n{json.dumps(body['tools'][0], indent=1)}\n```\n")
 

@@ -94,7 +94,8 @@ def split_for_streaming(text: str) -> list[str]:
     return re.findall(r"\s*\S+\s*", text) or [text]
 
 
-def _content_text(content: Any) -> str:
+def content_text(content: Any) -> str:
+    """The text of a message's content or a system prompt: a string, or the text blocks joined."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -305,11 +306,11 @@ class AnthropicServer(FakeServer):
     def _usage(self, body: dict, text: str) -> dict:
         system = body.get("system") or ""
         blocks = [{"type": "text", "text": system}] if isinstance(system, str) else list(system)
-        system_tokens = estimate_tokens(_content_text(blocks)) if blocks else 0
-        message_tokens = estimate_tokens("".join(_content_text(m.get("content")) for m in body.get("messages", [])))
+        system_tokens = estimate_tokens(content_text(blocks)) if blocks else 0
+        message_tokens = estimate_tokens("".join(content_text(m.get("content")) for m in body.get("messages", [])))
         created = read = 0
         if any(isinstance(b, dict) and b.get("cache_control") for b in blocks):
-            key = _content_text(blocks)
+            key = content_text(blocks)
             with self._lock:
                 if key in self._cached:
                     read = system_tokens
@@ -351,7 +352,7 @@ class OpenAIServer(FakeServer):
             return self._error(h, 404, f"{record.method} {record.path} not found")
         body = record.body if isinstance(record.body, dict) else {}
         text = DEFAULT_TEXT if reply.text is None else reply.text
-        prompt = estimate_tokens("".join(_content_text(m.get("content")) for m in body.get("messages", [])))
+        prompt = estimate_tokens("".join(content_text(m.get("content")) for m in body.get("messages", [])))
         completion = estimate_tokens(text)
         usage = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
         base = {"id": f"chatcmpl-test{n:04d}", "created": int(time.time()), "model": body.get("model", "tiny"),
