@@ -44,13 +44,14 @@ class CodeRegions:
 def _prose_spans(body: str, base: int, language: str) -> list[tuple[int, int]]:
     """The prose spans of a numbered code body (every token that is not code), as offsets into the whole text."""
     code_parts, where = [], []  # where[i]: (offset in code, offset in text) at the start of each line's code
-    pos = 0
+    pos = code_pos = 0
     for line in body.split("\n"):
         prefix = _NUMBERED.match(line)
         skip = prefix.end() if prefix else 0
-        where.append((sum(len(p) + 1 for p in code_parts), base + pos + skip))
+        where.append((code_pos, base + pos + skip))
         code_parts.append(line[skip:])
         pos += len(line) + 1
+        code_pos += len(line) - skip + 1
     code = "\n".join(code_parts)
     try:
         lexer = get_lexer_by_name(language or "text", stripnl=False, ensurenl=False)

@@ -208,8 +208,9 @@ def detect(text: str, vocabulary: frozenset[str] | None = frozenset()) -> list[S
              for r in _engines().analyzer.analyze(text, language="en", entities=list(PRESIDIO_KINDS))]
     spans += [Span(m.start(), m.end(), "ADDRESS", PII_TIER) for m in names.STREET.finditer(text)]
     if vocabulary is not None:  # the model is below every pattern when spans overlap
-        code = CodeRegions(text)  # in a review's code, only comments and strings are prose
-        spans += [Span(start, end, kind, NER_TIER) for start, end, kind in names.entities(text, vocabulary)
+        found = names.entities(text, vocabulary)
+        code = CodeRegions(text) if found else None  # in a review's code, only comments and strings are prose
+        spans += [Span(start, end, kind, NER_TIER) for start, end, kind in found
                   if not PLACEHOLDER.search(text[start:end]) and code.allows(start, end)]
     return spans + detect_secret_spans(text)
 
