@@ -24,7 +24,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_review import DATA, grade_of, label_keys, load, round_findings, round_grades, round_versions  # noqa: E402
+from eval_review import (  # noqa: E402
+    DATA,
+    grade_of,
+    load,
+    matched_recall,
+    round_findings,
+    round_grades,
+    round_versions,
+    with_grades,
+)
 
 SEVERE = ("error", "warning")
 POLICIES: dict[str, Callable[[dict], bool]] = {
@@ -38,20 +47,19 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 }
 
 
-def table(findings: list[dict], grades: dict, ids: dict, matches: dict[str, set[str]], labels: list[tuple[str, dict]]
+def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str]
           ) -> list[tuple[str, int, float, float, float, float]]:
-    """(policy, findings, true share, wrong share, recall of model-free labels, recall of all labels)."""
+    """(policy, findings, true share, wrong share, recall of model-free labels, recall of all labels), from graded
+    findings (each with its `grade`) and eval_review's blind-matched recall."""
     out = []
     for name, keep in POLICIES.items():
         shown = [f for f in findings if f["_rule"] != "model" or keep(f)]
-        graded = Counter(grades.get((f["file"], f["line"], f["message"]), "") for f in shown)
-        given = {ids[(f["file"], f["line"], f["message"])] for f in shown
-                 if grades.get((f["file"], f["line"], f["message"])) != "wrong"}
-        caught = [bool(matches[k] & given) for k, _ in labels]
-        free = [c for c, (_, lab) in zip(caught, labels, strict=True) if lab.get("model_free")]
+        graded = Counter(grade_of(f) for f in shown)
+        free = matched_recall(labels, shown, files, matches, ids)
+        every = matched_recall(labels, shown, files, matches, ids, every=True)
         n = max(1, len(shown))
-        out.append((name, len(shown), graded["true"] / n, graded["wrong"] / n, sum(free) / max(1, len(free)),
-                    sum(caught) / max(1, len(caught))))
+        out.append((name, len(shown), graded["true"] / n, graded["wrong"] / n, free[0] / max(1, free[1]),
+                    every[0] / max(1, every[1])))
     return out
 
 
@@ -63,18 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     args = ap.parse_args(argv)
     findings = load(args.findings)
-    grades = {k: grade_of({"grade": g}) for k, g in round_grades(args.round).items()}
-    ungraded = [f for f in findings if (f["file"], f["line"], f["message"]) not in grades]
-    if ungraded:
-        raise SystemExit(f"{len(ungraded)} findings no round graded, e.g. {ungraded[0]['file']}:{ungraded[0]['line']}")
+    graded = with_grades(findings, round_grades(args.round))
+    if len(graded) < len(findings):
+        raise SystemExit(f"{len(findings) - len(graded)} findings no round graded")
     ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
     files = set(round_versions(args.round[-1])["files"])
-    labels = [(k, lab) for k, lab in label_keys(load(args.data / "labels.jsonl")) if lab["id"] in files]
+    labels = [lab for lab in load(args.data / "labels.jsonl") if lab["id"] in files]
     matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
-    print(f"{len(files)} files · {len(labels)} labels ({sum(1 for _, lab in labels if lab.get('model_free'))} "
+    print(f"{len(files)} files · {len(labels)} labels ({sum(1 for lab in labels if lab.get('model_free'))} "
           f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
     print(f"{'policy':28} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}")
-    for name, n, true, wrong, free, every in table(findings, grades, ids, matches, labels):
+    for name, n, true, wrong, free, every in table(graded, ids, matches, labels, files):
         print(f"{name:28} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
     return 0
 

@@ -196,13 +196,11 @@ def test_a_policy_keeps_the_static_findings_and_the_model_findings_it_selects():
               "_severity": "warning", "_rank": None}
     warn = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "warning", "_rank": 1}
     note = {"file": "g1.py", "line": 40, "message": "log more", "_rule": "model", "_severity": "info", "_rank": 3}
-    found = [static, warn, note]
-    grades = {("g1.py", 5, "no timeout"): "true", ("g1.py", 30, "cache races"): "true",
-              ("g1.py", 40, "log more"): "debatable"}
+    found = [{**static, "grade": "true"}, {**warn, "grade": "true"}, {**note, "grade": "debatable"}]
     ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2", ("g1.py", 40, "log more"): "r3"}
-    labels = [("g1#0", {"model_free": True}), ("g1#1", {"model_free": False}), ("g1#2", {"model_free": False})]
+    labels = [{"id": "g1", "model_free": True}, {"id": "g1", "model_free": False}, {"id": "g1", "model_free": False}]
     matches = {"g1#0": {"r1"}, "g1#1": {"r2"}, "g1#2": {"r3"}}
-    rows = {r[0]: r[1:] for r in policy.table(found, grades, ids, matches, labels)}
+    rows = {r[0]: r[1:] for r in policy.table(found, ids, matches, labels, {"g1"})}
     assert rows["static only"] == (1, 1.0, 0.0, 1.0, 1 / 3)
     assert rows["severity error or warning"] == (2, 1.0, 0.0, 1.0, 2 / 3)
     assert rows["all model findings"] == (3, 2 / 3, 0.0, 1.0, 1.0)
