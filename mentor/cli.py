@@ -198,7 +198,7 @@ def cmd_review(args) -> int:
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
     if noted := [f for f in result.get("minor") or [] if f["rule"] == "model"]:
-        print("\nLower-priority notes from the model (not raised as findings):")
+        print("\nDesign advice and lower-priority notes from the model (not raised as findings):")
         for f in noted:
             print(f"{f['line']:>4}  {f['principle']:<13} {f['message']}")
             if f.get("suggestion"):

@@ -58,7 +58,7 @@ RAISED_IN = {"smell:mutable-global": {"service"}}
 # what the minor line calls the other rules when their finding is folded (note-level, or out of context)
 NOTE_LABELS = {"smell:mutable-global": "module-level mutable state", "ruff:F821": "names defined elsewhere",
                "ml:no-seed": "no random seed", "ml:non-atomic-write": "non-atomic writes of a final artifact",
-               "model": "lower-priority notes from the model"}
+               "model": "design advice and lower-priority notes from the model"}
 
 
 @dataclass(frozen=True)

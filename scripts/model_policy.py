@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_review import (  # noqa: E402
@@ -35,12 +36,17 @@ from eval_review import (  # noqa: E402
     with_grades,
 )
 
+from mentor.review import DESIGN_PRINCIPLES  # noqa: E402
+
 SEVERE = ("error", "warning")
 POLICIES: dict[str, Callable[[dict], bool]] = {
     "static only": lambda f: False,
     "all model findings": lambda f: True,
     "severity error": lambda f: f["_severity"] == "error",
-    "severity error or warning": lambda f: f["_severity"] in SEVERE,
+    "severity error or warning": lambda f: f["_severity"] in SEVERE,  # shipped in session 14
+    # shipped since session 15 (review.model_raises): design warnings join the list apart
+    "error, or warning not on design": lambda f: f["_severity"] == "error" or (
+        f["_severity"] == "warning" and f.get("_principle") not in DESIGN_PRINCIPLES),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -80,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
     print(f"{len(files)} files · {len(labels)} labels ({sum(1 for lab in labels if lab.get('model_free'))} "
           f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
-    print(f"{'policy':28} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}")
+    print(f"{'policy':33} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}")
     for name, n, true, wrong, free, every in table(graded, ids, matches, labels, files):
-        print(f"{name:28} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
+        print(f"{name:33} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
     return 0
 
 

@@ -104,7 +104,8 @@ def findings(files: list[Path], answers: Path, write: Path, shown_only: bool = F
             asked = [str(item.get("message", ""))[:60] for item in reply.get("findings") or []]
             rows += [{"file": path.name, "line": f["line"], "end_line": f["end_line"], "also": f.get("also") or [],
                       "message": f["message"], "_rule": f["rule"], "_severity": f["severity"],
-                      "_principle": f["principle"], "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None,
+                      "_principle": f["principle"],
+                      "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None,
                       "_listed": f in listed} for f in result["findings"] + ([] if shown_only else listed)]
     write.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} findings on {len(files)} files ({model} from the model; {dropped} of its findings dropped as "

@@ -194,15 +194,22 @@ def test_a_policy_keeps_the_static_findings_and_the_model_findings_it_selects():
     spec_.loader.exec_module(policy)
     static = {"file": "g1.py", "line": 5, "message": "no timeout", "_rule": "ml:http-no-timeout",
               "_severity": "warning", "_rank": None}
-    warn = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "warning", "_rank": 1}
-    note = {"file": "g1.py", "line": 40, "message": "log more", "_rule": "model", "_severity": "info", "_rank": 3}
-    found = [{**static, "grade": "true"}, {**warn, "grade": "true"}, {**note, "grade": "debatable"}]
-    ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2", ("g1.py", 40, "log more"): "r3"}
+    warn = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "warning",
+            "_principle": "reliability", "_rank": 1}
+    design = {"file": "g1.py", "line": 35, "message": "inject the client", "_rule": "model", "_severity": "warning",
+              "_principle": "DIP", "_rank": 2}
+    note = {"file": "g1.py", "line": 40, "message": "log more", "_rule": "model", "_severity": "info",
+            "_principle": "observability", "_rank": 3}
+    found = [{**static, "grade": "true"}, {**warn, "grade": "true"}, {**design, "grade": "debatable"},
+             {**note, "grade": "debatable"}]
+    ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2",
+           ("g1.py", 35, "inject the client"): "r4", ("g1.py", 40, "log more"): "r3"}
     labels = [{"id": "g1", "model_free": True}, {"id": "g1", "model_free": False}, {"id": "g1", "model_free": False}]
     matches = {"g1#0": {"r1"}, "g1#1": {"r2"}, "g1#2": {"r3"}}
     rows = {r[0]: r[1:] for r in policy.table(found, ids, matches, labels, {"g1"})}
     assert rows["static only"] == (1, 1.0, 0.0, 1.0, 1 / 3)
-    assert rows["severity error or warning"] == (2, 1.0, 0.0, 1.0, 2 / 3)
-    assert rows["all model findings"] == (3, 2 / 3, 0.0, 1.0, 1.0)
-    assert rows["first 2 of the answer"] == rows["severity error or warning"]  # the note came third
+    assert rows["severity error or warning"] == (3, 2 / 3, 0.0, 1.0, 2 / 3)
+    assert rows["error, or warning not on design"] == (2, 1.0, 0.0, 1.0, 2 / 3)  # as shipped: the DIP warning apart
+    assert rows["all model findings"] == (4, 2 / 4, 0.0, 1.0, 1.0)
     assert rows["first 3 of the answer"] == rows["all model findings"]
+    assert rows["first 2 of the answer"] == rows["severity error or warning"]  # the note came third
