@@ -119,6 +119,31 @@ def run():
 """
 
 
+def test_review_page_raises_the_models_defects_and_lists_its_design_advice_apart(monkeypatch, openai_server):
+    import json
+
+    for name, value in {"MENTOR_PROVIDER": "local", "MENTOR_LOCAL_BASE_URL": openai_server.base_url,
+                        "MENTOR_LOCAL_MODEL": "tiny"}.items():
+        monkeypatch.setenv(name, value)
+    st.cache_resource.clear()
+    openai_server.enqueue(json.dumps({"summary": "A training fetch with its failures hidden.", "findings": [
+        {"line": 5, "severity": "warning", "principle": "reliability",
+         "message": "A failed download leaves `data` unbound, so line 10 raises NameError."},
+        {"line": 3, "severity": "warning", "principle": "SRP", "message": "Fetching and training share one function.",
+         "suggestion": "Split fetch from train."}]}))
+    at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
+    at.text_area[0].set_value(SMELLY)
+    at.button[0].click().run()
+    assert not at.exception
+    raised = [e.label for e in at.expander if not e.label.startswith("Minor notes")]
+    assert any("line 5" in label and "leaves `data` unbound" in label for label in raised), raised
+    assert not any("share one function" in label for label in raised), raised
+    (minor,) = [e for e in at.expander if e.label.startswith("Minor notes and design advice")]
+    shown = [m.value for m in minor.markdown]
+    assert "Line 3 · SRP: Fetching and training share one function." in shown
+    assert "**Suggested change:** Split fetch from train." in shown
+
+
 def test_review_page_lists_hardening_apart_unless_the_code_serves_other_people():
     at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     at.text_area[0].set_value(UNHARDENED)

@@ -93,11 +93,15 @@ if "review_result" in st.session_state:
                         show_markdown(f"**Suggested change:** {f['suggestion']}")
                     learn_more(f)
         if result.get("minor"):  # correct but low-value here: listed for the learner, not raised as findings
-            with st.expander(f"Minor notes ({len(result['minor'])}), not raised as findings"):
+            advice = " and design advice" if any(f["rule"] == "model" for f in result["minor"]) else ""
+            with st.expander(f"Minor notes{advice} ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
-                    show_markdown(f"Line {f['line']}: {f['message']}")
-                    if f["rule"] == "model" and f.get("suggestion"):  # a model note carries its own fix
-                        show_markdown(f"**Suggested change:** {f['suggestion']}")
+                    if f["rule"] == "model":  # the model's design advice and notes: with their principle and fix
+                        show_markdown(f"Line {f['line']} · {f['principle']}: {f['message']}")
+                        if f.get("suggestion"):
+                            show_markdown(f"**Suggested change:** {f['suggestion']}")
+                    else:
+                        show_markdown(f"Line {f['line']}: {f['message']}")
     with code_tab:
         st.html(code_html(code, result["findings"]))
     if st.session_state.pop("review_scroll", False):
