@@ -10,7 +10,9 @@ the labelled problems as the blind matcher read them (a finding graded wrong cat
     python scripts/model_policy.py --findings eval/review/round22.model_findings.jsonl \\
         --round eval/review/round3 ... --round eval/review/round22 --matched eval/review/round22.matched.jsonl
 
-The findings file is `model_review_eval.py findings --write` (with `_severity` and `_rank`).
+`--pool PREFIX` (repeated) adds up the counts of several rounds, each read from PREFIX.model_findings.jsonl and
+PREFIX.matched.jsonl. The findings file is `model_review_eval.py findings --write` (with `_severity`, `_principle`
+and `_rank`).
 """
 
 from __future__ import annotations
@@ -53,42 +55,83 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 }
 
 
-def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str]
-          ) -> list[tuple[str, int, float, float, float, float]]:
-    """(policy, findings, true share, wrong share, recall of model-free labels, recall of all labels), from graded
-    findings (each with its `grade`) and eval_review's blind-matched recall."""
-    out = []
+Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
+
+
+def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str]
+           ) -> dict[str, Counts]:
+    """Per policy: how many findings it shows, how many are graded true and wrong, and how many model-free and all
+    labels the blind matcher found among them (a finding graded wrong catches nothing)."""
+    out = {}
     for name, keep in POLICIES.items():
         shown = [f for f in findings if f["_rule"] != "model" or keep(f)]
         graded = Counter(grade_of(f) for f in shown)
         free = matched_recall(labels, shown, files, matches, ids)
         every = matched_recall(labels, shown, files, matches, ids, every=True)
-        n = max(1, len(shown))
-        out.append((name, len(shown), graded["true"] / n, graded["wrong"] / n, free[0] / max(1, free[1]),
-                    every[0] / max(1, every[1])))
+        out[name] = (len(shown), graded["true"], graded["wrong"], *free[:2], *every[:2])
     return out
+
+
+def shares(c: Counts) -> tuple[int, float, float, float, float]:
+    """(findings, true share, wrong share, recall of model-free labels, recall of all labels)."""
+    n = max(1, c[0])
+    return c[0], c[1] / n, c[2] / n, c[3] / max(1, c[4]), c[5] / max(1, c[6])
+
+
+def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str]
+          ) -> list[tuple[str, int, float, float, float, float]]:
+    """(policy, findings, true share, wrong share, recall of model-free labels, recall of all labels), from graded
+    findings (each with its `grade`) and eval_review's blind-matched recall."""
+    return [(name, *shares(c)) for name, c in counts(findings, ids, matches, labels, files).items()]
+
+
+def round_counts(findings_file: Path, prefix: Path, matched: Path, rounds: list[Path], data: Path
+                 ) -> tuple[dict[str, Counts], set[str], list[dict]]:
+    """One round's counts per policy, with its files and labels: its findings graded by every round given."""
+    findings = load(findings_file)
+    graded = with_grades(findings, round_grades(rounds))
+    if len(graded) < len(findings):
+        raise SystemExit(f"{len(findings) - len(graded)} findings of {findings_file} no round graded")
+    ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(prefix)}
+    files = set(round_versions(prefix)["files"])
+    labels = [lab for lab in load(data / "labels.jsonl") if lab["id"] in files]
+    matches = {r["label"]: set(r["findings"]) for r in load(matched)}
+    return counts(graded, ids, matches, labels, files), files, labels
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--findings", type=Path, required=True)
+    ap.add_argument("--findings", type=Path)
     ap.add_argument("--round", type=Path, action="append", required=True)
-    ap.add_argument("--matched", type=Path, required=True)
+    ap.add_argument("--matched", type=Path)
+    ap.add_argument("--pool", type=Path, action="append", default=[],
+                    help="a round PREFIX (PREFIX.model_findings.jsonl, PREFIX.matched.jsonl) to add up with others")
     ap.add_argument("--data", type=Path, default=DATA)
     args = ap.parse_args(argv)
-    findings = load(args.findings)
-    graded = with_grades(findings, round_grades(args.round))
-    if len(graded) < len(findings):
-        raise SystemExit(f"{len(findings) - len(graded)} findings no round graded")
-    ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
-    files = set(round_versions(args.round[-1])["files"])
-    labels = [lab for lab in load(args.data / "labels.jsonl") if lab["id"] in files]
-    matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
+    if args.pool:
+        sets = [(Path(f"{p}.model_findings.jsonl"), p, Path(f"{p}.matched.jsonl")) for p in args.pool]
+    elif args.findings and args.matched:
+        sets = [(args.findings, args.round[-1], args.matched)]
+    else:
+        ap.error("give --findings and --matched, or --pool")
+    total: dict[str, list[int]] = {}
+    files: set[str] = set()
+    labels: list[dict] = []
+    for findings_file, prefix, matched in sets:
+        per, its_files, its_labels = round_counts(findings_file, prefix, matched, args.round, args.data)
+        files |= its_files
+        labels += its_labels
+        for name, c in per.items():
+            total[name] = [a + b for a, b in zip(total.get(name, [0] * 7), c, strict=True)]
     print(f"{len(files)} files · {len(labels)} labels ({sum(1 for lab in labels if lab.get('model_free'))} "
           f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
-    print(f"{'policy':33} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}")
-    for name, n, true, wrong, free, every in table(graded, ids, matches, labels, files):
-        print(f"{name:33} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
+    print(f"{'policy':33} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}"
+          + ("   counts: true, wrong, model-free caught" if args.pool else ""))
+    for name, c in total.items():
+        n, true, wrong, free, every = shares(tuple(c))
+        pooled = f"   {c[1]}, {c[2]}, {c[3]}/{c[4]}" if args.pool else ""
+        print(f"{name:33} {n:8d} {true:6.1%} {wrong:6.1%} {free:20.1%} {every:13.1%}{pooled}" if args.pool else
+              f"{name:33} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
     return 0
 
 

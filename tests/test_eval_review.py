@@ -188,6 +188,35 @@ def test_the_model_stand_in_reads_the_request_that_left_and_its_answer_is_valida
     assert "2 of its findings dropped" in out and "no usable answer for 1 files (offline review only): w2.py" in out
 
 
+def test_model_policy_adds_up_rounds_when_pooled(tmp_path, capsys):
+    """Two one-file rounds pooled: counts add up, so shares are of the sums, not means of the rounds' shares."""
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+
+    def write(name, rows):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    write("labels.jsonl", [{"id": "g1", "model_free": True}, {"id": "g2", "model_free": True}])
+    for n, (fid, grades) in enumerate([("g1", ["true", "true", "debatable"]), ("g2", ["wrong"])], start=1):
+        model = [{"file": f"{fid}.py", "line": i + 1, "message": f"m{i}", "_rule": "model", "_severity": "warning",
+                  "_principle": "reliability", "_rank": i + 1} for i in range(len(grades))]
+        ids = [f"r{n}{i}" for i in range(len(grades))]
+        write(f"r{n}.model_findings.jsonl", model)
+        write(f"r{n}.findings.jsonl", [{**f, "finding_id": i} for f, i in zip(model, ids, strict=True)])
+        write(f"r{n}.graded.jsonl", [{"finding_id": i, "grade": g} for i, g in zip(ids, grades, strict=True)])
+        write(f"r{n}.matched.jsonl", [{"label": f"{fid}#0", "findings": [ids[0]]}])
+        (tmp_path / f"r{n}.versions.json").write_text(json.dumps({"files": [fid], "versions": {}}))
+    rounds = ["--round", str(tmp_path / "r1"), "--round", str(tmp_path / "r2")]
+    assert policy.main([*rounds, "--pool", str(tmp_path / "r1"), "--pool", str(tmp_path / "r2"),
+                        "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 files · 2 labels (2 model-free)")
+    every = next(line for line in out.splitlines() if line.startswith("all model findings"))
+    # 4 findings, 2 true (50%), 1 wrong (25%); g1's label caught, g2's only by a finding graded wrong (50%)
+    assert every.split() == ["all", "model", "findings", "4", "50.0%", "25.0%", "50.0%", "50.0%", "2,", "1,", "1/2"]
+
+
 def test_a_policy_keeps_the_static_findings_and_the_model_findings_it_selects():
     spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
     policy = importlib.util.module_from_spec(spec_)
