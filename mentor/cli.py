@@ -197,19 +197,21 @@ def cmd_review(args) -> int:
             print(f"      ask: {f['question']}")
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
-    if noted := [f for f in result.get("minor") or [] if f["rule"] == "model"]:
-        print("\nDesign advice and lower-priority notes from the model (not raised as findings):")
-        for f in noted:
-            print(f"{f['line']:>4}  {f['principle']:<13} {f['message']}")
-            if f.get("suggestion"):
-                print(f"      fix: {f['suggestion']}")
-    if result.get("hardening"):
-        print("\nBefore other people use this (or run again with --serves-others to raise these as findings):")
-        for f in result["hardening"]:
-            print(f"{f['line']:>4}  {f['message']}")
-            if f.get("suggestion"):
-                print(f"      fix: {f['suggestion']}")
+    _listed("Design advice and lower-priority notes from the model (not raised as findings)",
+            [f for f in result.get("minor") or [] if f["rule"] == "model"], principle=True)
+    _listed("Before other people use this (or run again with --serves-others to raise these as findings)",
+            result.get("hardening") or [])
     return 0
+
+
+def _listed(title: str, findings: list[dict], principle: bool = False) -> None:
+    """A list the review keeps apart from its findings: line, (principle,) message and fix."""
+    if findings:
+        print(f"\n{title}:")
+    for f in findings:
+        print(f"{f['line']:>4}  " + (f"{f['principle']:<13} " if principle else "") + f["message"])
+        if f.get("suggestion"):
+            print(f"      fix: {f['suggestion']}")
 
 
 def cmd_plan(args) -> int:
