@@ -252,7 +252,7 @@ class ReviewService:
         model_summary, extra, provider, model, notes, usage = self._ask_model(
             masked, request, lambda text: parse_model_review(text, lines))
         extra = [f for f in extra if not _overlaps(f, known)]
-        references(extra, self.retriever)
+        references(extra)  # lesson links only: the passages it could search for are not used after the answer
         raised, noted = model_triage(extra)
         analysis.minor += noted
         summary_of = lambda counts, found, notes: _summary(analysis, counts, found, model_summary, provider,  # noqa: E731

@@ -139,7 +139,13 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "design:restore-test": (16, "A backup not restored is not a backup"),
     "model": (20, "Review checklist"),
 }
-PRINCIPLE_FALLBACK = {"security": 13, "reliability": 8, "performance": 15, "observability": 12}
+# a model finding's lesson, by the principle it names: (week, section heading; "" for the whole lesson)
+PRINCIPLE_FALLBACK: dict[str, tuple[int, str]] = {
+    "security": (13, ""), "reliability": (8, ""), "performance": (15, ""), "observability": (12, ""),
+    "SRP": (1, "Single Responsibility Principle (SRP)"), "OCP": (1, "Open/Closed Principle (OCP)"),
+    "LSP": (1, "Liskov Substitution Principle (LSP)"), "ISP": (1, "Interface Segregation Principle (ISP)"),
+    "DIP": (1, "Dependency Inversion Principle (DIP)"),
+    "testability": (18, "Testing strategy: fakes at the wire, loopback servers, eval sets")}
 _HEADING = re.compile(r"^(#{2,4})\s+(.*)$", re.M)
 
 
@@ -169,7 +175,7 @@ def reference(rule: str, principle: str = "", corpus: Path = DEFAULT_CORPUS) -> 
     key = rule_key(rule)
     week, heading = RULE_LESSONS[key]
     if key == "model" and principle in PRINCIPLE_FALLBACK:
-        week, heading = PRINCIPLE_FALLBACK[principle], ""
+        week, heading = PRINCIPLE_FALLBACK[principle]
     source, title = lesson_file(week, corpus)
     return {"source": source, "title": title, "week": week, "section": heading}
 

@@ -142,6 +142,7 @@ def test_review_page_raises_the_models_defects_and_lists_its_design_advice_apart
     shown = [m.value for m in minor.markdown]
     assert "Line 3 · SRP: Fetching and training share one function." in shown
     assert "**Suggested change:** Split fetch from train." in shown
+    assert any("Learn more:" in c.value and "Single Responsibility" in c.value for c in minor.caption)
 
 
 def test_review_page_lists_hardening_apart_unless_the_code_serves_other_people():

@@ -626,6 +626,18 @@ def test_a_local_model_review_is_merged_and_secrets_never_leave(tmp_path, openai
     assert "already serves other people" in openai_server.requests[-1].body["messages"][1]["content"]
 
 
+@pytest.mark.parametrize("principle, week, section", [
+    ("SRP", 1, "Single Responsibility Principle (SRP)"), ("LSP", 1, "Liskov Substitution Principle (LSP)"),
+    ("testability", 18, "Testing strategy: fakes at the wire, loopback servers, eval sets"), ("security", 13, ""),
+    ("style", 20, "Review checklist")])
+def test_a_model_finding_links_the_lesson_of_its_principle(principle, week, section):
+    from mentor.review_lessons import reference, section_text
+
+    ref = reference("model", principle)
+    assert (ref["week"], ref["section"]) == (week, section)
+    assert not section or section_text(week, section)  # the heading exists in that week's lesson
+
+
 def test_the_models_info_notes_and_design_warnings_are_listed_apart_and_its_other_findings_raised(
         tmp_path, openai_server):
     """Chosen on dev (eval/review/dev9, dev11): the model's info notes and its design warnings were mostly graded

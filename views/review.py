@@ -100,6 +100,7 @@ if "review_result" in st.session_state:
                         show_markdown(f"Line {f['line']} · {f['principle']}: {f['message']}")
                         if f.get("suggestion"):
                             show_markdown(f"**Suggested change:** {f['suggestion']}")
+                        learn_more(f)  # the lesson that teaches the principle
                     else:
                         show_markdown(f"Line {f['line']}: {f['message']}")
     with code_tab:
