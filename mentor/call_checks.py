@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding, decorator_names, dotted
+from .findings import FUNCTIONS, Finding, decorator_names, dotted, parameters
 from .ml_rules import _finding
 
 # decorators that keep the function's own signature: memoisers and the method kinds
@@ -47,7 +47,7 @@ def _rebound(tree: ast.Module) -> set[str]:
             defs[n.name] = defs.get(n.name, 0) + 1
     stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)}
     params = {p.arg for f in ast.walk(tree) if isinstance(f, (*FUNCTIONS, ast.Lambda))
-              for p in f.args.posonlyargs + f.args.args + f.args.kwonlyargs}
+              for p in parameters(f)}
     imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
                 for a in n.names}
     return {name for name, n in defs.items() if n > 1} | stored | params | imported

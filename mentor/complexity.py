@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import BLOCKS, FUNCTIONS, Finding, functions, qualname, smell
+from .findings import BLOCKS, FUNCTIONS, Finding, functions, parameters, qualname, smell
 
 COMPLEXITY_WARNING, COMPLEXITY_ERROR = 10, 20
 MAX_FUNCTION_LINES, MAX_NESTING, MAX_PARAMS = 60, 4, 6
@@ -63,8 +63,7 @@ def complexity(tree: ast.Module, code: str) -> list[Finding]:
     for name, at, body, score, func in scopes:
         size = _code_lines(body, lines)
         depth, deepest = _nesting(body, 0)
-        params = [a for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)
-                  if a.arg not in ("self", "cls")] if func else []
+        params = [a for a in parameters(func) if a.arg not in ("self", "cls")] if func else []
         problems = []
         if score > COMPLEXITY_WARNING:
             problems.append(f"cyclomatic complexity {score} (radon rank {cc_rank(score)})")

@@ -93,6 +93,22 @@ def decorator_names(node: ast.AST) -> list[str]:
     return [dotted(d.func if isinstance(d, ast.Call) else d) for d in getattr(node, "decorator_list", [])]
 
 
+def parameters(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, star: bool = False) -> list[ast.arg]:
+    """A function's named parameters in signature order (positional-only, ordinary, keyword-only); with `star`, its
+    `*args` and `**kwargs` too."""
+    a = func.args
+    varargs, kwargs = [a.vararg] if star and a.vararg else [], [a.kwarg] if star and a.kwarg else []
+    return [*a.posonlyargs, *a.args, *varargs, *a.kwonlyargs, *kwargs]
+
+
+def parameter_defaults(func: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[tuple[ast.arg, ast.expr]]:
+    """(parameter, default) for each parameter given a default: the positional ones, then the keyword-only ones."""
+    a = func.args
+    positional = [*a.posonlyargs, *a.args]  # defaults belong to the last positional parameters
+    return [*zip(positional[len(positional) - len(a.defaults):], a.defaults, strict=True),
+            *((p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None)]
+
+
 def own_nodes(func: ast.AST):
     """Every node in a function's body, without descending into nested functions or classes."""
     stack = list(getattr(func, "body", []))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import EXITS, FUNCTIONS, Finding, dotted, main_guard
+from .findings import EXITS, FUNCTIONS, Finding, dotted, main_guard, parameters
 from .ml_rules import _finding
 
 LEAVING = (ast.Return, ast.Raise, ast.Continue, ast.Break)
@@ -76,8 +76,7 @@ def _reads(node: ast.AST, name: str, module: bool) -> ast.Name | None:
     if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
         return None
     if isinstance(node, FUNCTIONS):
-        a = node.args
-        if not module or name in {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | _stored(node.body):
+        if not module or name in {p.arg for p in parameters(node)} | _stored(node.body):
             return None
         return _first(node.body, name) or None
     if isinstance(node, ast.With | ast.AsyncWith) and name in _stored([i.optional_vars for i in node.items
@@ -153,8 +152,7 @@ def possibly_unbound(tree: ast.Module) -> list[Finding]:
     An `if`/`elif` chain with no `else` is judged: nothing here shows that its tests cover every value."""
     out = _body_checks(tree.body, True, set())
     for func in (f for f in ast.walk(tree) if isinstance(f, FUNCTIONS)):
-        a = func.args
-        params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p is not None}
+        params = {p.arg for p in parameters(func, star=True)}
         params |= {n for g in ast.walk(func) if isinstance(g, ast.Global | ast.Nonlocal) for n in g.names}
         out += _body_checks(func.body, False, params)
     return out

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 import re
 
+from .access_checks import route_methods, serves_requests
 from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, own_nodes
 from .frameworks import framework_of
 from .ml_rules import _finding
-from .service_checks import route_methods, serves_requests
 from .smells import CLIENTS
 
 # loading a model, tokenizer, index or database engine: seconds of work and memory that should happen once

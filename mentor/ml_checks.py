@@ -12,6 +12,7 @@ import ast
 import re
 
 from . import (
+    access_checks,
     call_checks,
     credential_checks,
     data_checks,
@@ -442,7 +443,7 @@ def argparse_types(tree: ast.Module) -> list[Finding]:
 
 def ml_findings(tree: ast.Module) -> list[Finding]:
     """Every ML/LLM-service check, on each function and on the module's own code."""
-    sv, rt, pc, mi = service_checks, runtime_checks, portability_checks, model_input_checks
+    sv, ac, rt, pc, mi = service_checks, access_checks, runtime_checks, portability_checks, model_input_checks
     kind, looped, imports = context_of(tree).kind, called_in_loops(tree), imported_names(tree)
     instances = rt.instances_of(tree)
     clients = rt.async_clients(tree)
@@ -470,11 +471,11 @@ def ml_findings(tree: ast.Module) -> list[Finding]:
                 *rt.llm_unguarded(scope, nodes, kind != "library", guarded, consequence),
                 *rt.blocking_in_async(scope, nodes, helpers, instances, clients), *rt.unclosed_clients(scope, nodes)]
     return [*out, *rt.unbounded_growth(tree, kind == "service"), *rt.session_state_growth(tree),
-            *rt.unbounded_fanout(tree), *rt.background_loops(tree), *sv.csrf_exempt(tree),
-            *(sv.missing_auth(tree, kind == "service") or sv.exposed_without_auth(tree, kind)),
-            *sv.unbounded_payload(tree, kind == "service"), *sv.cors_any_origin(tree),
+            *rt.unbounded_fanout(tree), *rt.background_loops(tree), *ac.csrf_exempt(tree),
+            *(ac.missing_auth(tree, kind == "service") or ac.exposed_without_auth(tree, kind)),
+            *sv.unbounded_payload(tree, kind == "service"), *ac.cors_any_origin(tree),
             *sv.main_only_globals(tree, kind == "service"), *load_checks.load_per_request(tree, kind),
-            *sv.timing_unsafe_compare(tree, kind == "service"),
+            *ac.timing_unsafe_compare(tree, kind == "service"),
             *airflow_top_level(tree), *training_checks.no_seed(tree, kind == "script"), *train_only_evaluation(tree),
             *training_checks.eval_drop_last(tree), *training_checks.training_loaders_unshuffled(tree),
             *training_checks.eval_mode_training(tree), *training_checks.evaluation_with_gradients(tree),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, main_guard
+from .findings import FUNCTIONS, Finding, call_nodes, decorator_names, dotted, main_guard, parameter_defaults
 from .ml_rules import _finding
 from .review_triage import CLI, imported_modules
 
@@ -47,13 +47,9 @@ def unused_parameters(tree: ast.Module) -> list[Finding]:
         if (_stub(func) or id(func) in overridable
                 or any(name.rsplit(".", 1)[-1] in STUB_DECORATORS for name in decorator_names(func))):
             continue
-        a = func.args
-        positional = a.posonlyargs + a.args
         # a default built by a call is a marker a framework acts on (FastAPI's `Depends(...)` runs the dependency,
         # Gradio's `gr.Progress(...)` tracks progress), not a value the body has to read
-        defaulted = [p for p, d in [*zip(positional[len(positional) - len(a.defaults):], a.defaults, strict=True),
-                                    *zip(a.kwonlyargs, a.kw_defaults, strict=True)]
-                     if d is not None and not isinstance(d, ast.Call)]
+        defaulted = [p for p, d in parameter_defaults(func) if not isinstance(d, ast.Call)]
         reads = set().union(*(_loads(s) for s in func.body))
         if reads & DYNAMIC_READS:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes
+from .findings import FUNCTIONS, Finding, call_nodes, dotted, own_nodes, parameter_defaults
 from .ml_rules import _finding, _kw, imported_names, llm_calls, qualified, qualified_name, scopes
 from .smells import MUTATORS
 
@@ -395,11 +395,7 @@ def default_escapes(tree: ast.Module, line: int) -> bool:
     """Whether the mutable default written on `line` can carry state from one call to the next: the function
     mutates it, stores it, returns it or hands it to another call. `x = x or {}` and read-only use cannot."""
     for func in (n for n in ast.walk(tree) if isinstance(n, FUNCTIONS)):
-        args = func.args
-        positional = [*args.posonlyargs, *args.args]  # defaults belong to the last positional parameters
-        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True))
-        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
-        for arg, default in pairs:
+        for arg, default in parameter_defaults(func):
             if default.lineno <= line <= (default.end_lineno or default.lineno):
                 return _escapes(arg.arg, list(own_nodes(func)))
     return True  # not found: keep ruff's word
