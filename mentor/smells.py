@@ -297,9 +297,9 @@ def mutable_globals(tree: ast.Module) -> list[Finding]:
         if cls is None and func.name in startup:
             continue
         rebound, mutated = _changed_names(func)
-        for name in rebound | {n for n in mutated if n in names and _mutable(names[n][1])}:
-            if name in names:
-                changed[name].append(qualname(func, cls))
+        touched = rebound | {n for n in mutated if n in names and _mutable(names[n][1])}
+        for name in (n for n in names if n in touched):  # in the module's order, not the set's: the same every run
+            changed[name].append(qualname(func, cls))
     out = []
     for name, funcs in changed.items():
         stmt, value = names[name]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -740,3 +743,16 @@ def test_a_file_saved_with_a_byte_order_mark_is_reviewed_like_the_same_file_with
     assert not with_bom.syntax_error
     assert [(f.rule, f.line) for f in with_bom.findings] == [(f.rule, f.line) for f in plain.findings]
     assert ("ml:http-no-timeout", 5) in [(f.rule, f.line) for f in with_bom.findings]
+
+
+def test_module_level_state_is_reported_in_the_same_order_whatever_the_hash_seed():
+    """Python salts str hashes per process: a set's order must not decide the order of the findings."""
+    code = "A = []\nB = {}\nC = set()\nD = []\nE = {}\n\n\ndef touch():\n    global A\n    A = [1]\n" \
+           "    B['k'] = 1\n    C.add(1)\n    D.append(1)\n    E.update(x=1)\n"
+    probe = ("import sys, ast; from mentor.smells import mutable_globals; "
+             "print([f.message for f in mutable_globals(ast.parse(sys.stdin.read()))])")
+    seen = {subprocess.run([sys.executable, "-c", probe], input=code, capture_output=True, text=True, check=True,
+                           cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(ROOT)}
+                           ).stdout for seed in range(6)}
+    assert len(seen) == 1, seen
+    assert "`A`" in next(iter(seen)).split("`B`")[0]  # in the module's order
