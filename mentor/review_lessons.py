@@ -140,7 +140,7 @@ RULE_LESSONS: dict[str, tuple[int, str]] = {
     "model": (20, "Review checklist"),
 }
 # a model finding's lesson, by the principle it names: (week, section heading; "" for the whole lesson)
-PRINCIPLE_FALLBACK: dict[str, tuple[int, str]] = {
+PRINCIPLE_LESSONS: dict[str, tuple[int, str]] = {
     "security": (13, ""), "reliability": (8, ""), "performance": (15, ""), "observability": (12, ""),
     "SRP": (1, "Single Responsibility Principle (SRP)"), "OCP": (1, "Open/Closed Principle (OCP)"),
     "LSP": (1, "Liskov Substitution Principle (LSP)"), "ISP": (1, "Interface Segregation Principle (ISP)"),
@@ -174,8 +174,8 @@ def reference(rule: str, principle: str = "", corpus: Path = DEFAULT_CORPUS) -> 
     """The lesson and section that teach the fix for a rule."""
     key = rule_key(rule)
     week, heading = RULE_LESSONS[key]
-    if key == "model" and principle in PRINCIPLE_FALLBACK:
-        week, heading = PRINCIPLE_FALLBACK[principle]
+    if key == "model" and principle in PRINCIPLE_LESSONS:
+        week, heading = PRINCIPLE_LESSONS[principle]
     source, title = lesson_file(week, corpus)
     return {"source": source, "title": title, "week": week, "section": heading}
 
