@@ -38,7 +38,7 @@ from eval_review import (  # noqa: E402
     with_grades,
 )
 
-from mentor.review import DESIGN_PRINCIPLES  # noqa: E402
+from mentor.review import model_raises  # noqa: E402
 
 SEVERE = ("error", "warning")
 POLICIES: dict[str, Callable[[dict], bool]] = {
@@ -46,9 +46,8 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     "all model findings": lambda f: True,
     "severity error": lambda f: f["_severity"] == "error",
     "severity error or warning": lambda f: f["_severity"] in SEVERE,  # shipped in session 14
-    # shipped since session 15 (review.model_raises): design warnings join the list apart
-    "error, or warning not on design": lambda f: f["_severity"] == "error" or (
-        f["_severity"] == "warning" and f.get("_principle") not in DESIGN_PRINCIPLES),
+    # shipped since session 15: the review's own rule, design warnings join the list apart
+    "error, or warning not on design": lambda f: model_raises(f["_severity"], f.get("_principle")),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -127,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
           f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
     print(f"{'policy':33} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}"
           + ("   counts: true, wrong, model-free caught" if args.pool else ""))
+    share = ".1%" if args.pool else ".0%"  # pooled rounds: a decimal, and the counts behind it
     for name, c in total.items():
         n, true, wrong, free, every = shares(tuple(c))
-        pooled = f"   {c[1]}, {c[2]}, {c[3]}/{c[4]}" if args.pool else ""
-        print(f"{name:33} {n:8d} {true:6.1%} {wrong:6.1%} {free:20.1%} {every:13.1%}{pooled}" if args.pool else
-              f"{name:33} {n:8d} {true:6.0%} {wrong:6.0%} {free:20.0%} {every:13.0%}")
+        print(f"{name:33} {n:8d} {true:6{share}} {wrong:6{share}} {free:20{share}} {every:13{share}}"
+              + (f"   {c[1]}, {c[2]}, {c[3]}/{c[4]}" if args.pool else ""))
     return 0
 
 
