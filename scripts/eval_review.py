@@ -68,10 +68,15 @@ def grade_of(row: dict) -> str:
     return str(row.get("grade") or row.get("verdict") or row.get("label") or "").strip().lower()
 
 
+def counted(lab: dict, split_ids: set[str], every: bool = False) -> bool:
+    """Whether a labelled problem counts in recall: on the split's files, and model-free unless `every`."""
+    return lab["id"] in split_ids and (every or bool(lab.get("model_free")))
+
+
 def recall(labels: list[dict], findings: list[dict], split_ids: set[str],
            every: bool = False) -> tuple[int, int, list[dict]]:
     """(caught, all) model-free labelled problems of the split (`every`: all labelled problems), and the missed."""
-    wanted = [lab for lab in labels if lab["id"] in split_ids and (every or lab.get("model_free"))]
+    wanted = [lab for lab in labels if counted(lab, split_ids, every)]
     missed = []
     for lab in wanted:
         hit = any(f["file"].split(".")[0] == lab["id"] and grade_of(f) != "wrong" and on_lines(f, lab)
@@ -87,7 +92,7 @@ def matched_recall(labels: list[dict], findings: list[dict], split_ids: set[str]
     caught when a finding the matcher says raises the same problem was given and not graded wrong."""
     given = {ids[(f["file"], f["line"], f["message"])] for f in findings
              if grade_of(f) != "wrong" and (f["file"], f["line"], f["message"]) in ids}
-    keyed = [(k, lab) for k, lab in label_keys(labels) if lab["id"] in split_ids and (every or lab.get("model_free"))]
+    keyed = [(k, lab) for k, lab in label_keys(labels) if counted(lab, split_ids, every)]
     unmatched = [k for k, _ in keyed if k not in matches]
     if unmatched:
         raise SystemExit(f"the matcher did not answer for {len(unmatched)} labels, e.g. {unmatched[:3]}")

@@ -31,14 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_review import DATA, label_keys, load, round_findings, round_versions  # noqa: E402
+from eval_review import DATA, counted, label_keys, load, round_findings, round_versions  # noqa: E402
 
 
 def write(prefix: Path, blind: Path, every: bool = False) -> int:
     files = set(round_versions(prefix)["files"])
     findings = round_findings(prefix)
-    wanted = [(k, lab) for k, lab in label_keys(load(DATA / "labels.jsonl"))
-              if lab["id"] in files and (every or lab.get("model_free"))]
+    wanted = [(k, lab) for k, lab in label_keys(load(DATA / "labels.jsonl")) if counted(lab, files, every)]
     (blind / "files").mkdir(parents=True, exist_ok=True)
     rng = random.Random(0)
     rows = []
