@@ -48,6 +48,11 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     "severity error or warning": lambda f: f["_severity"] in SEVERE,  # shipped in session 14
     # shipped since session 15: the review's own rule, design warnings join the list apart
     "error, or warning not on design": lambda f: model_raises(f["_severity"], f.get("_principle")),
+    # session 16: the second reading's verdict (review_verify; `_verdict`, none: the rule above)
+    "second reading raises (V1)": lambda f: (f["_verdict"] == "raise" if f.get("_verdict")
+                                             else model_raises(f["_severity"], f.get("_principle"))),
+    "second reading and the rule (V2)": lambda f: (f.get("_verdict") in (None, "", "raise")
+                                                   and model_raises(f["_severity"], f.get("_principle"))),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
