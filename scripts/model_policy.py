@@ -59,6 +59,10 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 }
 
 
+# policies that read a column only some rounds' findings have: shown only when every finding of the model has it
+NEEDS = {"second reading raises (V1)": "_verdict", "second reading and the rule (V2)": "_verdict",
+         "error or warning, not for others": "_for_others"}
+
 Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
 
 
@@ -67,7 +71,10 @@ def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels
     """Per policy: how many findings it shows, how many are graded true and wrong, and how many model-free and all
     labels the blind matcher found among them (a finding graded wrong catches nothing)."""
     out = {}
+    model = [f for f in findings if f["_rule"] == "model"]
     for name, keep in POLICIES.items():
+        if name in NEEDS and not all(NEEDS[name] in f for f in model):
+            continue
         shown = [f for f in findings if f["_rule"] != "model" or keep(f)]
         graded = Counter(grade_of(f) for f in shown)
         free = matched_recall(labels, shown, files, matches, ids)
@@ -121,12 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     total: dict[str, list[int]] = {}
     files: set[str] = set()
     labels: list[dict] = []
+    shown = set(POLICIES)  # pooled: only the policies every round can be read by
     for findings_file, prefix, matched in sets:
         per, its_files, its_labels = round_counts(findings_file, prefix, matched, args.round, args.data)
         files |= its_files
         labels += its_labels
+        shown &= set(per)
         for name, c in per.items():
             total[name] = [a + b for a, b in zip(total.get(name, [0] * 7), c, strict=True)]
+    total = {name: c for name, c in total.items() if name in shown}
     print(f"{len(files)} files · {len(labels)} labels ({sum(1 for lab in labels if lab.get('model_free'))} "
           f"model-free) · recall as matched blind, a finding graded wrong catches nothing")
     print(f"{'policy':33} {'findings':>8} {'true':>6} {'wrong':>6} {'recall (model-free)':>20} {'recall (all)':>13}"

@@ -242,3 +242,27 @@ def test_a_policy_keeps_the_static_findings_and_the_model_findings_it_selects():
     assert rows["all model findings"] == (4, 2 / 4, 0.0, 1.0, 1.0)
     assert rows["first 3 of the answer"] == rows["all model findings"]
     assert rows["first 2 of the answer"] == rows["severity error or warning"]  # the note came third
+
+
+def test_the_second_readings_policies_read_its_verdicts_and_only_where_every_model_finding_has_one():
+    """Session 16's trial (eval/review/PREDECLARED_session16.md): raise what the second reading says raise."""
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+    static = {"file": "g1.py", "line": 5, "message": "no timeout", "_rule": "ml:http-no-timeout",
+              "_severity": "warning", "_rank": None, "grade": "true"}
+    error = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "error",
+             "_principle": "reliability", "_rank": 1, "grade": "debatable"}
+    design = {"file": "g1.py", "line": 35, "message": "inject the client", "_rule": "model", "_severity": "info",
+              "_principle": "DIP", "_rank": 2, "grade": "true"}
+    ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2",
+           ("g1.py", 35, "inject the client"): "r3"}
+    labels = [{"id": "g1", "model_free": True}, {"id": "g1", "model_free": True}]
+    matches = {"g1#0": {"r1"}, "g1#1": {"r3"}}
+    unread = {r[0] for r in policy.table([static, error, design], ids, matches, labels, {"g1"})}
+    assert "second reading raises (V1)" not in unread and "error, or warning not on design" in unread
+    read = [static, {**error, "_verdict": "minor"}, {**design, "_verdict": "raise"}]
+    rows = {r[0]: r[1:] for r in policy.table(read, ids, matches, labels, {"g1"})}
+    assert rows["second reading raises (V1)"] == (2, 1.0, 0.0, 1.0, 1.0)  # the design note it raised, not the error
+    assert rows["error, or warning not on design"] == (2, 0.5, 0.0, 0.5, 0.5)
+    assert rows["second reading and the rule (V2)"] == (1, 1.0, 0.0, 0.5, 0.5)  # static only: the rule drops the note
