@@ -48,7 +48,8 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     "severity error or warning": lambda f: f["_severity"] in SEVERE,  # shipped in session 14
     # shipped since session 15: the review's own rule, design warnings join the list apart
     "error, or warning not on design": lambda f: model_raises(f["_severity"], f.get("_principle")),
-    # session 16: the second reading's verdict (review_verify; `_verdict`, none: the rule above)
+    # session 16, tried and dropped: the second reading's verdict (`_verdict`; eval/review/trials/
+    # session16_second_reading.patch); a finding it did not judge ("") follows the rule above
     "second reading raises (V1)": lambda f: (f["_verdict"] == "raise" if f.get("_verdict")
                                              else model_raises(f["_severity"], f.get("_principle"))),
     "second reading and the rule (V2)": lambda f: (f.get("_verdict") in (None, "", "raise")
