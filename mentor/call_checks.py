@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .findings import FUNCTIONS, Finding, decorator_names, dotted, parameters
+from .findings import FUNCTIONS, Finding, decorator_names, dotted, parameter_defaults, parameters
 from .ml_rules import _finding
 
 # decorators that keep the function's own signature: memoisers and the method kinds
@@ -22,7 +22,6 @@ def _problem(func, call: ast.Call, bound: int) -> str:
     by Python itself (`self`)."""
     a = func.args
     positional = (a.posonlyargs + a.args)[bound:]
-    first_default = len(positional) - len(a.defaults)
     given = len(call.args)
     names = {k.arg for k in call.keywords}
     if given > len(positional) and a.vararg is None:
@@ -30,8 +29,8 @@ def _problem(func, call: ast.Call, bound: int) -> str:
     unknown = [n for n in names if n not in {p.arg for p in positional[given:] + a.kwonlyargs}]
     if unknown and a.kwarg is None:
         return f"passes `{unknown[0]}=`, which it has no parameter for"
-    missing = [p.arg for i, p in enumerate(positional) if i >= given and i < first_default and p.arg not in names]
-    missing += [p.arg for p, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is None and p.arg not in names]
+    optional = names | {p.arg for p, _ in parameter_defaults(func)}  # given by name, or with a default
+    missing = [p.arg for p in positional[given:] + a.kwonlyargs if p.arg not in optional]
     if missing:
         shown = ", ".join(f"`{m}`" for m in missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
         return f"leaves out {shown}"

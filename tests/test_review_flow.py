@@ -46,6 +46,18 @@ def test_too_many_arguments_or_an_unknown_keyword_is_named(call, problem):
     assert problem in message
 
 
+def test_a_keyword_only_parameter_without_a_default_is_required_and_defaults_are_not():
+    code = """\
+        def embed(texts, batch=32, *, model, normalize=True):
+            return texts
+
+        CALL
+        """
+    [(line, message)] = raised(code.replace("CALL", "embed(['a'], 16)"), "ml:call-arity")
+    assert line == 4 and "leaves out `model`" in message and "batch" not in message and "normalize" not in message
+    assert raised(code.replace("CALL", "embed(texts=['a'], model='m')"), "ml:call-arity") == []
+
+
 @pytest.mark.parametrize("code", [
     # arguments spread from a list or a dict: their number is not known here
     EXAMPLES.replace("CALL", "run_generate(*args)"),
