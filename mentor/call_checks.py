@@ -26,11 +26,12 @@ def _problem(func, call: ast.Call, bound: int) -> str:
     names = {k.arg for k in call.keywords}
     if given > len(positional) and a.vararg is None:
         return f"passes {given} positional argument{'s' if given != 1 else ''} where it takes {len(positional)}"
-    unknown = [n for n in names if n not in {p.arg for p in positional[given:] + a.kwonlyargs}]
+    unfilled = [p.arg for p in positional[given:] + a.kwonlyargs]  # what a keyword may still fill, in order
+    unknown = [n for n in names if n not in unfilled]
     if unknown and a.kwarg is None:
         return f"passes `{unknown[0]}=`, which it has no parameter for"
     optional = names | {p.arg for p, _ in parameter_defaults(func)}  # given by name, or with a default
-    missing = [p.arg for p in positional[given:] + a.kwonlyargs if p.arg not in optional]
+    missing = [name for name in unfilled if name not in optional]
     if missing:
         shown = ", ".join(f"`{m}`" for m in missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
         return f"leaves out {shown}"
