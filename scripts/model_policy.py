@@ -41,19 +41,24 @@ from eval_review import (  # noqa: E402
 from mentor.review import model_raises  # noqa: E402
 
 SEVERE = ("error", "warning")
+
+
+def shipped(f: dict) -> bool:
+    """The review's own rule since session 15: errors, and warnings not on design (the rest is listed apart)."""
+    return model_raises(f["_severity"], f.get("_principle"))
+
+
 POLICIES: dict[str, Callable[[dict], bool]] = {
     "static only": lambda f: False,
     "all model findings": lambda f: True,
     "severity error": lambda f: f["_severity"] == "error",
     "severity error or warning": lambda f: f["_severity"] in SEVERE,  # shipped in session 14
     # shipped since session 15: the review's own rule, design warnings join the list apart
-    "error, or warning not on design": lambda f: model_raises(f["_severity"], f.get("_principle")),
+    "error, or warning not on design": shipped,
     # session 16, tried and dropped: the second reading's verdict (`_verdict`; eval/review/trials/
     # session16_second_reading.patch); a finding it did not judge ("") follows the rule above
-    "second reading raises (V1)": lambda f: (f["_verdict"] == "raise" if f.get("_verdict")
-                                             else model_raises(f["_severity"], f.get("_principle"))),
-    "second reading and the rule (V2)": lambda f: (f.get("_verdict") in (None, "", "raise")
-                                                   and model_raises(f["_severity"], f.get("_principle"))),
+    "second reading raises (V1)": lambda f: f["_verdict"] == "raise" if f.get("_verdict") else shipped(f),
+    "second reading and the rule (V2)": lambda f: f.get("_verdict") in (None, "", "raise") and shipped(f),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -97,11 +102,11 @@ def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels:
     return [(name, *shares(c)) for name, c in counts(findings, ids, matches, labels, files).items()]
 
 
-def round_counts(findings_file: Path, prefix: Path, matched: Path, rounds: list[Path], data: Path
+def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[tuple, str], data: Path
                  ) -> tuple[dict[str, Counts], set[str], list[dict]]:
-    """One round's counts per policy, with its files and labels: its findings graded by every round given."""
+    """One round's counts per policy, with its files and labels: its findings graded by the rounds' `grades`."""
     findings = load(findings_file)
-    graded = with_grades(findings, round_grades(rounds))
+    graded = with_grades(findings, grades)
     if len(graded) < len(findings):
         raise SystemExit(f"{len(findings) - len(graded)} findings of {findings_file} no round graded")
     ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(prefix)}
@@ -130,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     files: set[str] = set()
     labels: list[dict] = []
     shown = set(POLICIES)  # pooled: only the policies every round can be read by
+    grades = round_grades(args.round)  # read once, for every round pooled
     for findings_file, prefix, matched in sets:
-        per, its_files, its_labels = round_counts(findings_file, prefix, matched, args.round, args.data)
+        per, its_files, its_labels = round_counts(findings_file, prefix, matched, grades, args.data)
         files |= its_files
         labels += its_labels
         shown &= set(per)
