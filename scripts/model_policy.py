@@ -59,6 +59,9 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     # session16_second_reading.patch); a finding it did not judge ("") follows the rule above
     "second reading raises (V1)": lambda f: f["_verdict"] == "raise" if f.get("_verdict") else shipped(f),
     "second reading and the rule (V2)": lambda f: f.get("_verdict") in (None, "", "raise") and shipped(f),
+    # session 17's trial (T3): the model raises the checks' findings worth raising in its own words (`_raised_from`),
+    # the rest of its findings by the rule above; the product's own choice, read from the findings file (`_listed`)
+    "as the review shows it (T3)": lambda f: not f["_listed"],
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -67,7 +70,7 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 
 # policies that read a column only some rounds' findings have: shown only when every finding of the model has it
 NEEDS = {"second reading raises (V1)": "_verdict", "second reading and the rule (V2)": "_verdict",
-         "error or warning, not for others": "_for_others"}
+         "error or warning, not for others": "_for_others", "as the review shows it (T3)": "_raised_from"}
 
 Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
 
