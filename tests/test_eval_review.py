@@ -266,3 +266,23 @@ def test_the_second_readings_policies_read_its_verdicts_and_only_where_every_mod
     assert rows["second reading raises (V1)"] == (2, 1.0, 0.0, 1.0, 1.0)  # the design note it raised, not the error
     assert rows["error, or warning not on design"] == (2, 0.5, 0.0, 0.5, 0.5)
     assert rows["second reading and the rule (V2)"] == (1, 1.0, 0.0, 0.5, 0.5)  # static only: the rule drops the note
+
+
+def test_judge_agreement_crosses_the_graders_grade_with_the_matchers_reading_of_the_shown_findings():
+    """A debatable finding that raises a listed problem counts against precision and for recall: it is counted
+    apart, and kappa is 1 only when "graded true" and "raises a listed problem" always go together."""
+    spec_ = importlib.util.spec_from_file_location("judge_agreement", ROOT / "scripts" / "judge_agreement.py")
+    judges = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(judges)
+    static = {"file": "g1.py", "line": 5, "message": "no timeout", "_rule": "ml:http-no-timeout",
+              "_severity": "warning", "grade": "debatable"}
+    error = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "error",
+             "_principle": "reliability", "grade": "true"}
+    note = {"file": "g1.py", "line": 40, "message": "log more", "_rule": "model", "_severity": "info",
+            "_principle": "observability", "grade": "true"}  # listed apart by the shipped rule: not counted
+    ids = {("g1.py", 5, "no timeout"): "r1", ("g1.py", 30, "cache races"): "r2", ("g1.py", 40, "log more"): "r3"}
+    table = judges.crossed([static, error, note], ids, [{"label": "g1#0", "findings": ["r1", "r3"]},
+                                                         {"label": "g1#1", "findings": []}])
+    assert table == {("debatable", True): 1, ("true", False): 1}
+    assert judges.kappa(table) < 0  # the two judges disagree on both findings
+    assert judges.kappa({("true", True): 2, ("debatable", False): 3}) == 1.0
