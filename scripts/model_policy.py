@@ -62,6 +62,13 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
     # session 17's trial (T3): the model raises the checks' findings worth raising in its own words (`_raised_from`),
     # the rest of its findings by the rule above; the product's own choice, read from the findings file (`_listed`)
     "as the review shows it (T3)": lambda f: not f["_listed"],
+    # session 17's trial T4: the model says when each finding bites (`_bites`: every run, normal use, edge case or
+    # later); P1 = the rule, unless it bites only in an edge case or later (errors always); P2 = errors and warnings
+    # of any principle that bite on every run or in normal use
+    "T4 P1: the rule, not edge case or later": lambda f: shipped(f) and (
+        f["_severity"] == "error" or f["_bites"] != "edge case or later"),
+    "T4 P2: error or warning, every run or normal use": lambda f: f["_severity"] in SEVERE and f["_bites"] in (
+        "every run", "normal use"),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -70,7 +77,9 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 
 # policies that read a column only some rounds' findings have: shown only when every finding of the model has it
 NEEDS = {"second reading raises (V1)": "_verdict", "second reading and the rule (V2)": "_verdict",
-         "error or warning, not for others": "_for_others", "as the review shows it (T3)": "_raised_from"}
+         "error or warning, not for others": "_for_others", "as the review shows it (T3)": "_raised_from",
+         "T4 P1: the rule, not edge case or later": "_bites",
+         "T4 P2: error or warning, every run or normal use": "_bites"}
 
 Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
 
