@@ -286,3 +286,26 @@ def test_judge_agreement_crosses_the_graders_grade_with_the_matchers_reading_of_
     assert table == {("debatable", True): 1, ("true", False): 1}
     assert judges.kappa(table) < 0  # the two judges disagree on both findings
     assert judges.kappa({("true", True): 2, ("debatable", False): 3}) == 1.0
+
+
+def test_session_17s_trial_policies_read_their_columns_and_only_where_every_model_finding_has_one():
+    """T3 reads the product's own choice (`_listed`), T4 the likelihood the model gave (`_bites`)."""
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+    error = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "error",
+             "_principle": "reliability", "_rank": 1, "grade": "true"}
+    warn = {"file": "g1.py", "line": 35, "message": "huge inputs", "_rule": "model", "_severity": "warning",
+            "_principle": "reliability", "_rank": 2, "grade": "debatable"}
+    ids = {("g1.py", 30, "cache races"): "r1", ("g1.py", 35, "huge inputs"): "r2"}
+    labels = [{"id": "g1", "model_free": True}, {"id": "g1", "model_free": True}]
+    matches = {"g1#0": {"r1"}, "g1#1": {"r2"}}
+    unread = {r[0] for r in policy.table([error, warn], ids, matches, labels, {"g1"})}
+    assert not unread & {"as the review shows it (T3)", "T4 P1: the rule, not edge case or later"}
+    edge = [{**error, "_bites": "edge case or later", "_listed": False, "_raised_from": ""},
+            {**warn, "_bites": "edge case or later", "_listed": True, "_raised_from": ""}]
+    rows = {r[0]: r[1:] for r in policy.table(edge, ids, matches, labels, {"g1"})}
+    assert rows["T4 P1: the rule, not edge case or later"] == (1, 1.0, 0.0, 0.5, 0.5)  # errors always raised
+    assert rows["T4 P2: error or warning, every run or normal use"] == (0, 0.0, 0.0, 0.0, 0.0)
+    assert rows["as the review shows it (T3)"] == rows["T4 P1: the rule, not edge case or later"]
+    assert rows["error, or warning not on design"] == (2, 0.5, 0.0, 1.0, 1.0)
