@@ -150,6 +150,11 @@ def round_findings(prefix: Path) -> list[dict]:
     return load(prefix.with_name(prefix.name + ".findings.jsonl"))
 
 
+def finding_ids(prefix: Path) -> dict[tuple, str]:
+    """A round's finding ids by (file, line, message), the key its grades and matches are read by."""
+    return {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(prefix)}
+
+
 def round_versions(prefix: Path) -> dict:
     return json.loads(prefix.with_name(prefix.name + ".versions.json").read_text())
 
@@ -234,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     kind = f"recall of {which}" if graded else f"line-overlap recall of {which} (ungraded)"
     print(f"{kind}: {caught / max(1, total):.0%} ({caught}/{total})")
     if args.matched:
-        keyed = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(args.round[-1])}
+        keyed = finding_ids(args.round[-1])
         matches = {r["label"]: set(r["findings"]) for r in load(args.matched)}
         caught, total, missed = matched_recall(labels, findings, ids, matches, keyed, args.all_labels)
         print(f"recall of {which}, matched blind: {caught / max(1, total):.0%} ({caught}/{total})")

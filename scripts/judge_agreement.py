@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_review import grade_of, load, round_findings, round_grades, with_grades  # noqa: E402
-from model_policy import shipped  # noqa: E402
+from eval_review import finding_ids, grade_of, load, round_grades, with_grades  # noqa: E402
+from model_policy import shipped, shown_by  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 GRADES = ("true", "debatable", "wrong")
@@ -32,12 +32,8 @@ GRADES = ("true", "debatable", "wrong")
 def crossed(findings: list[dict], ids: dict[tuple, str], matched: list[dict]) -> Counter:
     """(grade, raises a listed problem) -> how many of the shown findings; `findings` carry their grades."""
     raising = {fid for row in matched for fid in row["findings"]}
-    out: Counter = Counter()
-    for f in findings:
-        if f["_rule"] == "model" and not shipped(f):
-            continue
-        out[(grade_of(f), ids[(f["file"], f["line"], f["message"])] in raising)] += 1
-    return out
+    return Counter((grade_of(f), ids[(f["file"], f["line"], f["message"])] in raising)
+                   for f in shown_by(findings, shipped))
 
 
 def kappa(table: Counter) -> float:
@@ -55,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     table: Counter = Counter()
     for prefix in args.pool:
         findings = with_grades(load(Path(f"{prefix}.model_findings.jsonl")), grades)
-        ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(prefix)}
-        table += crossed(findings, ids, load(Path(f"{prefix}.matched.jsonl")))
+        table += crossed(findings, finding_ids(prefix), load(Path(f"{prefix}.matched.jsonl")))
     total = sum(table.values())
     print(f"{total} findings shown · graded blind, and read blind against every labelled problem of their file")
     print(f"{'grade':10} {'raises a listed problem':>24} {'raises none':>12}")

@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_review import (  # noqa: E402
     DATA,
+    finding_ids,
     grade_of,
     load,
     matched_recall,
-    round_findings,
     round_grades,
     round_versions,
     with_grades,
@@ -46,6 +46,11 @@ SEVERE = ("error", "warning")
 def shipped(f: dict) -> bool:
     """The review's own rule since session 15: errors, and warnings not on design (the rest is listed apart)."""
     return model_raises(f["_severity"], f.get("_principle"))
+
+
+def shown_by(findings: list[dict], keep: Callable[[dict], bool]) -> list[dict]:
+    """What a policy shows: every static finding, and the model findings it keeps."""
+    return [f for f in findings if f["_rule"] != "model" or keep(f)]
 
 
 POLICIES: dict[str, Callable[[dict], bool]] = {
@@ -93,7 +98,7 @@ def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels
     for name, keep in POLICIES.items():
         if name in NEEDS and not all(NEEDS[name] in f for f in model):
             continue
-        shown = [f for f in findings if f["_rule"] != "model" or keep(f)]
+        shown = shown_by(findings, keep)
         graded = Counter(grade_of(f) for f in shown)
         free = matched_recall(labels, shown, files, matches, ids)
         every = matched_recall(labels, shown, files, matches, ids, every=True)
@@ -121,7 +126,7 @@ def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[
     graded = with_grades(findings, grades)
     if len(graded) < len(findings):
         raise SystemExit(f"{len(findings) - len(graded)} findings of {findings_file} no round graded")
-    ids = {(f["file"], f["line"], f["message"]): f["finding_id"] for f in round_findings(prefix)}
+    ids = finding_ids(prefix)
     files = set(round_versions(prefix)["files"])
     labels = [lab for lab in load(data / "labels.jsonl") if lab["id"] in files]
     matches = {r["label"]: set(r["findings"]) for r in load(matched)}
