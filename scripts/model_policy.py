@@ -53,6 +53,14 @@ def shown_by(findings: list[dict], keep: Callable[[dict], bool]) -> list[dict]:
     return [f for f in findings if f["_rule"] != "model" or keep(f)]
 
 
+THETA = [50]  # T5's cut, set by --theta
+
+
+def confident(f: dict, theta: int) -> bool:
+    """T5: the model's confidence reaches the cut; a finding without one follows the shipped rule."""
+    return shipped(f) if f.get("_confidence") is None else f["_confidence"] >= theta
+
+
 POLICIES: dict[str, Callable[[dict], bool]] = {
     "static only": lambda f: False,
     "all model findings": lambda f: True,
@@ -74,6 +82,10 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
         f["_severity"] == "error" or f["_bites"] != "edge case or later"),
     "T4 P2: error or warning, every run or normal use": lambda f: f["_severity"] in SEVERE and f["_bites"] in (
         "every run", "normal use"),
+    # session 18's trial T5: the model's confidence (0-100) that a senior reviewer would raise the point
+    # (`_confidence`); the cut θ is chosen on dev A (`--sweep`) and given with `--theta`; no confidence: the rule
+    "T5a: confidence >= theta": lambda f: confident(f, THETA[0]),
+    "T5b: the rule, confidence >= theta": lambda f: shipped(f) and confident(f, THETA[0]),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -84,19 +96,29 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
 NEEDS = {"second reading raises (V1)": "_verdict", "second reading and the rule (V2)": "_verdict",
          "error or warning, not for others": "_for_others", "as the review shows it (T3)": "_raised_from",
          "T4 P1: the rule, not edge case or later": "_bites",
-         "T4 P2: error or warning, every run or normal use": "_bites"}
+         "T4 P2: error or warning, every run or normal use": "_bites",
+         "T5a: confidence >= theta": "_confidence", "T5b: the rule, confidence >= theta": "_confidence"}
+
+def read_by(model: list[dict], column: str) -> bool:
+    """Whether a policy that reads `column` can be shown: every model finding has it, and for a column a finding
+    may leave empty (VALUED), at least one has a value (else the policy is the shipped rule under its own name)."""
+    return all(column in f for f in model) and (column not in VALUED or any(f[column] is not None for f in model))
+
+
+VALUED = {"_confidence"}  # None where the answer gave none: that finding follows the shipped rule
+
 
 Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
 
 
-def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str]
-           ) -> dict[str, Counts]:
+def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str],
+           policies: dict[str, Callable[[dict], bool]] | None = None) -> dict[str, Counts]:
     """Per policy: how many findings it shows, how many are graded true and wrong, and how many model-free and all
     labels the blind matcher found among them (a finding graded wrong catches nothing)."""
     out = {}
     model = [f for f in findings if f["_rule"] == "model"]
-    for name, keep in POLICIES.items():
-        if name in NEEDS and not all(NEEDS[name] in f for f in model):
+    for name, keep in (policies or POLICIES).items():
+        if name in NEEDS and not read_by(model, NEEDS[name]):
             continue
         shown = shown_by(findings, keep)
         graded = Counter(grade_of(f) for f in shown)
@@ -119,7 +141,8 @@ def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels:
     return [(name, *shares(c)) for name, c in counts(findings, ids, matches, labels, files).items()]
 
 
-def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[tuple, str], data: Path
+def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[tuple, str], data: Path,
+                 policies: dict[str, Callable[[dict], bool]] | None = None
                  ) -> tuple[dict[str, Counts], set[str], list[dict]]:
     """One round's counts per policy, with its files and labels: its findings graded by the rounds' `grades`."""
     findings = load(findings_file)
@@ -130,7 +153,36 @@ def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[
     files = set(round_versions(prefix)["files"])
     labels = [lab for lab in load(data / "labels.jsonl") if lab["id"] in files]
     matches = {r["label"]: set(r["findings"]) for r in load(matched)}
-    return counts(graded, ids, matches, labels, files), files, labels
+    return counts(graded, ids, matches, labels, files, policies), files, labels
+
+
+def sweep_policies(findings: list[dict]) -> dict[str, Callable[[dict], bool]]:
+    """T5a and T5b at every cut the answers allow (each confidence given, and 0), beside the shipped rule."""
+    cuts = sorted({0} | {f["_confidence"] for f in findings if f.get("_confidence") is not None})
+    out: dict[str, Callable[[dict], bool]] = {"shipped": shipped}
+    for theta in cuts:
+        out[f"T5a {theta}"] = functools.partial(lambda t, f: confident(f, t), theta)
+        out[f"T5b {theta}"] = functools.partial(lambda t, f: shipped(f) and confident(f, t), theta)
+    return out
+
+
+def chosen_cut(per: dict[str, Counts], slack: int = 1) -> str:
+    """Session 18's rule for dev A: among the (policy, cut) that catch at least as many model-free labels as the
+    shipped rule less `slack`, the most precise; a tie goes to the lower cut (more recall)."""
+    floor = per["shipped"][3] - slack
+    feasible = [name for name in per if name != "shipped" and per[name][3] >= floor]
+    return max(feasible, key=lambda n: (per[n][1] / max(1, per[n][0]), -int(n.split()[-1])))
+
+
+def sweep(findings_file: Path, prefix: Path, matched: Path, grades: dict[tuple, str], data: Path) -> str:
+    """Prints every (policy, cut) on one round and returns the one `chosen_cut` picks."""
+    per, _, _ = round_counts(findings_file, prefix, matched, grades, data, sweep_policies(load(findings_file)))
+    for name, c in per.items():
+        n, true, wrong, free, every = shares(c)
+        print(f"{name:10} {n:5d} {true:6.1%} {wrong:6.1%} {free:7.1%} ({c[3]}/{c[4]}) {every:7.1%}")
+    best = chosen_cut(per)
+    print(f"chosen: {best}")
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,7 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=Path, action="append", default=[],
                     help="a round PREFIX (PREFIX.model_findings.jsonl, PREFIX.matched.jsonl) to add up with others")
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--theta", type=int, default=THETA[0], help="T5's cut (0-100)")
+    ap.add_argument("--sweep", action="store_true", help="T5 at every cut on one round, and the cut chosen")
     args = ap.parse_args(argv)
+    THETA[0] = args.theta
+    if args.sweep:
+        if not (args.findings and args.matched):
+            ap.error("--sweep needs --findings and --matched")
+        sweep(args.findings, args.round[-1], args.matched, round_grades(args.round), args.data)
+        return 0
     if args.pool:
         sets = [(Path(f"{p}.model_findings.jsonl"), p, Path(f"{p}.matched.jsonl")) for p in args.pool]
     elif args.findings and args.matched:

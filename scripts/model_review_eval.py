@@ -106,7 +106,8 @@ def findings(files: list[Path], answers: Path, write: Path, shown_only: bool = F
                       "message": f["message"], "_rule": f["rule"], "_severity": f["severity"],
                       "_principle": f["principle"],
                       "_rank": rank_of(f["message"], asked) if f["rule"] == "model" else None,
-                      "_listed": f in listed} for f in result["findings"] + ([] if shown_only else listed)]
+                      "_listed": f in listed, "_confidence": f.get("confidence")}
+                     for f in result["findings"] + ([] if shown_only else listed)]
     write.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} findings on {len(files)} files ({model} from the model; {dropped} of its findings dropped as "
           f"invalid or repeating a static one) -> {write}")

@@ -309,3 +309,34 @@ def test_session_17s_trial_policies_read_their_columns_and_only_where_every_mode
     assert rows["T4 P2: error or warning, every run or normal use"] == (0, 0.0, 0.0, 0.0, 0.0)
     assert rows["as the review shows it (T3)"] == rows["T4 P1: the rule, not edge case or later"]
     assert rows["error, or warning not on design"] == (2, 0.5, 0.0, 1.0, 1.0)
+
+
+def test_session_18s_confidence_policies_and_the_cut_chosen_on_dev():
+    """T5a raises what the model is confident of whatever its severity, T5b filters the shipped rule; the sweep's
+    rule keeps the most precise cut that loses at most one model-free label against the shipped rule."""
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+    error = {"file": "g1.py", "line": 30, "message": "cache races", "_rule": "model", "_severity": "error",
+             "_principle": "reliability", "_rank": 1, "grade": "true", "_confidence": 90}
+    warn = {"file": "g1.py", "line": 35, "message": "huge inputs", "_rule": "model", "_severity": "warning",
+            "_principle": "reliability", "_rank": 2, "grade": "debatable", "_confidence": 40}
+    note = {"file": "g1.py", "line": 50, "message": "split it", "_rule": "model", "_severity": "info",
+            "_principle": "SRP", "_rank": 3, "grade": "true", "_confidence": 80}
+    ids = {("g1.py", 30, "cache races"): "r1", ("g1.py", 35, "huge inputs"): "r2", ("g1.py", 50, "split it"): "r3"}
+    labels = [{"id": "g1", "model_free": True}, {"id": "g1", "model_free": True}, {"id": "g1", "model_free": True}]
+    matches = {"g1#0": {"r1"}, "g1#1": {"r2"}, "g1#2": {"r3"}}
+    unread = {r[0] for r in policy.table([{k: v for k, v in f.items() if k != "_confidence"} for f in (error, warn)],
+                                         ids, matches, labels, {"g1"})}
+    assert "T5a: confidence >= theta" not in unread
+    empty = {r[0] for r in policy.table([{**f, "_confidence": None} for f in (error, warn)], ids, matches, labels,
+                                        {"g1"})}
+    assert "T5a: confidence >= theta" not in empty  # a column with no value in it: not shown under T5's name
+    assert "T5a: confidence >= theta" in {r[0] for r in policy.table([error, warn], ids, matches, labels, {"g1"})}
+    per = policy.counts([error, warn, note], ids, matches, labels, {"g1"}, policy.sweep_policies([error, warn, note]))
+    assert per["shipped"][:4] == (2, 1, 0, 2)
+    assert per["T5a 80"][:4] == (2, 2, 0, 2)  # the confident info note raised, the unsure warning not
+    assert per["T5b 80"][:4] == (1, 1, 0, 1)
+    assert policy.chosen_cut(per) == "T5a 80"
+    assert policy.chosen_cut(per, slack=0) == "T5a 80"
+    assert policy.confident({**warn, "_confidence": None}, 99)  # no confidence: the shipped rule decides
