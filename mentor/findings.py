@@ -60,6 +60,7 @@ class Finding:
     section: str = ""  # design reviews: the document section the finding is about
     question: str = ""  # design reviews: a question about the trade-off, for the author to think through
     also: list[int] = field(default_factory=list)  # the other lines where the same rule found the same problem
+    confidence: int | None = None  # a model finding: its estimate (0-100) that a senior reviewer would raise it here
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -343,11 +343,19 @@ def model_raises(severity: str, principle: str | None) -> bool:
     return severity == "error" or (severity == "warning" and principle not in DESIGN_PRINCIPLES)
 
 
+# the model's own confidence that a senior reviewer would raise a point (0-100): below this, a point the rule raises
+# is listed apart (T5b, chosen on dev15, kept on dev16 and dev17: eval/review/PREDECLARED_session18.md)
+RAISE_CONFIDENCE = 35
+
+
 def model_triage(extra: list[Finding]) -> tuple[list[Finding], list[Finding]]:
-    """(raised, listed apart), by `model_raises`. Chosen on dev (scripts/model_policy.py): errors and warnings
-    raised gave 62% true instead of 51% (dev9); design warnings apart then 66% (dev9) and 60% (dev11) instead of 62%
-    and 56%, catching as many model-free labels. Test figures: the README's session-14 and session-15 sections."""
-    up = [model_raises(f.severity, f.principle) for f in extra]
+    """(raised, listed apart), by `model_raises` and the model's confidence. Chosen on dev (scripts/model_policy.py):
+    errors and warnings raised gave 62% true instead of 51% (dev9); design warnings apart then 66% (dev9) and 60%
+    (dev11) instead of 62% and 56%, catching as many model-free labels; the points the model gives less than
+    RAISE_CONFIDENCE apart then a further 2 points on two dev runs, at one label fewer. Test figures: the README's
+    session-14, -15 and -18 sections. A finding without a confidence follows the severity rule alone."""
+    up = [model_raises(f.severity, f.principle) and (f.confidence is None or f.confidence >= RAISE_CONFIDENCE)
+          for f in extra]
     return [f for f, u in zip(extra, up, strict=True) if u], [f for f, u in zip(extra, up, strict=True) if not u]
 
 

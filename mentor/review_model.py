@@ -15,11 +15,15 @@ MAX_MODEL_CODE_CHARS = 80_000  # about 20k tokens: larger files are reviewed by 
 MAX_MODEL_FINDINGS = 12
 MAX_RUBRIC_SECTIONS = 4
 
-_FINDING = {"type": "object", "required": ["line", "severity", "principle", "message"], "properties": {
+# the model's estimate of the very thing a finding must be: what a senior reviewer would raise in this file
+CONFIDENCE = ("your estimate, from 0 to 100, of the chance that a senior reviewer of this file would raise this point "
+              "in a review: correct, and worth the author's time for what this file is and does")
+_FINDING = {"type": "object", "required": ["line", "severity", "principle", "confidence", "message"], "properties": {
     "line": {"type": "integer", "description": "first line of the problem, as numbered in the code"},
     "end_line": {"type": "integer"},
     "severity": {"type": "string", "enum": list(SEVERITIES)},
     "principle": {"type": "string", "enum": list(PRINCIPLES)},
+    "confidence": {"type": "integer", "minimum": 0, "maximum": 100, "description": CONFIDENCE},
     "message": {"type": "string", "description": "the problem and its trade-off"},
     "suggestion": {"type": "string", "description": "one concrete change"}}}
 CODE_TOOL = {"name": "report_review", "description": "Report the code review: a summary and the findings.",
@@ -38,12 +42,15 @@ Rules:
 - Automated checks already found the issues in <static_findings>; do not repeat them, add what they cannot see.
 - Placeholders such as <SECRET_1> or <EMAIL_1> stand for redacted values; keep them as they are.
 - Line numbers are the numbers printed at the start of each line of the code; cite only lines that exist.
+- For each finding give its confidence: your honest estimate, from 0 to 100, of the chance that a senior reviewer \
+of this file would raise that point in a review (correct, and worth the author's time for what this file is and \
+does). Use the whole range; do not round every point up.
 - Answer by calling the report_review tool. If you cannot call tools, answer with one JSON object and nothing \
 else, in this shape:
 {"summary": "2-4 sentences on the design as a whole", "findings": [{"line": 12, "end_line": 20, \
 "severity": "info | warning | error", "principle": "SRP | OCP | LSP | ISP | DIP | security | reliability | \
-complexity | testability | performance | observability | style", "message": "the problem and its trade-off", \
-"suggestion": "a concrete change"}]}
+complexity | testability | performance | observability | style", "confidence": "0-100", \
+"message": "the problem and its trade-off", "suggestion": "a concrete change"}]}
 - At most 8 findings, the most important first."""
 
 _SEVERITY_ALIASES = {"critical": "error", "high": "error", "major": "error", "medium": "warning",
@@ -131,8 +138,23 @@ def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], boo
             continue
         out.append(Finding(line=line, end_line=min(max(line, end or line), top), severity=severity_of(
             item.get("severity")), rule="model", principle=principle, message=message,
-            suggestion=text_of(item.get("suggestion"))))
+            suggestion=text_of(item.get("suggestion")), confidence=confidence_of(item.get("confidence"))))
     return text_of(obj.get("summary"), 2000), out, True
+
+
+def confidence_of(value) -> int | None:
+    """The model's confidence as an integer from 0 to 100 (a 0-1 fraction is scaled); None when it gave none."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else as_float(value)
+    if number is None or number != number:  # missing, not a number, or NaN
+        return None
+    return round(min(100.0, max(0.0, number * 100 if 0 < number < 1 else number)))
+
+
+def as_float(value) -> float | None:
+    try:
+        return float(str(value).strip().rstrip("%"))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 # design documents ----------------------------------------------------------------------------------------

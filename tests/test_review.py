@@ -21,7 +21,7 @@ from mentor.review_model import parse_model_review
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"also", "line", "end_line", "severity", "rule", "principle", "message", "suggestion", "references", "section",
-        "question"}
+        "question", "confidence"}
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
 CLAUDE_KEY = "sk-ant-api03-" + "Zq3xV9mKp2Lw8RtY4nB6cD1fG5hJ7kM0sQ2uW4yA6eC8"
 OPENAI_KEY = "sk-proj-" + "T7vR2mQ9xL4kP8wN3bZ6cF1hJ5gD0sA2yU4eI6oK8"
@@ -593,6 +593,14 @@ def test_the_parser_drops_invalid_findings_and_lines_the_code_does_not_have():
     assert parse_model_review('{"summary": "s", "findings": "none"}', 5) == ("s", [], True)
 
 
+def test_the_parser_reads_the_models_confidence_as_a_whole_percentage():
+    """An integer, a numeric string, a percentage or a 0-1 fraction each give 0-100; anything else gives None."""
+    given = [80, "75", 0.9, "90%", 150, -3, "high", None, True]
+    items = [{"line": 1, "principle": "security", "message": f"m{i}", "confidence": c} for i, c in enumerate(given)]
+    _, found, _ = parse_model_review(json.dumps({"summary": "", "findings": items}), 5)
+    assert [f.confidence for f in found] == [80, 75, 90, 90, 100, 0, None, None, None]
+
+
 MODEL_ANSWER = json.dumps({"summary": "ReportManager is a god class.", "findings": [
     {"line": 9, "end_line": 21, "severity": "warning", "principle": "SRP", "message": "duplicate of the static one",
      "suggestion": "split"},
@@ -664,6 +672,26 @@ def test_the_models_info_notes_and_design_warnings_are_listed_apart_and_its_othe
         (3, "The logger is module-global.", "Pass it in.")]
     assert "2 design advice and lower-priority notes from the model" in result["summary"]
     assert result["counts"]["info"] == sum(f["severity"] == "info" for f in result["findings"])
+
+
+def test_a_point_the_model_is_unsure_of_is_listed_apart_even_when_its_severity_would_raise_it(tmp_path, openai_server):
+    """T5b (eval/review/PREDECLARED_session18.md): below RAISE_CONFIDENCE the model's own estimate that a senior
+    reviewer would raise the point sends it to the list apart; at or above it, or with no estimate, severity decides."""
+    from mentor.review import RAISE_CONFIDENCE
+
+    openai_server.enqueue(json.dumps({"summary": "A small report tool.", "findings": [
+        {"line": 14, "severity": "error", "principle": "reliability", "confidence": RAISE_CONFIDENCE - 1,
+         "message": "A failed call is retried forever."},
+        {"line": 15, "severity": "warning", "principle": "reliability", "confidence": RAISE_CONFIDENCE,
+         "message": "No timeout on the user API."},
+        {"line": 20, "severity": "warning", "principle": "security", "message": "The export path is not checked."},
+        {"line": 3, "severity": "info", "principle": "observability", "confidence": 90,
+         "message": "Nothing logs which user was exported."}]}))
+    result = ReviewService(local_mentor(tmp_path, openai_server)).review(SMELLY, store_it=False)
+    assert [f["message"] for f in result["findings"] if f["rule"] == "model"] == [
+        "No timeout on the user API.", "The export path is not checked."]
+    assert [(f["message"], f["confidence"]) for f in result["minor"] if f["rule"] == "model"] == [
+        ("A failed call is retried forever.", RAISE_CONFIDENCE - 1), ("Nothing logs which user was exported.", 90)]
 
 
 def test_mentor_review_prints_the_models_notes_apart_from_its_findings(tmp_path, openai_server, monkeypatch, capsys):
