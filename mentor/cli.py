@@ -209,7 +209,8 @@ def _listed(title: str, findings: list[dict], principle: bool = False) -> None:
     if findings:
         print(f"\n{title}:")
     for f in findings:
-        print(f"{f['line']:>4}  " + (f"{f['principle']:<13} " if principle else "") + f["message"])
+        sure = f" (confidence {f['confidence']}%)" if f.get("confidence") is not None else ""
+        print(f"{f['line']:>4}  " + (f"{f['principle']:<13} " if principle else "") + f["message"] + sure)
         if f.get("suggestion"):
             print(f"      fix: {f['suggestion']}")
 

@@ -38,13 +38,14 @@ from eval_review import (  # noqa: E402
     with_grades,
 )
 
-from mentor.review import model_raises  # noqa: E402
+from mentor.review import RAISE_CONFIDENCE, model_raises  # noqa: E402
 
 SEVERE = ("error", "warning")
 
 
 def shipped(f: dict) -> bool:
-    """The review's own rule since session 15: errors, and warnings not on design (the rest is listed apart)."""
+    """The review's severity rule, shipped alone in sessions 15-17: errors, and warnings not on design (the rest is
+    listed apart). Since session 18 the review also lists apart what the model is unsure of (T5b below)."""
     return model_raises(f["_severity"], f.get("_principle"))
 
 
@@ -53,7 +54,7 @@ def shown_by(findings: list[dict], keep: Callable[[dict], bool]) -> list[dict]:
     return [f for f in findings if f["_rule"] != "model" or keep(f)]
 
 
-THETA = [50]  # T5's cut, set by --theta
+THETA = [RAISE_CONFIDENCE]  # T5's cut, set by --theta (the product's since session 18)
 
 
 def confident(f: dict, theta: int) -> bool:
@@ -82,8 +83,9 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
         f["_severity"] == "error" or f["_bites"] != "edge case or later"),
     "T4 P2: error or warning, every run or normal use": lambda f: f["_severity"] in SEVERE and f["_bites"] in (
         "every run", "normal use"),
-    # session 18's trial T5: the model's confidence (0-100) that a senior reviewer would raise the point
-    # (`_confidence`); the cut θ is chosen on dev A (`--sweep`) and given with `--theta`; no confidence: the rule
+    # session 18's T5: the model's confidence (0-100) that a senior reviewer would raise the point (`_confidence`);
+    # the cut was chosen on dev15 (`--sweep`), given with `--theta`; no confidence: the rule. T5b is what the review
+    # shows since session 18 (review.model_triage)
     "T5a: confidence >= theta": lambda f: confident(f, THETA[0]),
     "T5b: the rule, confidence >= theta": lambda f: shipped(f) and confident(f, THETA[0]),
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)

@@ -130,7 +130,9 @@ def test_review_page_raises_the_models_defects_and_lists_its_design_advice_apart
         {"line": 5, "severity": "warning", "principle": "reliability",
          "message": "A failed download leaves `data` unbound, so line 10 raises NameError."},
         {"line": 3, "severity": "warning", "principle": "SRP", "message": "Fetching and training share one function.",
-         "suggestion": "Split fetch from train."}]}))
+         "suggestion": "Split fetch from train."},
+        {"line": 9, "severity": "error", "principle": "performance", "confidence": 20,
+         "message": "Every call downloads the whole dataset again."}]}))
     at = AppTest.from_file(str(ROOT / "views" / "review.py"), default_timeout=TIMEOUT).run()
     at.text_area[0].set_value(SMELLY)
     at.button[0].click().run()
@@ -141,6 +143,8 @@ def test_review_page_raises_the_models_defects_and_lists_its_design_advice_apart
     (minor,) = [e for e in at.expander if e.label.startswith("Minor notes and design advice")]
     shown = [m.value for m in minor.markdown]
     assert "Line 3 · SRP: Fetching and training share one function." in shown
+    assert "Line 9 · performance · confidence 20%: Every call downloads the whole dataset again." in shown  # unsure
+    assert not any("whole dataset" in label for label in raised), raised
     assert "**Suggested change:** Split fetch from train." in shown
     assert any("Learn more:" in c.value and "Single Responsibility" in c.value for c in minor.caption)
 

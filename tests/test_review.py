@@ -703,7 +703,9 @@ def test_mentor_review_prints_the_models_notes_apart_from_its_findings(tmp_path,
     openai_server.enqueue(json.dumps({"summary": "A small report tool.", "findings": [
         {"line": 14, "severity": "warning", "principle": "reliability", "message": "No retry around the user API."},
         {"line": 3, "severity": "info", "principle": "testability", "message": "The logger is module-global.",
-         "suggestion": "Pass it in."}]}))
+         "suggestion": "Pass it in."},
+        {"line": 9, "severity": "error", "principle": "reliability", "confidence": 10,
+         "message": "Reports may be written twice."}]}))
     path = tmp_path / "report.py"
     path.write_text(SMELLY, encoding="utf-8")
     assert cli.main(["review", str(path)]) == 0
@@ -711,6 +713,8 @@ def test_mentor_review_prints_the_models_notes_apart_from_its_findings(tmp_path,
     findings, notes = out.split("Design advice and lower-priority notes from the model (not raised as findings):")
     assert "No retry around the user API." in findings and "module-global" not in findings
     assert "   3  testability   The logger is module-global.\n      fix: Pass it in." in notes
+    assert "   9  reliability   Reports may be written twice. (confidence 10%)" in notes  # the model was unsure
+    assert "written twice" not in findings
 
 
 def test_a_malformed_model_answer_keeps_the_offline_review(tmp_path, openai_server):

@@ -97,7 +97,8 @@ if "review_result" in st.session_state:
             with st.expander(f"Minor notes{advice} ({len(result['minor'])}), not raised as findings"):
                 for f in result["minor"]:
                     if f["rule"] == "model":  # the model's design advice and notes: with their principle and fix
-                        show_markdown(f"Line {f['line']} · {f['principle']}: {f['message']}")
+                        sure = f" · confidence {f['confidence']}%" if f.get("confidence") is not None else ""
+                        show_markdown(f"Line {f['line']} · {f['principle']}{sure}: {f['message']}")
                         if f.get("suggestion"):
                             show_markdown(f"**Suggested change:** {f['suggestion']}")
                         learn_more(f)  # the lesson that teaches the principle
