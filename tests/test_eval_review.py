@@ -340,3 +340,20 @@ def test_session_18s_confidence_policies_and_the_cut_chosen_on_dev():
     assert policy.chosen_cut(per) == "T5a 80"
     assert policy.chosen_cut(per, slack=0) == "T5a 80"
     assert policy.confident({**warn, "_confidence": None}, 99)  # no confidence: the shipped rule decides
+
+
+def test_the_readmes_held_out_figures_for_the_review_with_a_model_reprint_from_the_committed_rounds(capsys):
+    """Session 18's figures (README, eval/review/PREDECLARED_session18.md): the review as it ships (T5b at the
+    product's cut) on round 27 alone and on rounds 26 + 27, from the blind grades and matches committed."""
+    spec_ = importlib.util.spec_from_file_location("model_policy", ROOT / "scripts" / "model_policy.py")
+    policy = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(policy)
+    rounds = [a for r in [*range(3, 6), 6, "6b", *range(7, 28)] for a in ("--round", f"eval/review/round{r}")]
+    rows = {}
+    for pooled in (["round27"], ["round26", "round27"]):
+        capsys.readouterr()
+        assert policy.main([*rounds, *[a for p in pooled for a in ("--pool", f"eval/review/{p}")]]) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("T5b: the rule"))
+        rows[len(pooled)] = line.rsplit("   ", 1)[1]
+    assert policy.THETA[0] == 35
+    assert rows == {1: "143, 3, 60/99", 2: "270, 7, 115/191"}  # true, wrong, model-free caught
