@@ -100,14 +100,13 @@ NEEDS = {"second reading raises (V1)": "_verdict", "second reading and the rule 
          "T4 P1: the rule, not edge case or later": "_bites",
          "T4 P2: error or warning, every run or normal use": "_bites",
          "T5a: confidence >= theta": "_confidence", "T5b: the rule, confidence >= theta": "_confidence"}
+VALUED = {"_confidence"}  # None where the answer gave none: that finding follows the shipped rule
+
 
 def read_by(model: list[dict], column: str) -> bool:
     """Whether a policy that reads `column` can be shown: every model finding has it, and for a column a finding
     may leave empty (VALUED), at least one has a value (else the policy is the shipped rule under its own name)."""
     return all(column in f for f in model) and (column not in VALUED or any(f[column] is not None for f in model))
-
-
-VALUED = {"_confidence"}  # None where the answer gave none: that finding follows the shipped rule
 
 
 Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, model-free caught/labels, all caught/labels
