@@ -337,15 +337,19 @@ class ReviewService:
 DESIGN_PRINCIPLES = frozenset({"SRP", "OCP", "LSP", "ISP", "DIP", "testability", "complexity", "style"})
 
 
-def model_raises(severity: str, principle: str | None) -> bool:
-    """Whether a model finding is raised: its errors, and its warnings about defects (reliability, security,
-    performance, observability). Its design warnings and its info notes join the list apart, with their fixes."""
-    return severity == "error" or (severity == "warning" and principle not in DESIGN_PRINCIPLES)
-
-
 # the model's own confidence that a senior reviewer would raise a point (0-100): below this, a point the rule raises
 # is listed apart (T5b, chosen on dev15, kept on dev16 and dev17: eval/review/PREDECLARED_session18.md)
 RAISE_CONFIDENCE = 35
+
+
+def model_raises(severity: str, principle: str | None, confidence: int | None = None,
+                 cut: int = RAISE_CONFIDENCE) -> bool:
+    """Whether a model finding is raised: its errors, and its warnings about defects (reliability, security,
+    performance, observability), unless the model's confidence that a reviewer would raise it is below `cut` (no
+    confidence: severity decides). Its design warnings, its info notes and the points it is unsure of join the list
+    apart, with their fixes."""
+    severe = severity == "error" or (severity == "warning" and principle not in DESIGN_PRINCIPLES)
+    return severe and (confidence is None or confidence >= cut)
 
 
 def model_triage(extra: list[Finding]) -> tuple[list[Finding], list[Finding]]:
@@ -354,8 +358,7 @@ def model_triage(extra: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     (dev11) instead of 62% and 56%, catching as many model-free labels; the points the model gives less than
     RAISE_CONFIDENCE apart then a further 2 points on two dev runs, at one label fewer. Test figures: the README's
     session-14, -15 and -18 sections. A finding without a confidence follows the severity rule alone."""
-    up = [model_raises(f.severity, f.principle) and (f.confidence is None or f.confidence >= RAISE_CONFIDENCE)
-          for f in extra]
+    up = [model_raises(f.severity, f.principle, f.confidence) for f in extra]
     return [f for f, u in zip(extra, up, strict=True) if u], [f for f, u in zip(extra, up, strict=True) if not u]
 
 

@@ -144,7 +144,7 @@ def parse_model_review(text: str, n_lines: int) -> tuple[str, list[Finding], boo
 
 def confidence_of(value) -> int | None:
     """The model's confidence as an integer from 0 to 100 (a 0-1 fraction is scaled); None when it gave none."""
-    number = value if isinstance(value, int | float) and not isinstance(value, bool) else as_float(value)
+    number = None if isinstance(value, bool) else as_float(value)
     if number is None or number != number:  # missing, not a number, or NaN
         return None
     return round(min(100.0, max(0.0, number * 100 if 0 < number < 1 else number)))

@@ -49,17 +49,28 @@ def shipped(f: dict) -> bool:
     return model_raises(f["_severity"], f.get("_principle"))
 
 
+def t5(theta: int) -> dict[str, Callable[[dict], bool]]:
+    """Session 18's T5 at the cut `theta`: the model's confidence (0-100, `_confidence`) that a senior reviewer would
+    raise the point. T5a raises what reaches the cut whatever its severity; T5b is the review's own rule
+    (`model_raises` with the confidence), what the product shows since session 18. No confidence: the severity rule."""
+    return {"T5a: confidence >= theta": lambda f: confident(f, theta),
+            "T5b: the rule, confidence >= theta": lambda f: model_raises(
+                f["_severity"], f.get("_principle"), f.get("_confidence"), theta)}
+
+
 def shown_by(findings: list[dict], keep: Callable[[dict], bool]) -> list[dict]:
     """What a policy shows: every static finding, and the model findings it keeps."""
     return [f for f in findings if f["_rule"] != "model" or keep(f)]
 
 
-THETA = [RAISE_CONFIDENCE]  # T5's cut, set by --theta (the product's since session 18)
-
-
 def confident(f: dict, theta: int) -> bool:
     """T5: the model's confidence reaches the cut; a finding without one follows the shipped rule."""
     return shipped(f) if f.get("_confidence") is None else f["_confidence"] >= theta
+
+
+def policies(theta: int = RAISE_CONFIDENCE) -> dict[str, Callable[[dict], bool]]:
+    """Every policy the table prints, T5's at the cut `theta` (the product's unless --theta says otherwise)."""
+    return {**POLICIES, **t5(theta), **LATER}
 
 
 POLICIES: dict[str, Callable[[dict], bool]] = {
@@ -83,11 +94,9 @@ POLICIES: dict[str, Callable[[dict], bool]] = {
         f["_severity"] == "error" or f["_bites"] != "edge case or later"),
     "T4 P2: error or warning, every run or normal use": lambda f: f["_severity"] in SEVERE and f["_bites"] in (
         "every run", "normal use"),
-    # session 18's T5: the model's confidence (0-100) that a senior reviewer would raise the point (`_confidence`);
-    # the cut was chosen on dev15 (`--sweep`), given with `--theta`; no confidence: the rule. T5b is what the review
-    # shows since session 18 (review.model_triage)
-    "T5a: confidence >= theta": lambda f: confident(f, THETA[0]),
-    "T5b: the rule, confidence >= theta": lambda f: shipped(f) and confident(f, THETA[0]),
+    # session 18's T5 (`t5`) comes here, at the cut chosen on dev15 (`--sweep`) or given with `--theta`
+}
+LATER: dict[str, Callable[[dict], bool]] = {
     # dev11 only: its answers mark the points that matter once other people use the code (tried, dropped)
     "error or warning, not for others": lambda f: f["_severity"] in SEVERE and not f.get("_for_others"),
     **{f"first {k} of the answer": functools.partial(lambda k, f: (f["_rank"] or 99) <= k, k) for k in range(2, 7)},
@@ -113,12 +122,12 @@ Counts = tuple[int, int, int, int, int, int, int]  # findings, true, wrong, mode
 
 
 def counts(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels: list[dict], files: set[str],
-           policies: dict[str, Callable[[dict], bool]] | None = None) -> dict[str, Counts]:
+           chosen: dict[str, Callable[[dict], bool]] | None = None) -> dict[str, Counts]:
     """Per policy: how many findings it shows, how many are graded true and wrong, and how many model-free and all
     labels the blind matcher found among them (a finding graded wrong catches nothing)."""
     out = {}
     model = [f for f in findings if f["_rule"] == "model"]
-    for name, keep in (policies or POLICIES).items():
+    for name, keep in (chosen or policies()).items():
         if name in NEEDS and not read_by(model, NEEDS[name]):
             continue
         shown = shown_by(findings, keep)
@@ -143,7 +152,7 @@ def table(findings: list[dict], ids: dict, matches: dict[str, set[str]], labels:
 
 
 def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[tuple, str], data: Path,
-                 policies: dict[str, Callable[[dict], bool]] | None = None
+                 chosen: dict[str, Callable[[dict], bool]] | None = None
                  ) -> tuple[dict[str, Counts], set[str], list[dict]]:
     """One round's counts per policy, with its files and labels: its findings graded by the rounds' `grades`."""
     findings = load(findings_file)
@@ -154,17 +163,14 @@ def round_counts(findings_file: Path, prefix: Path, matched: Path, grades: dict[
     files = set(round_versions(prefix)["files"])
     labels = [lab for lab in load(data / "labels.jsonl") if lab["id"] in files]
     matches = {r["label"]: set(r["findings"]) for r in load(matched)}
-    return counts(graded, ids, matches, labels, files, policies), files, labels
+    return counts(graded, ids, matches, labels, files, chosen), files, labels
 
 
 def sweep_policies(findings: list[dict]) -> dict[str, Callable[[dict], bool]]:
     """T5a and T5b at every cut the answers allow (each confidence given, and 0), beside the shipped rule."""
     cuts = sorted({0} | {f["_confidence"] for f in findings if f.get("_confidence") is not None})
-    out: dict[str, Callable[[dict], bool]] = {"shipped": shipped}
-    for theta in cuts:
-        out[f"T5a {theta}"] = functools.partial(lambda t, f: confident(f, t), theta)
-        out[f"T5b {theta}"] = functools.partial(lambda t, f: shipped(f) and confident(f, t), theta)
-    return out
+    return {"shipped": shipped} | {f"{name.split(':')[0]} {theta}": keep
+                                   for theta in cuts for name, keep in t5(theta).items()}
 
 
 def chosen_cut(per: dict[str, Counts], slack: int = 1) -> str:
@@ -194,10 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=Path, action="append", default=[],
                     help="a round PREFIX (PREFIX.model_findings.jsonl, PREFIX.matched.jsonl) to add up with others")
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--theta", type=int, default=THETA[0], help="T5's cut (0-100)")
+    ap.add_argument("--theta", type=int, default=RAISE_CONFIDENCE, help="T5's cut (0-100)")
     ap.add_argument("--sweep", action="store_true", help="T5 at every cut on one round, and the cut chosen")
     args = ap.parse_args(argv)
-    THETA[0] = args.theta
     if args.sweep:
         if not (args.findings and args.matched):
             ap.error("--sweep needs --findings and --matched")
@@ -212,10 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     total: dict[str, list[int]] = {}
     files: set[str] = set()
     labels: list[dict] = []
-    shown = set(POLICIES)  # pooled: only the policies every round can be read by
+    chosen = policies(args.theta)
+    shown = set(chosen)  # pooled: only the policies every round can be read by
     grades = round_grades(args.round)  # read once, for every round pooled
     for findings_file, prefix, matched in sets:
-        per, its_files, its_labels = round_counts(findings_file, prefix, matched, grades, args.data)
+        per, its_files, its_labels = round_counts(findings_file, prefix, matched, grades, args.data, chosen)
         files |= its_files
         labels += its_labels
         shown &= set(per)
